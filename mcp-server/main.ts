@@ -1,0 +1,11 @@
+// Entry of the MCP server as its own process: what `itbot ask` and the TUI spawn over stdio.
+import { resolveConfig } from '../src/config/index.js';
+import { ItbotError, errorMessage } from '../src/errors.js';
+import { serveStdio } from './stdio.js';
+
+try {
+  await serveStdio(resolveConfig());
+} catch (error) {
+  process.stderr.write(`itbot-mcp: ${errorMessage(error)}\n`);
+  process.exit(error instanceof ItbotError ? error.exitCode : 1);
+}

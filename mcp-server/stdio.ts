@@ -1,0 +1,39 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createEmbedder, openReadyStore } from '../src/bootstrap.js';
+import type { ItbotConfig } from '../src/config/index.js';
+import type { Store } from '../src/store/index.js';
+import { ITBOT_VERSION } from '../src/version.js';
+import { createItbotMcpServer } from './server.js';
+
+/**
+ * Serves the itbot tools over stdin/stdout until the client goes away. The store opens while the
+ * MCP handshake runs, and is closed (releasing the embedded store's lock) on every way out.
+ */
+export async function serveStdio(config: ItbotConfig): Promise<void> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const store = openReadyStore(config, { purpose: `itbot mcp (stdio, parent pid ${process.ppid})`, log });
+  // Failures surface through each tool call; this only stops an unhandled-rejection crash.
+  store.catch(() => {});
+
+  const server = createItbotMcpServer({
+    store,
+    embedder: createEmbedder(config),
+    defaultRequester: config.user,
+    version: ITBOT_VERSION,
+  });
+
+  let stopping = false;
+  const stop = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    await server.close().catch(() => {});
+    await store.then((s: Store) => s.close()).catch(() => {});
+    process.exit(exitCode);
+  };
+  process.stdin.on('end', () => void stop(0));
+  process.stdin.on('close', () => void stop(0));
+  process.on('SIGINT', () => void stop(130));
+  process.on('SIGTERM', () => void stop(143));
+
+  await server.connect(new StdioServerTransport());
+}

@@ -1,0 +1,32 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ItbotError, errorMessage } from '../src/errors.js';
+
+/** A successful result: structured content, and the same JSON as text for clients without structure. */
+export function ok(structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/**
+ * A business failure the caller (often a model) can act on: what failed, why, and how to fix it.
+ * Unexpected errors say so without internals, and are logged on stderr for the operator.
+ */
+export function failure(error: unknown): CallToolResult {
+  if (error instanceof ItbotError) {
+    const text = error.hint ? `${error.message} ${error.hint}` : error.message;
+    // The exit code lets `itbot ask` tell a store outage from a bad ticket number.
+    return { content: [{ type: 'text', text }], isError: true, _meta: { 'itbot/exitCode': error.exitCode } };
+  }
+  process.stderr.write(`itbot-mcp: unexpected error: ${errorMessage(error)}\n`);
+  return {
+    content: [{ type: 'text', text: `The ticket server hit an unexpected error (${errorMessage(error)}). Try again; if it persists, run \`itbot doctor\`.` }],
+    isError: true,
+  };
+}
+
+export async function guarded(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  try {
+    return await run();
+  } catch (error) {
+    return failure(error);
+  }
+}

@@ -1,0 +1,142 @@
+import { ItbotError, ExitCode, errorMessage } from '../errors.js';
+import type { TicketServerConnection } from '../mcp/index.js';
+import type {
+  AgentEvent,
+  Citation,
+  Message,
+  ModelProvider,
+  ToolCall,
+  ToolCallRecord,
+  ToolDeclaration,
+  ToolResult,
+  TurnResult,
+} from './types.js';
+
+export class TurnLimitError extends ItbotError {
+  constructor(readonly steps: number) {
+    super(
+      `The agent stopped after ${steps} model steps without reaching an answer.`,
+      ExitCode.turnLimit,
+      'Ask a narrower question, or raise the limit with --max-steps.',
+    );
+  }
+}
+
+export interface AgentTurnOptions {
+  provider: ModelProvider;
+  connection: TicketServerConnection;
+  tools: ToolDeclaration[];
+  /** Asked before any tool that changes data runs; a refusal is reported to the model. */
+  consent: (call: ToolCall) => Promise<boolean>;
+  /** Why a refused call was refused, as the model (and the user) will read it. */
+  refusalReason?: string;
+  /** Earlier messages of the conversation. */
+  history?: Message[];
+  maxSteps?: number;
+  toolTimeoutMs?: number;
+  onEvent?: (event: AgentEvent) => void;
+}
+
+const DEFAULT_MAX_STEPS = 8;
+
+async function runToolCall(
+  call: ToolCall,
+  options: AgentTurnOptions,
+  declarations: Map<string, ToolDeclaration>,
+): Promise<{ result: ToolResult; record: ToolCallRecord }> {
+  const started = performance.now();
+  const finish = (outcome: ToolResult['outcome'], content: ToolResult['content'], error?: string) => ({
+    result: { callId: call.id, name: call.name, outcome, content },
+    record: { name: call.name, arguments: call.args, outcome, ms: Math.round(performance.now() - started), ...(error ? { error } : {}) },
+  });
+  const declaration = declarations.get(call.name);
+  if (!declaration) {
+    const error = `There is no tool named ${call.name}. Available: ${[...declarations.keys()].join(', ')}.`;
+    return finish('failed', error, error);
+  }
+  options.onEvent?.({ type: 'tool_call', call, changesData: declaration.changesData });
+  if (declaration.changesData && !(await options.consent(call))) {
+    const reason = options.refusalReason ?? 'the user did not allow this change.';
+    return finish('not_allowed', reason, reason);
+  }
+  try {
+    const outcome = await options.connection.callTool(call.name, call.args, { timeoutMs: options.toolTimeoutMs });
+    return outcome.ok ? finish('done', outcome.data ?? { text: outcome.text }) : finish('failed', outcome.text, outcome.text);
+  } catch (error) {
+    // A store outage is not something the model can fix: stop the turn with the store's exit code.
+    if (error instanceof ItbotError) throw error;
+    return finish('failed', `The tool call did not complete: ${errorMessage(error)}`, errorMessage(error));
+  }
+}
+
+/** Articles the model saw in search results and then named in its answer. */
+function inferCitations(answer: string, results: ToolResult[]): Citation[] {
+  const seen = new Map<string, Citation>();
+  for (const result of results) {
+    if (result.name !== 'search_knowledge' || result.outcome !== 'done' || typeof result.content === 'string') continue;
+    for (const hit of (result.content.results ?? []) as Citation[]) {
+      if ((answer.includes(hit.path) || answer.includes(hit.title)) && !seen.has(hit.path)) {
+        seen.set(hit.path, { title: hit.title, path: hit.path, heading: hit.heading });
+      }
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * One turn of the agent: ask the model, run the tools it asks for through MCP (asking consent for
+ * tools that change data), give it the results, and repeat until it answers or the step limit.
+ */
+export async function runAgentTurn(question: string, options: AgentTurnOptions): Promise<TurnResult> {
+  const started = performance.now();
+  const declarations = new Map(options.tools.map((tool) => [tool.name, tool]));
+  const messages: Message[] = [...(options.history ?? []), { role: 'user', text: question }];
+  const records: ToolCallRecord[] = [];
+  const results: ToolResult[] = [];
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  let modelMs = 0;
+  let toolMs = 0;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+
+  for (let step = 0; step < maxSteps; step++) {
+    const modelStarted = performance.now();
+    const reply = await options.provider.generate({ messages, tools: options.tools });
+    modelMs += performance.now() - modelStarted;
+    usage.inputTokens += reply.usage?.inputTokens ?? 0;
+    usage.outputTokens += reply.usage?.outputTokens ?? 0;
+    messages.push({ role: 'model', text: reply.text, toolCalls: reply.toolCalls });
+    if (reply.text) options.onEvent?.({ type: 'model_text', text: reply.text });
+
+    if (reply.toolCalls.length === 0) {
+      return {
+        answer: reply.text,
+        citations: reply.citations ?? inferCitations(reply.text, results),
+        toolCalls: records,
+        timings: { modelMs: Math.round(modelMs), toolMs: Math.round(toolMs), totalMs: Math.round(performance.now() - started) },
+        provider: options.provider.name,
+        model: options.provider.model,
+        usage,
+      };
+    }
+
+    const toolsStarted = performance.now();
+    const stepResults: ToolResult[] = [];
+    for (const call of reply.toolCalls) {
+      const { result, record } = await runToolCall(call, options, declarations);
+      options.onEvent?.({ type: 'tool_result', call, record });
+      records.push(record);
+      stepResults.push(result);
+    }
+    toolMs += performance.now() - toolsStarted;
+    results.push(...stepResults);
+    messages.push({ role: 'tool', results: stepResults });
+  }
+  throw new TurnLimitError(maxSteps);
+}
+
+/** True when the turn's last call of some tool failed: the request was not carried out. */
+export function hasUnrecoveredToolFailure(records: ToolCallRecord[]): boolean {
+  const lastByTool = new Map<string, ToolCallRecord>();
+  for (const record of records) lastByTool.set(record.name, record);
+  return [...lastByTool.values()].some((record) => record.outcome === 'failed');
+}

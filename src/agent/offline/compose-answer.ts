@@ -1,0 +1,129 @@
+import type { Citation, ToolResult } from '../types.js';
+
+/** Shapes of the MCP tools' structured results that the offline provider reads. */
+interface Hit {
+  path: string;
+  title: string;
+  heading: string;
+  content: string;
+  similarity: number;
+  keywordMatch: boolean;
+}
+interface TicketView {
+  number: string;
+  title: string;
+  status: string;
+  priority: string;
+  requester: string;
+  createdAt: string;
+  updatedAt: string;
+}
+interface EventView {
+  kind: string;
+  author: string;
+  body: string | null;
+  createdAt: string;
+}
+
+export interface ComposedAnswer {
+  text: string;
+  citations: Citation[];
+}
+
+/**
+ * Below this cosine similarity, and with none of the question's words in the article, a hit is a
+ * guess rather than an answer: better to offer a ticket than to send someone down the wrong runbook.
+ */
+const WEAK_MATCH = 0.25;
+/** Related articles are listed only when they match at least this well. */
+const RELATED_MATCH = 0.2;
+const MAX_STEPS_CHARS = 1500;
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+function trimSection(content: string): string {
+  if (content.length <= MAX_STEPS_CHARS) return content;
+  const cut = content.slice(0, MAX_STEPS_CHARS);
+  return `${cut.slice(0, cut.lastIndexOf('\n') > 0 ? cut.lastIndexOf('\n') : MAX_STEPS_CHARS)}\n…`;
+}
+
+export function composeKnowledgeAnswer(question: string, result: ToolResult): ComposedAnswer {
+  if (result.outcome !== 'done' || typeof result.content === 'string') {
+    return { text: `I could not search the knowledge base: ${String(result.content)}`, citations: [] };
+  }
+  const hits = (result.content.results ?? []) as Hit[];
+  const best = hits[0];
+  if (!best || (best.similarity < WEAK_MATCH && !best.keywordMatch)) {
+    const shortQuestion = question.trim().split(/\r?\n/)[0]?.slice(0, 100) ?? '';
+    return {
+      text:
+        "I couldn't find a knowledge-base article that matches this well.\n" +
+        `If you want someone from IT to look at it, I can open a ticket: itbot ask --yes "open a ticket: ${shortQuestion.replace(/"/g, "'")}"`,
+      citations: [],
+    };
+  }
+  const related = hits.slice(1).filter((hit) => hit.similarity >= RELATED_MATCH || hit.keywordMatch).slice(0, 2);
+  const section = best.heading.includes(' › ') ? best.heading.slice(best.heading.indexOf(' › ') + 3) : '';
+  const lines = [
+    `From "${best.title}"${section ? ` (${section})` : ''}:`,
+    '',
+    trimSection(best.content),
+    '',
+    `Source: ${best.title} — ${best.path}`,
+  ];
+  if (related.length) lines.push(`See also: ${related.map((hit) => `${hit.title} — ${hit.path}`).join('; ')}`);
+  lines.push('If this does not solve it, ask me to open a ticket.');
+  return {
+    text: lines.join('\n'),
+    citations: [best, ...related].map((hit) => ({ title: hit.title, path: hit.path, heading: hit.heading })),
+  };
+}
+
+export function composeCreateAnswer(result: ToolResult, draft: { title: string; priority: string }): ComposedAnswer {
+  if (result.outcome === 'not_allowed') {
+    return {
+      text: `I would open a ticket "${draft.title}" (priority ${draft.priority}), but did not: ${String(result.content)}`,
+      citations: [],
+    };
+  }
+  if (result.outcome === 'failed' || typeof result.content === 'string') {
+    return { text: `The ticket could not be opened: ${String(result.content)}`, citations: [] };
+  }
+  const ticket = result.content.ticket as TicketView;
+  const verb = result.content.created === false ? 'This request was already filed as' : 'Opened';
+  return {
+    text: `${verb} ${ticket.number}: "${ticket.title}" (priority ${ticket.priority}, status ${ticket.status}). Quote ${ticket.number} when you follow up.`,
+    citations: [],
+  };
+}
+
+export function composeStatusAnswer(result: ToolResult, ticketNumber: string): ComposedAnswer {
+  if (result.outcome !== 'done' || typeof result.content === 'string') {
+    return { text: `I couldn't look up ${ticketNumber}: ${String(result.content)}`, citations: [] };
+  }
+  const ticket = result.content.ticket as TicketView;
+  const events = (result.content.events ?? []) as EventView[];
+  const last = events[events.length - 1];
+  const lines = [
+    `${ticket.number}: ${ticket.title}`,
+    `Status: ${ticket.status} · Priority: ${ticket.priority} · Requester: ${ticket.requester} · Opened: ${day(ticket.createdAt)}`,
+  ];
+  if (last) lines.push(`Last update (${day(last.createdAt)}, ${last.author}): ${last.kind}${last.body ? ` — ${last.body.slice(0, 200)}` : ''}`);
+  return { text: lines.join('\n'), citations: [] };
+}
+
+export function composeListAnswer(result: ToolResult): ComposedAnswer {
+  if (result.outcome !== 'done' || typeof result.content === 'string') {
+    return { text: `I couldn't list your tickets: ${String(result.content)}`, citations: [] };
+  }
+  const tickets = (result.content.tickets ?? []) as TicketView[];
+  const whose = result.content.requester ? `${String(result.content.requester)} has` : 'There are';
+  if (tickets.length === 0) return { text: `${whose} no open tickets.`, citations: [] };
+  const lines = [`${whose} ${tickets.length} open ticket${tickets.length === 1 ? '' : 's'}:`];
+  for (const ticket of tickets) {
+    lines.push(`- ${ticket.number} [${ticket.status}, ${ticket.priority}] ${ticket.title} (opened ${day(ticket.createdAt)})`);
+  }
+  return { text: lines.join('\n'), citations: [] };
+}

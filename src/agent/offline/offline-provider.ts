@@ -1,0 +1,70 @@
+import type { Message, ModelProvider, ModelStep, ToolResult } from '../types.js';
+import {
+  composeCreateAnswer,
+  composeKnowledgeAnswer,
+  composeListAnswer,
+  composeStatusAnswer,
+} from './compose-answer.js';
+import { type Intent, classifyIntent } from './intent-router.js';
+import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
+
+function lastUserMessage(messages: Message[]): { text: string; index: number } {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role === 'user') return { text: message.text, index: i };
+  }
+  return { text: '', index: -1 };
+}
+
+function firstCall(intent: Intent, question: string): ModelStep['toolCalls'][number] {
+  switch (intent.kind) {
+    case 'create_ticket':
+      return {
+        id: 'offline-1',
+        name: 'create_ticket',
+        args: { title: draftTicketTitle(question), description: question.trim(), priority: guessPriority(question) },
+      };
+    case 'ticket_status':
+      return { id: 'offline-1', name: 'get_ticket', args: { ticket: intent.ticket } };
+    case 'list_tickets':
+      return { id: 'offline-1', name: 'list_tickets', args: {} };
+    case 'kb_question':
+      return { id: 'offline-1', name: 'search_knowledge', args: { query: question.trim().slice(0, 2000), limit: 5 } };
+  }
+}
+
+function answer(intent: Intent, question: string, result: ToolResult): ModelStep {
+  const composed = (() => {
+    switch (intent.kind) {
+      case 'create_ticket':
+        return composeCreateAnswer(result, { title: draftTicketTitle(question), priority: guessPriority(question) });
+      case 'ticket_status':
+        return composeStatusAnswer(result, intent.ticket);
+      case 'list_tickets':
+        return composeListAnswer(result);
+      case 'kb_question':
+        return composeKnowledgeAnswer(question, result);
+    }
+  })();
+  return { text: composed.text, toolCalls: [], citations: composed.citations };
+}
+
+/**
+ * The model used when no Gemini key is set: rules pick one tool for the message, and the answer
+ * is composed from that tool's result. It speaks the same protocol as a real model, so the agent
+ * loop, consent and MCP path are exactly the ones Gemini uses.
+ */
+export function createOfflineProvider(): ModelProvider {
+  return {
+    name: 'offline',
+    model: 'rules+retrieval',
+    async generate({ messages }) {
+      const { text: question, index } = lastUserMessage(messages);
+      const intent = classifyIntent(question);
+      const toolMessage = messages.slice(index + 1).find((message) => message.role === 'tool');
+      const result = toolMessage?.role === 'tool' ? toolMessage.results[0] : undefined;
+      if (!result) return { text: '', toolCalls: [firstCall(intent, question)] };
+      return answer(intent, question, result);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { type TurnResult, createProvider, hasUnrecoveredToolFailure, runAgentTurn } from '../agent/index.js';
+import { resolveConfig } from '../config/index.js';
+import { ExitCode, ItbotError, UsageError } from '../errors.js';
+import { connectTicketServer } from '../mcp/index.js';
+import { readQuestion } from './read-question.js';
+
+export interface AskOptions {
+  json?: boolean;
+  yes?: boolean;
+  provider: string;
+  maxSteps: number;
+}
+
+const PROVIDERS = ['auto', 'offline', 'gemini'] as const;
+const WRITE_REFUSAL = 'tools that change data only run with consent; run again with --yes to allow it.';
+
+function formatText(result: TurnResult): string {
+  const unmentioned = result.citations.filter((citation) => !result.answer.includes(citation.path));
+  const sources = unmentioned.map((citation) => `- ${citation.title} — ${citation.path}`);
+  return sources.length ? `${result.answer}\n\nSources:\n${sources.join('\n')}\n` : `${result.answer}\n`;
+}
+
+export async function askCommand(words: string[], options: AskOptions): Promise<number> {
+  const started = performance.now();
+  const config = resolveConfig();
+  if (!(PROVIDERS as readonly string[]).includes(options.provider)) {
+    throw new UsageError(`Unknown provider "${options.provider}".`, `Choose one of: ${PROVIDERS.join(', ')}.`);
+  }
+  if (options.provider === 'gemini') {
+    throw new ItbotError('The Gemini provider is not available in this version of itbot.', ExitCode.modelUnavailable, 'Use --provider offline.');
+  }
+  if (options.provider === 'auto' && config.geminiApiKey) {
+    process.stderr.write('itbot: Gemini support is not built yet; answering with the offline provider.\n');
+  }
+
+  // Start the MCP server (and so the store) first: it overlaps with reading the question.
+  const connecting = connectTicketServer();
+  connecting.catch(() => {});
+  const question = await readQuestion(words).catch(async (error: unknown) => {
+    await connecting.then((connection) => connection.close()).catch(() => {});
+    throw error;
+  });
+  const connection = await connecting;
+  const mcpReadyMs = performance.now() - started;
+  const stop = () => {
+    void connection.close().finally(() => process.exit(ExitCode.cancelled));
+  };
+  process.once('SIGINT', stop);
+  try {
+    const tools = await connection.listTools();
+    const result = await runAgentTurn(question, {
+      provider: createProvider(config),
+      connection,
+      tools,
+      consent: async () => options.yes === true,
+      refusalReason: WRITE_REFUSAL,
+      maxSteps: options.maxSteps,
+    });
+    const exitCode = hasUnrecoveredToolFailure(result.toolCalls) ? ExitCode.toolFailed : ExitCode.ok;
+    if (options.json) {
+      const timings = {
+        ...result.timings,
+        mcpReadyMs: Math.round(mcpReadyMs),
+        processStartMs: Math.round(process.uptime() * 1000 - (performance.now() - started)),
+        totalMs: Math.round(performance.now() - started),
+      };
+      process.stdout.write(`${JSON.stringify({ ...result, timings, exitCode })}\n`);
+    } else {
+      process.stdout.write(formatText(result));
+    }
+    return exitCode;
+  } finally {
+    process.off('SIGINT', stop);
+    await connection.close();
+  }
+}

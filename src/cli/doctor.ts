@@ -1,0 +1,88 @@
+import { openReadyStore } from '../bootstrap.js';
+import { type ItbotConfig, resolveConfig } from '../config/index.js';
+import { errorMessage } from '../errors.js';
+import { connectTicketServer } from '../mcp/index.js';
+import type { Store } from '../store/index.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+async function storeChecks(config: ItbotConfig): Promise<Check[]> {
+  let store: Store;
+  try {
+    store = await openReadyStore(config, { purpose: 'itbot doctor', log: () => {} });
+  } catch (error) {
+    const hint = error instanceof Error && 'hint' in error ? String((error as { hint?: string }).hint ?? '') : '';
+    return [{ name: 'store', ok: false, detail: errorMessage(error), fix: hint || undefined }];
+  }
+  try {
+    const checks: Check[] = [{ name: 'store', ok: true, detail: `${store.kind}: ${store.location}` }];
+    const { rows: index } = await store.query<{ embedder: string; version: string; documents: string; chunks: string }>(
+      `SELECT i.embedder, i.version::text,
+              (SELECT count(*) FROM kb_documents)::text AS documents, (SELECT count(*) FROM kb_chunks)::text AS chunks
+       FROM kb_index i`,
+    );
+    const row = index[0];
+    checks.push(
+      row && Number(row.documents) > 0
+        ? { name: 'knowledge index', ok: true, detail: `${row.documents} documents, ${row.chunks} chunks, built with ${row.embedder} (version ${row.version})` }
+        : { name: 'knowledge index', ok: false, detail: 'empty', fix: 'Run `itbot reindex`.' },
+    );
+    return checks;
+  } finally {
+    await store.close();
+  }
+}
+
+async function mcpCheck(): Promise<Check> {
+  try {
+    const connection = await connectTicketServer({ stderr: 'ignore' });
+    try {
+      const tools = await connection.listTools();
+      return { name: 'MCP server', ok: true, detail: `${tools.length} tools: ${tools.map((t) => t.name).join(', ')}` };
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    return { name: 'MCP server', ok: false, detail: errorMessage(error), fix: 'Run `npm run build` in the itbot checkout.' };
+  }
+}
+
+/** Checks every part itbot depends on, in the order a broken install would fail. */
+export async function doctorCommand(options: { json?: boolean }): Promise<number> {
+  const checks: Check[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const nodeOk = major > 20 || (major === 20 && minor >= 19);
+  checks.push({ name: 'node', ok: nodeOk, detail: process.versions.node, fix: nodeOk ? undefined : 'Install Node.js 20.19 or newer.' });
+  let config: ItbotConfig | undefined;
+  try {
+    config = resolveConfig();
+    checks.push({ name: 'config', ok: true, detail: config.databaseUrl ? 'DATABASE_URL set' : `embedded store in ${config.dataDir}` });
+    checks.push({
+      name: 'model',
+      ok: true,
+      detail: config.geminiApiKey ? 'Gemini key set (Gemini provider not built yet: offline)' : 'offline (no Gemini key)',
+    });
+  } catch (error) {
+    checks.push({ name: 'config', ok: false, detail: errorMessage(error) });
+  }
+  if (config) {
+    // The store check must finish (and release the embedded store) before the MCP server opens it.
+    checks.push(...(await storeChecks(config)));
+    checks.push(await mcpCheck());
+  }
+  const healthy = checks.every((check) => check.ok);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ healthy, checks })}\n`);
+  } else {
+    for (const check of checks) {
+      process.stdout.write(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}\n`);
+      if (check.fix) process.stdout.write(`    fix: ${check.fix}\n`);
+    }
+  }
+  return healthy ? 0 : 4;
+}

@@ -1,0 +1,11 @@
+import { resolveConfig } from '../config/index.js';
+
+/**
+ * `itbot mcp`: the same server `itbot ask` spawns, for other MCP hosts (IDEs, assistants).
+ * It keeps serving after this returns, until its client closes stdin.
+ */
+export async function mcpCommand(): Promise<undefined> {
+  const { serveStdio } = await import('../../mcp-server/stdio.js');
+  await serveStdio(resolveConfig());
+  return undefined;
+}

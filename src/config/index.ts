@@ -1,0 +1,96 @@
+import os from 'node:os';
+import path from 'node:path';
+import envPaths from 'env-paths';
+import { ConfigError } from '../errors.js';
+
+/** Everything itbot reads from its environment, resolved and validated once. */
+export interface ItbotConfig {
+  /** PostgreSQL server with pgvector; undefined means the embedded PGlite store. */
+  databaseUrl: string | undefined;
+  /** Where embedded data (PGlite database, lock, history) lives. */
+  dataDir: string;
+  redisUrl: string | undefined;
+  geminiApiKey: string | undefined;
+  model: string;
+  embedModel: string;
+  /** A running itbot MCP server over Streamable HTTP, instead of spawning one over stdio. */
+  mcpUrl: string | undefined;
+  /** How long to wait for another itbot process to release the embedded store. */
+  storeLockWaitMs: number;
+  databasePoolMax: number;
+  /** Who "my tickets" means: the requester recorded on new tickets. */
+  user: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULT_MODEL = 'gemini-2.5-flash';
+export const DEFAULT_EMBED_MODEL = 'gemini-embedding-001';
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function parseUrl(name: string, value: string | undefined, protocols: string[]): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL.`, `Expected something like ${protocols[0]}//host:port/…`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(
+      `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got ${url.protocol}//).`,
+    );
+  }
+  return value;
+}
+
+function parseCount(name: string, value: string | undefined, fallback: number, unit: string): number {
+  if (value === undefined) return fallback;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new ConfigError(`${name} must be a whole number of ${unit} (got "${value}").`);
+  return count;
+}
+
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function defaultDataDir(): string {
+  return envPaths('itbot', { suffix: '' }).data;
+}
+
+export function resolveConfig(env: Env = process.env): ItbotConfig {
+  const dataDir = nonEmpty(env.ITBOT_DATA_DIR);
+  return {
+    databaseUrl: parseUrl('DATABASE_URL', nonEmpty(env.DATABASE_URL), ['postgres:', 'postgresql:']),
+    dataDir: dataDir ? path.resolve(dataDir) : defaultDataDir(),
+    redisUrl: parseUrl('REDIS_URL', nonEmpty(env.REDIS_URL), ['redis:', 'rediss:']),
+    geminiApiKey:
+      nonEmpty(env.GEMINI_API_KEY) ?? nonEmpty(env.GOOGLE_API_KEY) ?? nonEmpty(env.GOOGLE_GENERATIVE_AI_API_KEY),
+    model: nonEmpty(env.ITBOT_MODEL) ?? DEFAULT_MODEL,
+    embedModel: nonEmpty(env.ITBOT_EMBED_MODEL) ?? DEFAULT_EMBED_MODEL,
+    mcpUrl: parseUrl('ITBOT_MCP_URL', nonEmpty(env.ITBOT_MCP_URL), ['http:', 'https:']),
+    storeLockWaitMs: parseCount('ITBOT_LOCK_WAIT_MS', nonEmpty(env.ITBOT_LOCK_WAIT_MS), 15_000, 'milliseconds'),
+    databasePoolMax: parseCount('ITBOT_DB_POOL_MAX', nonEmpty(env.ITBOT_DB_POOL_MAX), 10, 'connections') || 1,
+    user: nonEmpty(env.ITBOT_USER) ?? currentUser(),
+  };
+}
+
+/** A URL safe to print: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

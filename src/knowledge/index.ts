@@ -1,0 +1,12 @@
+export type { Embedder, EmbeddingTask } from './embedder.js';
+export { EMBEDDING_DIMENSIONS } from './embedder.js';
+export { createHashedEmbedder } from './hashed-embedder.js';
+export type { KnowledgeDocument } from './markdown-document.js';
+export { parseMarkdownDocument } from './markdown-document.js';
+export type { KnowledgeChunk } from './chunk.js';
+export { chunkDocument } from './chunk.js';
+export type { ReindexOptions, ReindexProgress, ReindexSummary } from './reindex.js';
+export { reindexKnowledgeBase } from './reindex.js';
+export type { KnowledgeHit, SearchOptions } from './search.js';
+export { searchKnowledge, displayPath } from './search.js';
+export { BUNDLED_SOURCE, indexBundledKnowledgeBase } from './bundled.js';

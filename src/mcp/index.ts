@@ -1,0 +1,2 @@
+export type { ConnectOptions, TicketServerConnection, ToolInfo, ToolOutcome } from './ticket-server-client.js';
+export { connectTicketServer } from './ticket-server-client.js';

@@ -1,0 +1,96 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ExitCode, StoreError, ToolFailedError, errorMessage } from '../errors.js';
+import { bundledPaths } from '../paths.js';
+import { ITBOT_VERSION } from '../version.js';
+
+/** A tool as the server declares it; `changesData` comes from its annotations. */
+export interface ToolInfo {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  changesData: boolean;
+}
+
+export interface ToolOutcome {
+  ok: boolean;
+  /** Structured result on success; undefined on failure. */
+  data: Record<string, unknown> | undefined;
+  /** The text content: the JSON result, or the server's explanation of a failure. */
+  text: string;
+  /** For failures: the itbot exit code the server attached (e.g. a store outage). */
+  exitCode: number | undefined;
+}
+
+export interface TicketServerConnection {
+  listTools(): Promise<ToolInfo[]>;
+  callTool(name: string, args: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<ToolOutcome>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Environment for the server process; defaults to this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Where the server's own stderr (first-run notes, errors) goes. */
+  stderr?: 'inherit' | 'ignore' | 'pipe';
+}
+
+const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+function toOutcome(result: CallToolResult): ToolOutcome {
+  const text = result.content
+    .filter((part) => part.type === 'text')
+    .map((part) => part.text)
+    .join('\n');
+  const exitCode = result._meta?.['itbot/exitCode'];
+  return {
+    ok: !result.isError,
+    data: result.isError ? undefined : (result.structuredContent as Record<string, unknown> | undefined),
+    text,
+    exitCode: typeof exitCode === 'number' ? exitCode : undefined,
+  };
+}
+
+/** Spawns the itbot MCP server as a child process and connects to it over stdio. */
+export async function connectTicketServer(options: ConnectOptions = {}): Promise<TicketServerConnection> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [bundledPaths.mcpServerEntry()],
+    env: definedEnv(options.env ?? process.env),
+    stderr: options.stderr ?? 'inherit',
+  });
+  const client = new Client({ name: 'itbot', version: ITBOT_VERSION });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await transport.close().catch(() => {});
+    throw new ToolFailedError(`Could not start the itbot ticket server: ${errorMessage(error)}`, 'Run `itbot doctor` to see what is wrong.');
+  }
+
+  return {
+    async listTools() {
+      const { tools } = await client.listTools();
+      return tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description ?? '',
+        inputSchema: tool.inputSchema as Record<string, unknown>,
+        // MCP's default for an unannotated tool is "may change data": only an explicit read-only hint runs freely.
+        changesData: tool.annotations?.readOnlyHint !== true,
+      }));
+    },
+    async callTool(name, args, callOptions = {}) {
+      const result = (await client.callTool({ name, arguments: args }, undefined, {
+        timeout: callOptions.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+      })) as CallToolResult;
+      const outcome = toOutcome(result);
+      if (outcome.exitCode === ExitCode.store) throw new StoreError(outcome.text);
+      return outcome;
+    },
+    close: () => client.close(),
+  };
+}

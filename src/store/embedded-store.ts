@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { StoreError, errorMessage } from '../errors.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import type { Queryable, QueryResult, Store } from './types.js';
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  lockWaitMs: number;
+  /** Recorded in the lock so a blocked process can say who holds the store. */
+  purpose: string;
+  /** A prepared database directory copied instead of running initdb (seconds faster). */
+  templateDir?: string;
+}
+
+export interface EmbeddedStore extends Store {
+  /** True when this open created the database (first run). */
+  readonly created: boolean;
+  /** True when the database was created by copying the prepared template. */
+  readonly fromTemplate: boolean;
+}
+
+function pgliteQueryable(db: PGlite | Transaction): Queryable {
+  return {
+    async query<Row>(sql: string, params?: unknown[]): Promise<QueryResult<Row>> {
+      const result = await db.query<Row>(sql, params);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+  };
+}
+
+function hasDatabase(pgdata: string): boolean {
+  return fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+}
+
+/**
+ * Creates the database in a side directory and renames it into place, so a crash during initdb
+ * or the copy never leaves a half-made database that later opens as "existing".
+ */
+async function createDatabase(pgdata: string, templateDir: string | undefined): Promise<boolean> {
+  const staging = `${pgdata}.creating-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  const useTemplate = templateDir !== undefined && hasDatabase(templateDir);
+  if (useTemplate) {
+    fs.cpSync(templateDir, staging, { recursive: true });
+    // A template copied from a build tree may carry a postmaster.pid; it must not survive.
+    fs.rmSync(path.join(staging, 'postmaster.pid'), { force: true });
+  } else {
+    const db = await PGlite.create({ dataDir: staging, extensions: { vector } });
+    await db.close();
+  }
+  fs.renameSync(staging, pgdata);
+  return useTemplate;
+}
+
+export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+  try {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+  } catch (error) {
+    throw new StoreError(
+      `Cannot create the data dir ${options.dataDir}: ${errorMessage(error)}`,
+      'Set ITBOT_DATA_DIR to a writable directory.',
+    );
+  }
+  const lock = await acquireDataDirLock(options.dataDir, { purpose: options.purpose, waitMs: options.lockWaitMs });
+  const pgdata = path.join(options.dataDir, 'pgdata');
+  let db: PGlite;
+  let created = false;
+  let fromTemplate = false;
+  try {
+    if (!hasDatabase(pgdata)) {
+      created = true;
+      fromTemplate = await createDatabase(pgdata, options.templateDir);
+    }
+    db = await PGlite.create({ dataDir: pgdata, extensions: { vector } });
+  } catch (error) {
+    lock.release();
+    throw new StoreError(
+      `Cannot open the embedded store in ${pgdata}: ${errorMessage(error)}`,
+      'If the directory was damaged, move it aside and itbot will create a fresh one.',
+      { cause: error },
+    );
+  }
+
+  const base = pgliteQueryable(db);
+  let closed = false;
+  return {
+    kind: 'embedded',
+    location: pgdata,
+    created,
+    fromTemplate,
+    query: base.query,
+    exec: base.exec,
+    transaction: (fn) => db.transaction((tx) => fn(pgliteQueryable(tx))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await db.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { ItbotConfig } from '../config/index.js';
+import { bundledPaths } from '../paths.js';
+import { type EmbeddedStore, openEmbeddedStore } from './embedded-store.js';
+import { type MigrationFile, loadMigrations, migrate, migrationStatus } from './migrations.js';
+import { openServerStore } from './server-store.js';
+import type { Store } from './types.js';
+
+export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
+export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
+export type { EmbeddedStore } from './embedded-store.js';
+export { migrate, migrationStatus, loadMigrations } from './migrations.js';
+export { acquireDataDirLock, isProcessAlive } from './data-dir-lock.js';
+export { openEmbeddedStore } from './embedded-store.js';
+export { openServerStore } from './server-store.js';
+
+export interface OpenStoreOptions {
+  /** Recorded in the embedded store's lock, e.g. "itbot mcp". */
+  purpose: string;
+  templateDir?: string;
+}
+
+/** PostgreSQL when DATABASE_URL is set, the embedded PGlite store otherwise. */
+export async function openStore(config: ItbotConfig, options: OpenStoreOptions): Promise<Store | EmbeddedStore> {
+  if (config.databaseUrl) {
+    return openServerStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
+  }
+  return openEmbeddedStore({
+    dataDir: config.dataDir,
+    lockWaitMs: config.storeLockWaitMs,
+    purpose: options.purpose,
+    templateDir: options.templateDir ?? bundledPaths.templateDatabase(),
+  });
+}
+
+export function bundledMigrations(): MigrationFile[] {
+  return loadMigrations(bundledPaths.migrations());
+}
+
+export function isEmbedded(store: Store): store is EmbeddedStore {
+  return store.kind === 'embedded';
+}
+
+export async function pendingMigrations(store: Store): Promise<MigrationFile[]> {
+  return (await migrationStatus(store, bundledMigrations())).pending;
+}
+
+export async function migrateToLatest(store: Store): Promise<MigrationFile[]> {
+  return migrate(store, bundledMigrations());
+}
