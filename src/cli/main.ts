@@ -98,6 +98,20 @@ program
   );
 
 program
+  .command('eval')
+  .description('Measure answer quality')
+  .argument('<what>', 'what to evaluate: retrieval')
+  .requiredOption('--queries <file>', 'JSON Lines of {"id","query","relevant":[paths]}')
+  .option('--source <dir>', 'only search documents indexed from this directory')
+  .option('--json', 'print the report as JSON')
+  .action(
+    runCommand(async (what: string, options) => {
+      const { evalCommand } = await import('./eval.js');
+      return evalCommand(what, options);
+    }),
+  );
+
+program
   .command('bench')
   .description('Measure itbot on this machine')
   .argument('<what>', 'what to measure: ask (fresh `itbot ask` processes)')

@@ -10,3 +10,5 @@ export { reindexKnowledgeBase } from './reindex.js';
 export type { KnowledgeHit, SearchOptions } from './search.js';
 export { searchKnowledge, displayPath } from './search.js';
 export { BUNDLED_SOURCE, indexBundledKnowledgeBase } from './bundled.js';
+export { getArticle, type Article, type ArticleSection } from './article.js';
+export { evaluateRetrieval, readLabelledQueries, type LabelledQuery, type RetrievalReport } from './evaluate.js';

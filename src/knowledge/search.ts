@@ -24,6 +24,8 @@ export interface SearchOptions {
   limit?: number;
   /** At most this many chunks per document, so one long article cannot fill the results. */
   perDocument?: number;
+  /** Only documents from these sources (collections). */
+  sources?: string[];
 }
 
 /** Reciprocal rank fusion constant: 60 is the value from the original RRF paper. */
@@ -43,16 +45,20 @@ const HYBRID_SEARCH = `
 WITH query AS (
   SELECT $1::vector AS embedding, to_tsquery('english', $2) AS words
 ),
+allowed AS (
+  SELECT id FROM kb_documents WHERE $5::text[] IS NULL OR source = ANY($5::text[])
+),
 by_vector AS (
   SELECT c.id, row_number() OVER (ORDER BY c.embedding <=> q.embedding) AS rank
   FROM kb_chunks c, query q
+  WHERE c.document_id IN (SELECT id FROM allowed)
   ORDER BY c.embedding <=> q.embedding
   LIMIT ${CANDIDATES}
 ),
 by_words AS (
   SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.search, q.words) DESC) AS rank
   FROM kb_chunks c, query q
-  WHERE c.search @@ q.words
+  WHERE c.search @@ q.words AND c.document_id IN (SELECT id FROM allowed)
   ORDER BY ts_rank_cd(c.search, q.words) DESC
   LIMIT ${CANDIDATES}
 ),
@@ -112,7 +118,7 @@ export async function searchKnowledge(
     score: string | number;
     keyword_match: boolean;
     similarity: string | number;
-  }>(HYBRID_SEARCH, [pgvector.toSql(embedding), words || 'nothingtomatch', options.perDocument ?? 1, options.limit ?? 5]);
+  }>(HYBRID_SEARCH, [pgvector.toSql(embedding), words || 'nothingtomatch', options.perDocument ?? 1, options.limit ?? 5, options.sources ?? null]);
   return rows.map((row) => ({
     path: displayPath(row.source, row.path),
     source: row.source,

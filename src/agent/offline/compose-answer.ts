@@ -49,13 +49,37 @@ function trimSection(content: string): string {
   return `${cut.slice(0, cut.lastIndexOf('\n') > 0 ? cut.lastIndexOf('\n') : MAX_STEPS_CHARS)}\n…`;
 }
 
-export function composeKnowledgeAnswer(question: string, result: ToolResult): ComposedAnswer {
-  if (result.outcome !== 'done' || typeof result.content === 'string') {
-    return { text: `I could not search the knowledge base: ${String(result.content)}`, citations: [] };
+interface ArticleView {
+  title: string;
+  summary: string;
+  sections: { heading: string; content: string }[];
+}
+
+/** Whether a knowledge search found something worth answering with (else: offer a ticket). */
+export function strongestHit(result: ToolResult): Hit | undefined {
+  if (result.outcome !== 'done' || typeof result.content === 'string') return undefined;
+  const best = ((result.content.results ?? []) as Hit[])[0];
+  return best && (best.similarity >= WEAK_MATCH || best.keywordMatch) ? best : undefined;
+}
+
+const ACTION_HEADING = /(?:^|› )(?:steps|how to|fix|solution|resolution|what to do|do this)/i;
+
+function lastHeadingPart(heading: string): string {
+  return heading.slice(heading.lastIndexOf(' › ') + 1).replace(/^›?\s*/, '');
+}
+
+/** The part of the article a person should act on: the matching section if it is a procedure, else the first procedure. */
+function actionableSection(best: Hit, article: ArticleView | undefined): { heading: string; content: string } {
+  if (ACTION_HEADING.test(best.heading) || !article) return best;
+  return article.sections.find((section) => ACTION_HEADING.test(section.heading)) ?? best;
+}
+
+export function composeKnowledgeAnswer(question: string, search: ToolResult, articleResult?: ToolResult): ComposedAnswer {
+  if (search.outcome !== 'done' || typeof search.content === 'string') {
+    return { text: `I could not search the knowledge base: ${String(search.content)}`, citations: [] };
   }
-  const hits = (result.content.results ?? []) as Hit[];
-  const best = hits[0];
-  if (!best || (best.similarity < WEAK_MATCH && !best.keywordMatch)) {
+  const best = strongestHit(search);
+  if (!best) {
     const shortQuestion = question.trim().split(/\r?\n/)[0]?.slice(0, 100) ?? '';
     return {
       text:
@@ -64,12 +88,18 @@ export function composeKnowledgeAnswer(question: string, result: ToolResult): Co
       citations: [],
     };
   }
+  const article =
+    articleResult?.outcome === 'done' && typeof articleResult.content !== 'string'
+      ? (articleResult.content as unknown as ArticleView)
+      : undefined;
+  const hits = (search.content.results ?? []) as Hit[];
   const related = hits.slice(1).filter((hit) => hit.similarity >= RELATED_MATCH || hit.keywordMatch).slice(0, 2);
-  const section = best.heading.includes(' › ') ? best.heading.slice(best.heading.indexOf(' › ') + 3) : '';
+  const section = actionableSection(best, article);
   const lines = [
-    `From "${best.title}"${section ? ` (${section})` : ''}:`,
+    article?.summary ? `${best.title}: ${article.summary}` : best.title,
     '',
-    trimSection(best.content),
+    `${lastHeadingPart(section.heading)}:`,
+    trimSection(section.content),
     '',
     `Source: ${best.title} — ${best.path}`,
   ];

@@ -1,5 +1,6 @@
 import type { Message, ModelProvider, ModelStep, ToolResult } from '../types.js';
 import {
+  strongestHit,
   composeCreateAnswer,
   composeKnowledgeAnswer,
   composeListAnswer,
@@ -33,7 +34,8 @@ function firstCall(intent: Intent, question: string): ModelStep['toolCalls'][num
   }
 }
 
-function answer(intent: Intent, question: string, result: ToolResult): ModelStep {
+function answer(intent: Intent, question: string, results: ToolResult[]): ModelStep {
+  const result = results[0] as ToolResult;
   const composed = (() => {
     switch (intent.kind) {
       case 'create_ticket':
@@ -43,7 +45,7 @@ function answer(intent: Intent, question: string, result: ToolResult): ModelStep
       case 'list_tickets':
         return composeListAnswer(result);
       case 'kb_question':
-        return composeKnowledgeAnswer(question, result);
+        return composeKnowledgeAnswer(question, result, results[1]);
     }
   })();
   return { text: composed.text, toolCalls: [], citations: composed.citations };
@@ -61,10 +63,13 @@ export function createOfflineProvider(): ModelProvider {
     async generate({ messages }) {
       const { text: question, index } = lastUserMessage(messages);
       const intent = classifyIntent(question);
-      const toolMessage = messages.slice(index + 1).find((message) => message.role === 'tool');
-      const result = toolMessage?.role === 'tool' ? toolMessage.results[0] : undefined;
-      if (!result) return { text: '', toolCalls: [firstCall(intent, question)] };
-      return answer(intent, question, result);
+      const results = messages.slice(index + 1).flatMap((message) => (message.role === 'tool' ? message.results : []));
+      const first = results[0];
+      if (!first) return { text: '', toolCalls: [firstCall(intent, question)] };
+      // A good search hit is worth reading whole: the answer should be the article's steps.
+      const best = intent.kind === 'kb_question' && results.length === 1 ? strongestHit(first) : undefined;
+      if (best) return { text: '', toolCalls: [{ id: 'offline-2', name: 'get_article', args: { path: best.path } }] };
+      return answer(intent, question, results);
     },
   };
 }

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../paths.js';
+import { classifyIntent, findTicketReference } from './intent-router.js';
+
+interface Labelled {
+  utterance: string;
+  intent: string;
+  ticket?: string;
+}
+
+function load(name: string): Labelled[] {
+  const file = path.join(packageRoot(), 'test', 'fixtures', name);
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Labelled);
+}
+
+function misrouted(set: Labelled[]): string[] {
+  return set
+    .filter((item) => {
+      const intent = classifyIntent(item.utterance);
+      return intent.kind !== item.intent || (intent.kind === 'ticket_status' && intent.ticket !== item.ticket);
+    })
+    .map((item) => `${item.intent}${item.ticket ? ` ${item.ticket}` : ''}: ${item.utterance}`);
+}
+
+// The bar the original web chatbot set for routing: more than 95 % correct.
+describe.each([
+  ['routing.labelled.jsonl', 100],
+  ['routing.heldout.jsonl', 60],
+])('offline routing on %s', (file, minimumSize) => {
+  const set = load(file);
+
+  it(`has at least ${minimumSize} varied utterances covering every intent`, () => {
+    expect(set.length).toBeGreaterThanOrEqual(minimumSize);
+    expect(new Set(set.map((item) => item.intent))).toEqual(new Set(['kb_question', 'create_ticket', 'ticket_status', 'list_tickets']));
+  });
+
+  it('routes more than 95 % correctly, with the right ticket number', () => {
+    const wrong = misrouted(set);
+    const accuracy = 1 - wrong.length / set.length;
+    expect(accuracy, `misrouted:\n${wrong.join('\n')}`).toBeGreaterThan(0.95);
+  });
+});
+
+describe('findTicketReference', () => {
+  it.each([
+    ['status of #42', 'IT-000042'],
+    ['any news on IT-2045', 'IT-002045'],
+    ['status IT000777', 'IT-000777'],
+    ['update on case 8890 please', 'IT-008890'],
+    ['where are we with 5531?', 'IT-005531'],
+  ])('reads %s as %s', (message, ticket) => {
+    expect(findTicketReference(message)).toBe(ticket);
+  });
+
+  it.each(['printer PRN-042 is jammed', 'projector in room 412', "quote your number, e.g. #4521", 'asset tag 004512'])(
+    'does not mistake "%s" for a ticket',
+    (message) => {
+      expect(findTicketReference(message)).toBeUndefined();
+    },
+  );
+});

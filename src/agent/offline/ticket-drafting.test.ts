@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
+
+describe('draftTicketTitle', () => {
+  it.each([
+    ['open a ticket: my monitor is broken', 'My monitor is broken'],
+    ['please log an incident, the 3rd floor printer is on fire', 'The 3rd floor printer is on fire'],
+    ['Hi IT team, can you create a ticket for me, outlook crashes on start', 'Outlook crashes on start'],
+    ['can you log this for me? phone handset on desk 14 has no dial tone', 'Phone handset on desk 14 has no dial tone'],
+  ])('turns "%s" into "%s"', (message, title) => {
+    expect(draftTicketTitle(message)).toBe(title);
+  });
+
+  it('keeps titles short and on one line', () => {
+    const title = draftTicketTitle(`open a ticket: ${'the shared drive is very slow '.repeat(10)}\nsecond line`);
+    expect(title.length).toBeLessThanOrEqual(81);
+    expect(title).not.toContain('\n');
+    expect(title.endsWith('…')).toBe(true);
+  });
+
+  it('falls back to the whole message when nothing but the request is left', () => {
+    expect(draftTicketTitle('create ticket')).toBe('Create ticket');
+  });
+});
+
+describe('guessPriority', () => {
+  it('raises emergencies and outages, leaves the rest at P3', () => {
+    expect(guessPriority('water dripping onto the comms cabinet')).toBe('P1');
+    expect(guessPriority('vpn down for the whole sales team')).toBe('P2');
+    expect(guessPriority('my mouse is broken')).toBe('P3');
+  });
+});

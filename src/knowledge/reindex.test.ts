@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeSeededDataDir, makeTempDir } from '../../test/helpers/data-dir.js';
+import { EmbedderMismatchError } from '../errors.js';
+import { type Store, openEmbeddedStore } from '../store/index.js';
+import type { Embedder } from './embedder.js';
+import { createHashedEmbedder } from './hashed-embedder.js';
+import { reindexKnowledgeBase } from './reindex.js';
+import { searchKnowledge } from './search.js';
+
+let store: Store;
+let source: string;
+const cleanups: (() => void)[] = [];
+
+function writeArticle(name: string, title: string, body: string): void {
+  fs.mkdirSync(path.dirname(path.join(source, name)), { recursive: true });
+  fs.writeFileSync(path.join(source, name), `---\ntitle: ${title}\ntags: [test]\n---\n# ${title}\n\n${body}\n`);
+}
+
+beforeEach(async () => {
+  const data = makeSeededDataDir();
+  const articles = makeTempDir('itbot-kb-');
+  cleanups.push(data.cleanup, articles.cleanup);
+  source = articles.dir;
+  store = await openEmbeddedStore({ dataDir: data.dir, lockWaitMs: 0, purpose: 'test' });
+  writeArticle('vpn.md', 'VPN will not connect', '## Steps\n\nReinstall the VPN client and check the gateway vpn.example.');
+  writeArticle('printing/toner.md', 'Replace toner', '## Steps\n\nOpen the front door and swap the toner cartridge.');
+  writeArticle('wifi.md', 'Wi-Fi drops', '## Steps\n\nForget the network and rejoin the corporate wireless SSID.');
+});
+
+afterEach(async () => {
+  await store.close();
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+});
+
+const embedder = createHashedEmbedder();
+const options = () => ({ sourceDir: source, sourceName: 'test', embedder });
+
+async function documentPaths(): Promise<string[]> {
+  const { rows } = await store.query<{ path: string }>("SELECT path FROM kb_documents WHERE source = 'test' ORDER BY path");
+  return rows.map((row) => row.path);
+}
+
+describe('reindexKnowledgeBase', () => {
+  it('indexes new documents, then skips unchanged ones by content hash', async () => {
+    const first = await reindexKnowledgeBase(store, options());
+    expect(first).toMatchObject({ documents: 3, added: 3, unchanged: 0, removed: 0 });
+    expect(first.chunks).toBeGreaterThanOrEqual(3);
+    expect(await documentPaths()).toEqual(['printing/toner.md', 'vpn.md', 'wifi.md']);
+
+    const second = await reindexKnowledgeBase(store, options());
+    expect(second).toMatchObject({ added: 0, updated: 0, unchanged: 3, chunks: 0 });
+  });
+
+  it('replaces changed documents and removes deleted ones, leaving other sources alone', async () => {
+    await reindexKnowledgeBase(store, options());
+    const bundledBefore = await store.query("SELECT count(*)::int AS n FROM kb_documents WHERE source = 'bundled'");
+    writeArticle('vpn.md', 'VPN will not connect', '## Steps\n\nUse the new GlobalConnect portal instead.');
+    fs.rmSync(path.join(source, 'wifi.md'));
+
+    const summary = await reindexKnowledgeBase(store, options());
+    expect(summary).toMatchObject({ updated: 1, unchanged: 1, removed: 1 });
+    expect(await documentPaths()).toEqual(['printing/toner.md', 'vpn.md']);
+    const hits = await searchKnowledge(store, embedder, 'GlobalConnect portal', { sources: ['test'] });
+    expect(hits[0]).toMatchObject({ path: 'vpn.md', keywordMatch: true });
+    expect(hits.map((h) => h.content).join(' ')).not.toContain('Reinstall the VPN client');
+    expect(await store.query("SELECT count(*)::int AS n FROM kb_documents WHERE source = 'bundled'")).toEqual(bundledBefore);
+  });
+
+  it('keeps the previous index serving when a reindex crashes midway', async () => {
+    await reindexKnowledgeBase(store, options());
+    writeArticle('printing/toner.md', 'Replace toner', '## Steps\n\nNew toner procedure.');
+    writeArticle('vpn.md', 'VPN will not connect', '## Steps\n\nNew VPN procedure.');
+    let calls = 0;
+    const crashing: Embedder = {
+      ...embedder,
+      embed: async (texts, task) => {
+        if (++calls === 2) throw new Error('embedding service died');
+        return embedder.embed(texts, task);
+      },
+    };
+    await expect(reindexKnowledgeBase(store, { ...options(), embedder: crashing })).rejects.toThrow('embedding service died');
+    // toner.md was replaced before the crash, vpn.md still has its old version: both searchable.
+    expect(await documentPaths()).toEqual(['printing/toner.md', 'vpn.md', 'wifi.md']);
+    const vpn = await searchKnowledge(store, embedder, 'reinstall the VPN client', { sources: ['test'] });
+    expect(vpn[0]?.path).toBe('vpn.md');
+    expect(vpn[0]?.content).toContain('Reinstall the VPN client');
+    // The next run finishes the job.
+    expect(await reindexKnowledgeBase(store, options())).toMatchObject({ updated: 1, unchanged: 2 });
+  });
+
+  it('refuses to mix embedders, and --rebuild replaces the whole index in one go', async () => {
+    await reindexKnowledgeBase(store, options());
+    const other = { ...createHashedEmbedder(), id: 'other-embedder@768' };
+    await expect(reindexKnowledgeBase(store, { ...options(), embedder: other })).rejects.toBeInstanceOf(EmbedderMismatchError);
+    await expect(searchKnowledge(store, other, 'vpn')).rejects.toBeInstanceOf(EmbedderMismatchError);
+
+    const rebuilt = await reindexKnowledgeBase(store, { ...options(), embedder: other, rebuild: true });
+    expect(rebuilt).toMatchObject({ added: 3 });
+    const { rows } = await store.query<{ embedder: string; documents: number }>(
+      'SELECT embedder, (SELECT count(*)::int FROM kb_documents) AS documents FROM kb_index',
+    );
+    expect(rows[0]).toEqual({ embedder: 'other-embedder@768', documents: 3 });
+  });
+
+  it('says clearly when the source is not a directory', async () => {
+    await expect(reindexKnowledgeBase(store, { ...options(), sourceDir: path.join(source, 'missing') })).rejects.toThrow(/is not a directory/);
+  });
+});
+
+describe('searchKnowledge', () => {
+  it('finds the article that answers a question, one result per document, best first', async () => {
+    const hits = await searchKnowledge(store, embedder, 'outlook keeps asking for my password', { limit: 5 });
+    expect(hits[0]?.path).toBe('kb/email/outlook-keeps-asking-for-password.md');
+    expect(new Set(hits.map((h) => h.path)).size).toBe(hits.length);
+    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
+    expect(hits[0]?.heading.startsWith('Outlook keeps asking for my password')).toBe(true);
+  });
+
+  it('returns nothing, rather than failing, for an empty index', async () => {
+    await store.query('DELETE FROM kb_index');
+    expect(await searchKnowledge(store, embedder, 'vpn')).toEqual([]);
+  });
+
+  it('treats query text as data: SQL and tsquery syntax are harmless', async () => {
+    const hits = await searchKnowledge(store, embedder, "'); DROP TABLE kb_chunks; -- & | ! <-> :*");
+    expect(Array.isArray(hits)).toBe(true);
+    expect((await store.query('SELECT count(*)::int AS n FROM kb_chunks')).rows[0]).toMatchObject({ n: expect.any(Number) });
+  });
+});

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreBusyError } from '../errors.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-lock-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A real process id that is certainly dead: a child that has already exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid as number;
+}
+
+describe('data dir lock', () => {
+  it('records the owner and removes the lock on release', async () => {
+    const dir = tempDir();
+    const lock = await acquireDataDirLock(dir, { purpose: 'test', waitMs: 0 });
+    const owner = JSON.parse(fs.readFileSync(lock.path, 'utf8'));
+    expect(owner).toMatchObject({ pid: process.pid, purpose: 'test', hostname: os.hostname() });
+    lock.release();
+    expect(fs.existsSync(lock.path)).toBe(false);
+  });
+
+  it('refuses a second owner while the first is alive, naming who holds it and the fix', async () => {
+    const dir = tempDir();
+    const first = await acquireDataDirLock(dir, { purpose: 'itbot mcp', waitMs: 0 });
+    const second = acquireDataDirLock(dir, { purpose: 'other', waitMs: 200, pollMs: 20 });
+    await expect(second).rejects.toBeInstanceOf(StoreBusyError);
+    await expect(second).rejects.toThrow(/in use by another itbot process \(pid \d+, itbot mcp/);
+    await expect(second).rejects.toMatchObject({ hint: expect.stringContaining('DATABASE_URL') });
+    first.release();
+  });
+
+  it('lets a waiting opener in as soon as the owner releases', async () => {
+    const dir = tempDir();
+    const first = await acquireDataDirLock(dir, { purpose: 'first', waitMs: 0 });
+    setTimeout(() => first.release(), 100);
+    const second = await acquireDataDirLock(dir, { purpose: 'second', waitMs: 5_000, pollMs: 20 });
+    expect(JSON.parse(fs.readFileSync(second.path, 'utf8')).purpose).toBe('second');
+    second.release();
+  });
+
+  it('takes over a lock whose owner process is dead', async () => {
+    const dir = tempDir();
+    const pid = await deadPid();
+    fs.writeFileSync(path.join(dir, 'store.lock'), JSON.stringify({ pid, hostname: os.hostname(), purpose: 'crashed', acquiredAt: '' }));
+    const lock = await acquireDataDirLock(dir, { purpose: 'after crash', waitMs: 0 });
+    expect(JSON.parse(fs.readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('never removes a lock that another process now owns', async () => {
+    const dir = tempDir();
+    const lock = await acquireDataDirLock(dir, { purpose: 'mine', waitMs: 0 });
+    fs.writeFileSync(lock.path, JSON.stringify({ pid: process.ppid, hostname: os.hostname(), purpose: 'theirs', acquiredAt: '' }));
+    lock.release();
+    expect(fs.existsSync(lock.path)).toBe(true);
+  });
+});

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { bundledPaths } from '../../src/paths.js';
+
+export interface ItbotRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `itbot` as a user would, with a clean environment plus `env`. */
+export function runItbot(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<ItbotRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundledPaths.cliEntry(), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ITBOT_USER: 'test.user', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`itbot ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
