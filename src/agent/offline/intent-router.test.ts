@@ -24,10 +24,13 @@ function misrouted(set: Labelled[]): string[] {
     .map((item) => `${item.intent}${item.ticket ? ` ${item.ticket}` : ''}: ${item.utterance}`);
 }
 
-// The bar the original web chatbot set for routing: more than 95 % correct.
+// The bar the original web chatbot set for routing: more than 95 % correct. The sets were written
+// by people who never saw the rules; "blind" was measured once, after the rules were final, and
+// is kept as a regression set without tuning on it (77/80 when first measured).
 describe.each([
   ['routing.labelled.jsonl', 100],
   ['routing.heldout.jsonl', 60],
+  ['routing.blind.jsonl', 80],
 ])('offline routing on %s', (file, minimumSize) => {
   const set = load(file);
 

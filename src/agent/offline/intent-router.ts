@@ -37,7 +37,7 @@ const CREATE_PATTERNS: RegExp[] = [
   // "can you raise that?", "file it as a fault", "raise whatever you need to raise"
   /\b(?:raise|log|file)\s+(?:it|this|that|whatever)\b/i,
   /\b(?:ticket|request|incident|case)\s+(?:put\s+in|raised|logged|opened|created)\b/i,
-  /\b(?:in(?:to)?|on)\s+(?:the\s+)?(?:\w+\s+)?queue\b/i,
+  /\b(?:put|get|add|place|stick)\b[^.?!]{0,20}\b(?:in|into|on|to)\s+(?:the\s+)?(?:\w+\s+)?queue\b/i,
   /\bneed\s+(?:someone|somebody|a\s+tech|a\s+technician|an\s+engineer)\b/i,
 ];
 
