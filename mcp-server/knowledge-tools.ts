@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { type Embedder, getArticle, searchKnowledge } from '../src/knowledge/index.js';
+import type { Cache } from '../src/cache/index.js';
+import { type Embedder, getArticle, searchKnowledgeCached } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import { guarded, ok } from './tool-result.js';
 
@@ -15,7 +16,7 @@ const hitSchema = z.object({
   keywordMatch: z.boolean().describe("Whether the section contains the query's words"),
 });
 
-export function registerKnowledgeTools(server: McpServer, store: () => Promise<Store>, embedder: Embedder): void {
+export function registerKnowledgeTools(server: McpServer, store: () => Promise<Store>, embedder: Embedder, cache: Cache): void {
   server.registerTool(
     'search_knowledge',
     {
@@ -31,8 +32,8 @@ export function registerKnowledgeTools(server: McpServer, store: () => Promise<S
     },
     ({ query, limit }) =>
       guarded(async () => {
-        const results = await searchKnowledge(await store(), embedder, query, { limit });
-        return ok({ results });
+        const { hits } = await searchKnowledgeCached(await store(), embedder, cache, query, { limit });
+        return ok({ results: hits });
       }),
   );
 

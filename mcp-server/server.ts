@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Cache } from '../src/cache/index.js';
 import type { Embedder } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import { registerKnowledgeTools } from './knowledge-tools.js';
@@ -8,6 +9,8 @@ export interface ItbotMcpServerOptions {
   /** Resolves to the open store. Passing a promise lets the handshake overlap opening the database. */
   store: Promise<Store>;
   embedder: Embedder;
+  /** Search results, shared through Redis when REDIS_URL is set. */
+  cache: Cache;
   defaultRequester: string;
   version: string;
 }
@@ -22,7 +25,7 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
     },
   );
   const store = () => options.store;
-  registerKnowledgeTools(server, store, options.embedder);
+  registerKnowledgeTools(server, store, options.embedder, options.cache);
   registerTicketTools(server, store, { defaultRequester: options.defaultRequester });
   return server;
 }

@@ -1,5 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createEmbedder, openReadyStore } from '../src/bootstrap.js';
+import { createCache } from '../src/cache/index.js';
 import type { ItbotConfig } from '../src/config/index.js';
 import type { Store } from '../src/store/index.js';
 import { ITBOT_VERSION } from '../src/version.js';
@@ -15,9 +16,11 @@ export async function serveStdio(config: ItbotConfig): Promise<void> {
   // Failures surface through each tool call; this only stops an unhandled-rejection crash.
   store.catch(() => {});
 
+  const cache = createCache({ redisUrl: config.redisUrl, namespace: 'itbot', warn: (message) => log(`itbot-mcp: ${message}`) });
   const server = createItbotMcpServer({
     store,
     embedder: createEmbedder(config),
+    cache,
     defaultRequester: config.user,
     version: ITBOT_VERSION,
   });
@@ -27,6 +30,7 @@ export async function serveStdio(config: ItbotConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.close().catch(() => {});
+    await cache.close();
     await store.then((s: Store) => s.close()).catch(() => {});
     process.exit(exitCode);
   };

@@ -12,3 +12,4 @@ export { searchKnowledge, displayPath } from './search.js';
 export { BUNDLED_SOURCE, indexBundledKnowledgeBase } from './bundled.js';
 export { getArticle, type Article, type ArticleSection } from './article.js';
 export { evaluateRetrieval, readLabelledQueries, type LabelledQuery, type RetrievalReport } from './evaluate.js';
+export { searchKnowledgeCached } from './cached-search.js';

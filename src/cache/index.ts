@@ -1,0 +1,1 @@
+export { type Cache, type CacheOptions, createCache } from './cache.js';

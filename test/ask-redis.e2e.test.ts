@@ -1,0 +1,39 @@
+import { createClient } from '@keyv/redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSeededDataDir } from './helpers/data-dir.js';
+import { type TestRedis, redisAvailable, startTestRedis } from './helpers/redis-server.js';
+import { runItbot } from './helpers/run-itbot.js';
+
+describe.skipIf(!redisAvailable().ok)('itbot ask with REDIS_URL', () => {
+  let redis: TestRedis;
+  let dataDir: string;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    ({ dir: dataDir, cleanup } = makeSeededDataDir());
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    cleanup?.();
+  });
+
+  it('caches knowledge search results in Redis, shared by later processes', async () => {
+    const env = { ITBOT_DATA_DIR: dataDir, REDIS_URL: redis.url };
+    const first = await runItbot(['ask', '--json', 'wifi keeps dropping'], { env });
+    expect(first.code).toBe(0);
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const keys = await client.keys('itbot*search:*');
+    await client.quit();
+    expect(keys).toHaveLength(1);
+    const second = await runItbot(['ask', '--json', 'wifi keeps dropping'], { env });
+    expect(JSON.parse(second.stdout).citations).toEqual(JSON.parse(first.stdout).citations);
+  });
+
+  it('still answers, with one warning, when Redis is unreachable', async () => {
+    const run = await runItbot(['ask', 'wifi keeps dropping'], { env: { ITBOT_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:9' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Source: /);
+    expect(run.stderr.match(/cache unavailable/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHashedEmbedder, evaluateRetrieval, readLabelledQueries, reindexKnowledgeBase } from '../src/knowledge/index.js';
+import { packageRoot } from '../src/paths.js';
+import { type Store, openEmbeddedStore } from '../src/store/index.js';
+import { makeSeededDataDir } from './helpers/data-dir.js';
+
+// A real, external IT knowledge base (Microsoft support articles, CC BY 4.0) with labelled
+// development queries. It lives outside the repo, so the test skips, saying why, when it is absent.
+const CORPUS = path.resolve(packageRoot(), '..', 'shared', 'corpora', 'ms-support');
+const present = fs.existsSync(path.join(CORPUS, 'queries.dev.jsonl'));
+if (!present) process.stderr.write(`corpus retrieval test skipped: ${CORPUS} is not there\n`);
+
+describe.skipIf(!present)('retrieval on the ms-support corpus (reported, tuned in a later issue)', () => {
+  let store: Store;
+  let cleanup: () => void;
+  const embedder = createHashedEmbedder();
+
+  beforeAll(async () => {
+    const data = makeSeededDataDir();
+    cleanup = data.cleanup;
+    store = await openEmbeddedStore({ dataDir: data.dir, lockWaitMs: 0, purpose: 'test' });
+    const summary = await reindexKnowledgeBase(store, { sourceDir: CORPUS, sourceName: 'ms-support', embedder });
+    expect(summary.documents).toBeGreaterThan(200);
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    cleanup?.();
+  });
+
+  // Floors a little under the figures first measured (dev 0.917, everyday-words 0.375), to catch
+  // regressions; the README records the measured values.
+  it.each([
+    ['queries.dev.jsonl', 0.88],
+    ['queries.hard.dev.jsonl', 0.33],
+  ])('%s: recall@5 at least %s', async (file, floor) => {
+    const report = await evaluateRetrieval(store, embedder, readLabelledQueries(path.join(CORPUS, file)), { sources: ['ms-support'] });
+    process.stdout.write(`${file}: recall@1 ${report.recallAt1} recall@5 ${report.recallAt5} recall@10 ${report.recallAt10} MRR ${report.mrr}\n`);
+    expect(report.recallAt5).toBeGreaterThanOrEqual(floor);
+  });
+});
