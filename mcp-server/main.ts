@@ -1,10 +1,10 @@
 // Entry of the MCP server as its own process: what `itbot ask` and the TUI spawn over stdio.
 import { resolveConfig } from '../src/config/index.js';
 import { ItbotError, errorMessage } from '../src/errors.js';
-import { serveStdio } from './stdio.js';
+import { startStdioServer } from './start.js';
 
 try {
-  await serveStdio(resolveConfig());
+  await startStdioServer(resolveConfig(), `itbot mcp (stdio, parent pid ${process.ppid})`);
 } catch (error) {
   process.stderr.write(`itbot-mcp: ${errorMessage(error)}\n`);
   process.exit(error instanceof ItbotError ? error.exitCode : 1);

@@ -1,5 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createEmbedder, openReadyStore } from '../src/bootstrap.js';
+import { createEmbedder } from '../src/bootstrap.js';
 import { createCache } from '../src/cache/index.js';
 import type { ItbotConfig } from '../src/config/index.js';
 import type { Store } from '../src/store/index.js';
@@ -10,11 +10,8 @@ import { createItbotMcpServer } from './server.js';
  * Serves the itbot tools over stdin/stdout until the client goes away. The store opens while the
  * MCP handshake runs, and is closed (releasing the embedded store's lock) on every way out.
  */
-export async function serveStdio(config: ItbotConfig): Promise<void> {
+export async function serveStdio(config: ItbotConfig, store: Promise<Store>): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const store = openReadyStore(config, { purpose: `itbot mcp (stdio, parent pid ${process.ppid})`, log });
-  // Failures surface through each tool call; this only stops an unhandled-rejection crash.
-  store.catch(() => {});
 
   const cache = createCache({ redisUrl: config.redisUrl, namespace: 'itbot', warn: (message) => log(`itbot-mcp: ${message}`) });
   const server = createItbotMcpServer({

@@ -1,4 +1,3 @@
-import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { errorMessage } from '../errors.js';
 
@@ -44,7 +43,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function redisKeyv(url: string, namespace: string, timeoutMs: number): Keyv {
+async function redisKeyv(url: string, namespace: string, timeoutMs: number): Promise<Keyv> {
+  // Loaded only when REDIS_URL is set: the Redis client is a noticeable share of start-up time.
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   // Measured: with defaults, every get/set waits for as long as Redis is down. A connect timeout,
   // no offline queue and throwOnErrors make calls fail fast instead, and the client keeps
   // reconnecting in the background so the cache comes back by itself.
@@ -62,9 +63,9 @@ function redisKeyv(url: string, namespace: string, timeoutMs: number): Keyv {
 
 export function createCache(options: CacheOptions): Cache {
   const timeoutMs = options.operationTimeoutMs ?? 1_000;
-  const keyv = options.redisUrl
+  const keyv: Promise<Keyv> = options.redisUrl
     ? redisKeyv(options.redisUrl, options.namespace, timeoutMs)
-    : new Keyv({ store: new BoundedMap(options.memoryEntries ?? 1_000), namespace: options.namespace });
+    : Promise.resolve(new Keyv({ store: new BoundedMap(options.memoryEntries ?? 1_000), namespace: options.namespace }));
   let healthy = true;
 
   const guard = async <T>(operation: () => Promise<T>, fallback: T): Promise<T> => {
@@ -81,8 +82,8 @@ export function createCache(options: CacheOptions): Cache {
 
   return {
     kind: options.redisUrl ? 'redis' : 'memory',
-    get: <T>(key: string) => guard(() => keyv.get<T>(key), undefined),
-    set: (key, value, ttlMs) => guard(async () => void (await keyv.set(key, value, ttlMs)), undefined),
-    close: () => guard(() => keyv.disconnect(), undefined),
+    get: <T>(key: string) => guard(async () => (await keyv).get<T>(key), undefined),
+    set: (key, value, ttlMs) => guard(async () => void (await (await keyv).set(key, value, ttlMs)), undefined),
+    close: () => guard(async () => (await keyv).disconnect(), undefined),
   };
 }

@@ -1,7 +1,8 @@
-import { type TurnResult, createProvider, hasUnrecoveredToolFailure, runAgentTurn } from '../agent/index.js';
+import type { TurnResult } from '../agent/index.js';
 import { resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError } from '../errors.js';
-import { connectTicketServer } from '../mcp/index.js';
+// The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
+import { spawnTicketServer } from '../mcp/spawn.js';
 import { readQuestion } from './read-question.js';
 
 export interface AskOptions {
@@ -33,8 +34,14 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
     process.stderr.write('itbot: Gemini support is not built yet; answering with the offline provider.\n');
   }
 
-  // Start the MCP server (and so the store) first: it overlaps with reading the question.
-  const connecting = connectTicketServer();
+  // Start the MCP server (and so the store) first: it warms up while this process loads the
+  // agent and the MCP client and reads the question.
+  const child = spawnTicketServer();
+  const [{ createProvider, hasUnrecoveredToolFailure, runAgentTurn }, { connectTicketServer }] = await Promise.all([
+    import('../agent/index.js'),
+    import('../mcp/index.js'),
+  ]);
+  const connecting = connectTicketServer({ child });
   connecting.catch(() => {});
   const question = await readQuestion(words).catch(async (error: unknown) => {
     await connecting.then((connection) => connection.close()).catch(() => {});

@@ -5,7 +5,7 @@ import { resolveConfig } from '../config/index.js';
  * It keeps serving after this returns, until its client closes stdin.
  */
 export async function mcpCommand(): Promise<undefined> {
-  const { serveStdio } = await import('../../mcp-server/stdio.js');
-  await serveStdio(resolveConfig());
+  const { startStdioServer } = await import('../../mcp-server/start.js');
+  await startStdioServer(resolveConfig(), 'itbot mcp (stdio)');
   return undefined;
 }

@@ -1,9 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, StoreError, ToolFailedError, errorMessage } from '../errors.js';
-import { bundledPaths } from '../paths.js';
 import { ITBOT_VERSION } from '../version.js';
+import { ChildProcessTransport } from './child-process-transport.js';
+import { type SpawnOptions, spawnTicketServer } from './spawn.js';
 
 /** A tool as the server declares it; `changesData` comes from its annotations. */
 export interface ToolInfo {
@@ -29,18 +30,12 @@ export interface TicketServerConnection {
   close(): Promise<void>;
 }
 
-export interface ConnectOptions {
-  /** Environment for the server process; defaults to this process's. */
-  env?: NodeJS.ProcessEnv;
-  /** Where the server's own stderr (first-run notes, errors) goes. */
-  stderr?: 'inherit' | 'ignore' | 'pipe';
+export interface ConnectOptions extends SpawnOptions {
+  /** A server process started earlier with spawnTicketServer (so it could warm up meanwhile). */
+  child?: ChildProcess;
 }
 
 const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
-
-function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-}
 
 function toOutcome(result: CallToolResult): ToolOutcome {
   const text = result.content
@@ -56,14 +51,9 @@ function toOutcome(result: CallToolResult): ToolOutcome {
   };
 }
 
-/** Spawns the itbot MCP server as a child process and connects to it over stdio. */
+/** Connects over stdio to the itbot MCP server in a child process, spawning it unless given one. */
 export async function connectTicketServer(options: ConnectOptions = {}): Promise<TicketServerConnection> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [bundledPaths.mcpServerEntry()],
-    env: definedEnv(options.env ?? process.env),
-    stderr: options.stderr ?? 'inherit',
-  });
+  const transport = new ChildProcessTransport(options.child ?? spawnTicketServer(options));
   const client = new Client({ name: 'itbot', version: ITBOT_VERSION });
   try {
     await client.connect(transport);

@@ -2,7 +2,6 @@ import type { ItbotConfig } from '../config/index.js';
 import { bundledPaths } from '../paths.js';
 import { type EmbeddedStore, openEmbeddedStore } from './embedded-store.js';
 import { type MigrationFile, loadMigrations, migrate, migrationStatus } from './migrations.js';
-import { openServerStore } from './server-store.js';
 import type { Store } from './types.js';
 
 export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
@@ -11,7 +10,6 @@ export type { EmbeddedStore } from './embedded-store.js';
 export { migrate, migrationStatus, loadMigrations } from './migrations.js';
 export { acquireDataDirLock, isProcessAlive } from './data-dir-lock.js';
 export { openEmbeddedStore } from './embedded-store.js';
-export { openServerStore } from './server-store.js';
 
 export interface OpenStoreOptions {
   /** Recorded in the embedded store's lock, e.g. "itbot mcp". */
@@ -22,6 +20,8 @@ export interface OpenStoreOptions {
 /** PostgreSQL when DATABASE_URL is set, the embedded PGlite store otherwise. */
 export async function openStore(config: ItbotConfig, options: OpenStoreOptions): Promise<Store | EmbeddedStore> {
   if (config.databaseUrl) {
+    // pg is loaded only when it is used: the embedded path starts faster without it.
+    const { openServerStore } = await import('./server-store.js');
     return openServerStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
   }
   return openEmbeddedStore({
@@ -46,4 +46,8 @@ export async function pendingMigrations(store: Store): Promise<MigrationFile[]> 
 
 export async function migrateToLatest(store: Store): Promise<MigrationFile[]> {
   return migrate(store, bundledMigrations());
+}
+
+export async function openServerStore(options: import('./server-store.js').ServerStoreOptions): Promise<Store> {
+  return (await import('./server-store.js')).openServerStore(options);
 }

@@ -1,0 +1,66 @@
+import type { ChildProcess } from 'node:child_process';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+const EXIT_GRACE_MS = 2_000;
+
+/**
+ * MCP over the stdio of a child process that is already running. The SDK's StdioClientTransport
+ * insists on spawning the process itself, which would make us wait for the SDK to load first.
+ */
+export class ChildProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private readonly buffer = new ReadBuffer();
+  private closed = false;
+
+  constructor(private readonly child: ChildProcess) {}
+
+  async start(): Promise<void> {
+    const { child } = this;
+    child.on('close', () => {
+      this.closed = true;
+      this.onclose?.();
+    });
+    child.stdin?.on('error', (error) => this.onerror?.(error));
+    child.stdout?.on('error', (error) => this.onerror?.(error));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.buffer.append(chunk);
+      for (;;) {
+        let message: JSONRPCMessage | null;
+        try {
+          message = this.buffer.readMessage();
+        } catch (error) {
+          this.onerror?.(error as Error);
+          continue;
+        }
+        if (message === null) break;
+        this.onmessage?.(message);
+      }
+    });
+    if (child.pid !== undefined) return;
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child.stdin;
+    if (this.closed || !stdin || stdin.destroyed) throw new Error('The itbot MCP server is not running.');
+    if (!stdin.write(serializeMessage(message))) await new Promise((resolve) => stdin.once('drain', resolve));
+  }
+
+  /** Ends the server's stdin (it shuts down cleanly, releasing the store), then waits for it to exit. */
+  async close(): Promise<void> {
+    const { child } = this;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin?.end();
+    const timer = setTimeout(() => child.kill('SIGTERM'), EXIT_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+}
