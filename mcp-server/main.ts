@@ -1,6 +1,6 @@
 // Entry of the MCP server as its own process: what `itbot ask` and the TUI spawn over stdio.
 import { resolveConfig } from '../src/config/index.js';
-import { ItbotError, errorMessage } from '../src/errors.js';
+import { errorMessage, ItbotError } from '../src/errors.js';
 import { startStdioServer } from './start.js';
 
 try {

@@ -13,7 +13,11 @@ import { createItbotMcpServer } from './server.js';
 export async function serveStdio(config: ItbotConfig, store: Promise<Store>): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
-  const cache = createCache({ redisUrl: config.redisUrl, namespace: 'itbot', warn: (message) => log(`itbot-mcp: ${message}`) });
+  const cache = createCache({
+    redisUrl: config.redisUrl,
+    namespace: 'itbot',
+    warn: (message) => log(`itbot-mcp: ${message}`),
+  });
   const server = createItbotMcpServer({
     store,
     embedder: createEmbedder(config),

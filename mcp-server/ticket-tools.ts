@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { Store } from '../src/store/index.js';
 import {
   ACTIVE_STATUSES,
+  createTicket,
   DESCRIPTION_MAX,
+  getTicket,
+  listTickets,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   TITLE_MAX,
-  createTicket,
-  getTicket,
-  listTickets,
 } from '../src/tickets/index.js';
 import { guarded, ok } from './tool-result.js';
 
@@ -56,17 +56,35 @@ export function registerTicketTools(server: McpServer, store: () => Promise<Stor
         'Opens a new helpdesk ticket. Changes data: only call it when the user asked for a ticket. Search for an answer first, and ask for missing details rather than inventing them.',
       inputSchema: {
         title: z.string().trim().min(1).max(TITLE_MAX).describe('A short summary of the problem or request'),
-        description: z.string().max(DESCRIPTION_MAX).default('').describe('Details: what happened, error messages, what was tried'),
-        priority: z.enum(TICKET_PRIORITIES).default('P3').describe('P1 critical (many people blocked) … P4 low; P3 is the usual'),
-        requester: z.string().trim().min(1).max(200).optional().describe('Who the ticket is for; defaults to the current user'),
+        description: z
+          .string()
+          .max(DESCRIPTION_MAX)
+          .default('')
+          .describe('Details: what happened, error messages, what was tried'),
+        priority: z
+          .enum(TICKET_PRIORITIES)
+          .default('P3')
+          .describe('P1 critical (many people blocked) … P4 low; P3 is the usual'),
+        requester: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('Who the ticket is for; defaults to the current user'),
         idempotency_key: z
           .string()
           .min(8)
           .max(200)
           .optional()
-          .describe('Any unique string per intended ticket: retrying with the same key returns the first ticket instead of a duplicate'),
+          .describe(
+            'Any unique string per intended ticket: retrying with the same key returns the first ticket instead of a duplicate',
+          ),
       },
-      outputSchema: { ticket: ticketSchema, created: z.boolean().describe('False when the idempotency key matched an earlier ticket') },
+      outputSchema: {
+        ticket: ticketSchema,
+        created: z.boolean().describe('False when the idempotency key matched an earlier ticket'),
+      },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (input) =>
@@ -99,7 +117,8 @@ export function registerTicketTools(server: McpServer, store: () => Promise<Stor
     'list_tickets',
     {
       title: 'List tickets',
-      description: "Lists tickets, newest first. With no filters: the current user's active (new, open, pending) tickets.",
+      description:
+        "Lists tickets, newest first. With no filters: the current user's active (new, open, pending) tickets.",
       inputSchema: {
         requester: z.string().trim().min(1).max(200).optional().describe('Whose tickets; defaults to the current user'),
         all_requesters: z.boolean().default(false).describe("List everyone's tickets instead of one requester's"),

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ItbotError, errorMessage } from '../src/errors.js';
+import { errorMessage, ItbotError } from '../src/errors.js';
 
 /** A successful result: structured content, and the same JSON as text for clients without structure. */
 export function ok(structured: Record<string, unknown>): CallToolResult {
@@ -18,7 +18,12 @@ export function failure(error: unknown): CallToolResult {
   }
   process.stderr.write(`itbot-mcp: unexpected error: ${errorMessage(error)}\n`);
   return {
-    content: [{ type: 'text', text: `The ticket server hit an unexpected error (${errorMessage(error)}). Try again; if it persists, run \`itbot doctor\`.` }],
+    content: [
+      {
+        type: 'text',
+        text: `The ticket server hit an unexpected error (${errorMessage(error)}). Try again; if it persists, run \`itbot doctor\`.`,
+      },
+    ],
     isError: true,
   };
 }

@@ -32,14 +32,22 @@ function inputsHash(): string {
 const templateDataDir = path.dirname(bundledPaths.templateDatabase());
 const stampFile = path.join(templateDataDir, 'inputs.sha256');
 const stamp = inputsHash();
-if (fs.existsSync(bundledPaths.templateDatabase()) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) {
+if (
+  fs.existsSync(bundledPaths.templateDatabase()) &&
+  fs.existsSync(stampFile) &&
+  fs.readFileSync(stampFile, 'utf8') === stamp
+) {
   process.stdout.write('template database is up to date\n');
 } else {
   const started = performance.now();
   fs.rmSync(templateDataDir, { recursive: true, force: true });
   const config = { ...resolveConfig({}), dataDir: templateDataDir };
   // No template to copy from: this run is the one that makes it.
-  const store = await openReadyStore(config, { purpose: 'build-template', log: () => {}, templateDir: path.join(templateDataDir, 'none') });
+  const store = await openReadyStore(config, {
+    purpose: 'build-template',
+    log: () => {},
+    templateDir: path.join(templateDataDir, 'none'),
+  });
   await store.close();
   fs.writeFileSync(stampFile, stamp);
   process.stdout.write(`template database built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

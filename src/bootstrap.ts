@@ -1,7 +1,7 @@
 import type { ItbotConfig } from './config/index.js';
 import { StoreError } from './errors.js';
-import { type Embedder, createHashedEmbedder, indexBundledKnowledgeBase } from './knowledge/index.js';
-import { type Store, isEmbedded, migrateToLatest, openStore, pendingMigrations } from './store/index.js';
+import { createHashedEmbedder, type Embedder, indexBundledKnowledgeBase } from './knowledge/index.js';
+import { isEmbedded, migrateToLatest, openStore, pendingMigrations, type Store } from './store/index.js';
 
 export interface ReadyStoreOptions {
   purpose: string;

@@ -1,7 +1,7 @@
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSeededDataDir } from './helpers/data-dir.js';
-import { type TestRedis, redisAvailable, startTestRedis } from './helpers/redis-server.js';
+import { redisAvailable, startTestRedis, type TestRedis } from './helpers/redis-server.js';
 import { runItbot } from './helpers/run-itbot.js';
 
 describe.skipIf(!redisAvailable().ok)('itbot ask with REDIS_URL', () => {
@@ -31,7 +31,9 @@ describe.skipIf(!redisAvailable().ok)('itbot ask with REDIS_URL', () => {
   });
 
   it('still answers, with one warning, when Redis is unreachable', async () => {
-    const run = await runItbot(['ask', 'wifi keeps dropping'], { env: { ITBOT_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:9' } });
+    const run = await runItbot(['ask', 'wifi keeps dropping'], {
+      env: { ITBOT_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:9' },
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Source: /);
     expect(run.stderr.match(/cache unavailable/g)).toHaveLength(1);

@@ -65,13 +65,19 @@ describe('itbot ask', () => {
   it('reads the question from stdin', async () => {
     const run = await runItbot(['ask', '--json'], { env: env(), input: 'printer keeps printing blank pages\n' });
     expect(run.code).toBe(0);
-    expect((JSON.parse(run.stdout) as AskJson).toolCalls[0]?.arguments).toMatchObject({ query: 'printer keeps printing blank pages' });
+    expect((JSON.parse(run.stdout) as AskJson).toolCalls[0]?.arguments).toMatchObject({
+      query: 'printer keeps printing blank pages',
+    });
   });
 
   it('does not open a ticket without --yes, and says what it would have done', async () => {
     const result = await askJson('open a ticket: the docking station in room 3.12 is dead');
     expect(result.toolCalls).toEqual([
-      expect.objectContaining({ name: 'create_ticket', outcome: 'not_allowed', arguments: expect.objectContaining({ title: 'The docking station in room 3.12 is dead' }) }),
+      expect.objectContaining({
+        name: 'create_ticket',
+        outcome: 'not_allowed',
+        arguments: expect.objectContaining({ title: 'The docking station in room 3.12 is dead' }),
+      }),
     ]);
     expect(result.answer).toMatch(/would open a ticket .* --yes/);
     const list = await askJson('show my open tickets');
@@ -98,7 +104,13 @@ describe('itbot ask', () => {
     ['an unknown option', ['ask', '--frobnicate', 'hi'], {}, 2, /unknown option/],
     ['an unknown provider', ['ask', '--provider', 'gpt', 'hi'], {}, 2, /Unknown provider/],
     ['a malformed DATABASE_URL', ['ask', 'hi'], { DATABASE_URL: 'not a url' }, 3, /DATABASE_URL is not a valid URL/],
-    ['an unreachable database', ['ask', 'vpn help'], { DATABASE_URL: 'postgres://itbot@127.0.0.1:9/itbot' }, 4, /Cannot connect to PostgreSQL/],
+    [
+      'an unreachable database',
+      ['ask', 'vpn help'],
+      { DATABASE_URL: 'postgres://itbot@127.0.0.1:9/itbot' },
+      4,
+      /Cannot connect to PostgreSQL/,
+    ],
     ['an unknown ticket', ['ask', 'status of IT-777777'], {}, 7, /There is no ticket IT-777777/],
   ])('exits with a clear message and a distinct code for %s', async (_case, args, extraEnv, code, message) => {
     const run = await runItbot(args, { env: { ...env(), ...extraEnv } });
@@ -108,7 +120,10 @@ describe('itbot ask', () => {
   });
 
   it('waits for, then names, another process holding the embedded store', async () => {
-    const holder = spawn(process.execPath, [bundledPaths.cliEntry(), 'mcp'], { env: { ...process.env, ...env() }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const holder = spawn(process.execPath, [bundledPaths.cliEntry(), 'mcp'], {
+      env: { ...process.env, ...env() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // let it take the lock
       const run = await runItbot(['ask', 'vpn help'], { env: { ...env(), ITBOT_LOCK_WAIT_MS: '300' } });

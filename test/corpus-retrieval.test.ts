@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHashedEmbedder, evaluateRetrieval, readLabelledQueries, reindexKnowledgeBase } from '../src/knowledge/index.js';
+import {
+  createHashedEmbedder,
+  evaluateRetrieval,
+  readLabelledQueries,
+  reindexKnowledgeBase,
+} from '../src/knowledge/index.js';
 import { packageRoot } from '../src/paths.js';
-import { type Store, openEmbeddedStore } from '../src/store/index.js';
+import { openEmbeddedStore, type Store } from '../src/store/index.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
 
 // A real, external IT knowledge base (Microsoft support articles, CC BY 4.0) with labelled
@@ -35,8 +40,12 @@ describe.skipIf(!present)('retrieval on the ms-support corpus (reported, tuned i
     ['queries.dev.jsonl', 0.88],
     ['queries.hard.dev.jsonl', 0.33],
   ])('%s: recall@5 at least %s', async (file, floor) => {
-    const report = await evaluateRetrieval(store, embedder, readLabelledQueries(path.join(CORPUS, file)), { sources: ['ms-support'] });
-    process.stdout.write(`${file}: recall@1 ${report.recallAt1} recall@5 ${report.recallAt5} recall@10 ${report.recallAt10} MRR ${report.mrr}\n`);
+    const report = await evaluateRetrieval(store, embedder, readLabelledQueries(path.join(CORPUS, file)), {
+      sources: ['ms-support'],
+    });
+    process.stdout.write(
+      `${file}: recall@1 ${report.recallAt1} recall@5 ${report.recallAt5} recall@10 ${report.recallAt10} MRR ${report.mrr}\n`,
+    );
     expect(report.recallAt5).toBeGreaterThanOrEqual(floor);
   });
 });

@@ -36,7 +36,7 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty(volume);
   });
 
-  it("matches the DATABASE_URL and REDIS_URL the README gives", () => {
+  it('matches the DATABASE_URL and REDIS_URL the README gives', () => {
     const env = compose.services.postgres?.environment ?? {};
     const password = /\$\{ITBOT_DB_PASSWORD:-(\w+)\}/.exec(env.POSTGRES_PASSWORD ?? '')?.[1];
     const databaseUrl = `postgres://${env.POSTGRES_USER}:${password}@127.0.0.1:5432/${env.POSTGRES_DB}`;

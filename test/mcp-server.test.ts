@@ -40,11 +40,19 @@ describe('itbot MCP server over stdio', () => {
   it('declares its tools with schemas, output schemas and honest annotations', async () => {
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
-    expect(Object.keys(byName).sort()).toEqual(['create_ticket', 'get_article', 'get_ticket', 'list_tickets', 'search_knowledge']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'create_ticket',
+      'get_article',
+      'get_ticket',
+      'list_tickets',
+      'search_knowledge',
+    ]);
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(20);
       expect(tool.outputSchema, tool.name).toBeDefined();
-      for (const [field, schema] of Object.entries((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>)) {
+      for (const [field, schema] of Object.entries(
+        (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>,
+      )) {
         expect(schema.description, `${tool.name}.${field}`).toBeTruthy();
       }
     }
@@ -57,7 +65,9 @@ describe('itbot MCP server over stdio', () => {
   it('searches the knowledge base and returns ranked, structured hits (and the same JSON as text)', async () => {
     const result = await call('search_knowledge', { query: 'my print job is stuck in the queue', limit: 3 });
     expect(result.isError).toBeFalsy();
-    const { results } = result.structuredContent as { results: { path: string; title: string; heading: string; score: number }[] };
+    const { results } = result.structuredContent as {
+      results: { path: string; title: string; heading: string; score: number }[];
+    };
     expect(results).toHaveLength(3);
     expect(results[0]?.path).toBe('kb/printing/print-job-stuck-in-queue.md');
     expect(JSON.parse(text(result))).toEqual(result.structuredContent);
@@ -71,19 +81,31 @@ describe('itbot MCP server over stdio', () => {
   });
 
   it('creates, gets and lists tickets for the default requester', async () => {
-    const created = await call('create_ticket', { title: 'Headset crackles', description: 'Jabra, left ear', priority: 'P4' });
+    const created = await call('create_ticket', {
+      title: 'Headset crackles',
+      description: 'Jabra, left ear',
+      priority: 'P4',
+    });
     const { ticket } = created.structuredContent as { ticket: { number: string; requester: string } };
     expect(ticket).toMatchObject({ requester: 'mcp.tester' });
     const got = await call('get_ticket', { ticket: `#${Number(ticket.number.slice(3))}` });
     expect((got.structuredContent as { ticket: { title: string } }).ticket.title).toBe('Headset crackles');
     const listed = await call('list_tickets', {});
-    expect((listed.structuredContent as { tickets: { number: string }[] }).tickets.map((t) => t.number)).toContain(ticket.number);
+    expect((listed.structuredContent as { tickets: { number: string }[] }).tickets.map((t) => t.number)).toContain(
+      ticket.number,
+    );
   });
 
   it('does not duplicate a create retried with the same idempotency key', async () => {
     const args = { title: 'Badge reader dead', idempotency_key: 'test-idempotency-0001' };
-    const first = (await call('create_ticket', args)).structuredContent as { ticket: { number: string }; created: boolean };
-    const second = (await call('create_ticket', args)).structuredContent as { ticket: { number: string }; created: boolean };
+    const first = (await call('create_ticket', args)).structuredContent as {
+      ticket: { number: string };
+      created: boolean;
+    };
+    const second = (await call('create_ticket', args)).structuredContent as {
+      ticket: { number: string };
+      created: boolean;
+    };
     expect(first.created).toBe(true);
     expect(second).toEqual({ ...first, created: false });
   });
@@ -111,7 +133,9 @@ describe('itbot MCP server over stdio', () => {
   it('stores SQL metacharacters as plain text', async () => {
     const title = "Robert'); DROP TABLE tickets; --";
     const created = (await call('create_ticket', { title })).structuredContent as { ticket: { number: string } };
-    const got = (await call('get_ticket', { ticket: created.ticket.number })).structuredContent as { ticket: { title: string } };
+    const got = (await call('get_ticket', { ticket: created.ticket.number })).structuredContent as {
+      ticket: { title: string };
+    };
     expect(got.ticket.title).toBe(title);
   });
 });

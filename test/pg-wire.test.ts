@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -5,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServerStore } from '../src/store/index.js';
 import { BARE_TEMPLATE_DIR, makeTempDir } from './helpers/data-dir.js';
 import { runItbot } from './helpers/run-itbot.js';
-import fs from 'node:fs';
-import path from 'node:path';
 
 // The DATABASE_URL path for real: `pg` + `pgvector` speaking the PostgreSQL wire protocol to a
 // PGlite socket server on loopback. It serves one connection at a time, so every itbot process
@@ -63,7 +63,10 @@ describe('itbot on PostgreSQL over the wire (DATABASE_URL)', () => {
     const ask = await runItbot(['ask', '--yes', 'open a ticket: wire protocol test ticket'], { env: env() });
     expect(ask.code).toBe(0);
     const number = /IT-\d{6}/.exec(ask.stdout)?.[0];
-    const { rows } = await db.query<{ title: string; requester: string }>('SELECT title, requester FROM tickets WHERE number = $1', [number]);
+    const { rows } = await db.query<{ title: string; requester: string }>(
+      'SELECT title, requester FROM tickets WHERE number = $1',
+      [number],
+    );
     expect(rows).toEqual([{ title: 'Wire protocol test ticket', requester: 'test.user' }]);
   });
 

@@ -6,7 +6,9 @@ import { runItbot } from './helpers/run-itbot.js';
 // PGlite lets two processes open one directory and silently drops the second one's commits.
 // itbot's own lock must serialise them so that every committed row survives.
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
 
 describe('itbot processes racing for one embedded data dir', () => {
   it.each([
@@ -17,7 +19,12 @@ describe('itbot processes racing for one embedded data dir', () => {
     cleanups.push(cleanup);
     const titles = ['Race ticket alpha', 'Race ticket bravo', 'Race ticket charlie', 'Race ticket delta'];
     const runs = await Promise.all(
-      titles.map((title) => runItbot(['ask', '--yes', '--json', `open a ticket: ${title}`], { env: { ITBOT_DATA_DIR: dir }, timeoutMs: 60_000 })),
+      titles.map((title) =>
+        runItbot(['ask', '--yes', '--json', `open a ticket: ${title}`], {
+          env: { ITBOT_DATA_DIR: dir },
+          timeoutMs: 60_000,
+        }),
+      ),
     );
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(0);
@@ -28,7 +35,9 @@ describe('itbot processes racing for one embedded data dir', () => {
 
     const store = await openEmbeddedStore({ dataDir: dir, lockWaitMs: 5_000, purpose: 'test' });
     try {
-      const { rows } = await store.query<{ number: string; title: string }>('SELECT number, title FROM tickets ORDER BY title');
+      const { rows } = await store.query<{ number: string; title: string }>(
+        'SELECT number, title FROM tickets ORDER BY title',
+      );
       expect(rows.map((row) => row.title)).toEqual(titles);
       expect(rows.map((row) => row.number).sort()).toEqual([...reported].sort());
     } finally {

@@ -1,4 +1,10 @@
-export type * from './types.js';
-export { runAgentTurn, hasUnrecoveredToolFailure, TurnLimitError, type AgentTurnOptions } from './loop.js';
-export { createOfflineProvider, classifyIntent, findTicketReference, type Intent, type IntentKind } from './offline/index.js';
+export { type AgentTurnOptions, hasUnrecoveredToolFailure, runAgentTurn, TurnLimitError } from './loop.js';
+export {
+  classifyIntent,
+  createOfflineProvider,
+  findTicketReference,
+  type Intent,
+  type IntentKind,
+} from './offline/index.js';
 export { createProvider } from './provider.js';
+export type * from './types.js';

@@ -1,4 +1,4 @@
-import { ItbotError, ExitCode, errorMessage } from '../errors.js';
+import { ExitCode, errorMessage, ItbotError } from '../errors.js';
 import type { TicketServerConnection } from '../mcp/index.js';
 import type {
   AgentEvent,
@@ -47,7 +47,13 @@ async function runToolCall(
   const started = performance.now();
   const finish = (outcome: ToolResult['outcome'], content: ToolResult['content'], error?: string) => ({
     result: { callId: call.id, name: call.name, outcome, content },
-    record: { name: call.name, arguments: call.args, outcome, ms: Math.round(performance.now() - started), ...(error ? { error } : {}) },
+    record: {
+      name: call.name,
+      arguments: call.args,
+      outcome,
+      ms: Math.round(performance.now() - started),
+      ...(error ? { error } : {}),
+    },
   });
   const declaration = declarations.get(call.name);
   if (!declaration) {
@@ -61,7 +67,9 @@ async function runToolCall(
   }
   try {
     const outcome = await options.connection.callTool(call.name, call.args, { timeoutMs: options.toolTimeoutMs });
-    return outcome.ok ? finish('done', outcome.data ?? { text: outcome.text }) : finish('failed', outcome.text, outcome.text);
+    return outcome.ok
+      ? finish('done', outcome.data ?? { text: outcome.text })
+      : finish('failed', outcome.text, outcome.text);
   } catch (error) {
     // A store outage is not something the model can fix: stop the turn with the store's exit code.
     if (error instanceof ItbotError) throw error;
@@ -112,7 +120,11 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
         answer: reply.text,
         citations: reply.citations ?? inferCitations(reply.text, results),
         toolCalls: records,
-        timings: { modelMs: Math.round(modelMs), toolMs: Math.round(toolMs), totalMs: Math.round(performance.now() - started) },
+        timings: {
+          modelMs: Math.round(modelMs),
+          toolMs: Math.round(toolMs),
+          totalMs: Math.round(performance.now() - started),
+        },
         provider: options.provider.name,
         model: options.provider.model,
         usage,

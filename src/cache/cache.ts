@@ -65,7 +65,9 @@ export function createCache(options: CacheOptions): Cache {
   const timeoutMs = options.operationTimeoutMs ?? 1_000;
   const keyv: Promise<Keyv> = options.redisUrl
     ? redisKeyv(options.redisUrl, options.namespace, timeoutMs)
-    : Promise.resolve(new Keyv({ store: new BoundedMap(options.memoryEntries ?? 1_000), namespace: options.namespace }));
+    : Promise.resolve(
+        new Keyv({ store: new BoundedMap(options.memoryEntries ?? 1_000), namespace: options.namespace }),
+      );
   let healthy = true;
 
   const guard = async <T>(operation: () => Promise<T>, fallback: T): Promise<T> => {

@@ -28,7 +28,11 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
     throw new UsageError(`Unknown provider "${options.provider}".`, `Choose one of: ${PROVIDERS.join(', ')}.`);
   }
   if (options.provider === 'gemini') {
-    throw new ItbotError('The Gemini provider is not available in this version of itbot.', ExitCode.modelUnavailable, 'Use --provider offline.');
+    throw new ItbotError(
+      'The Gemini provider is not available in this version of itbot.',
+      ExitCode.modelUnavailable,
+      'Use --provider offline.',
+    );
   }
   if (options.provider === 'auto' && config.geminiApiKey) {
     process.stderr.write('itbot: Gemini support is not built yet; answering with the offline provider.\n');

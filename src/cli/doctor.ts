@@ -29,7 +29,11 @@ async function storeChecks(config: ItbotConfig): Promise<Check[]> {
     const row = index[0];
     checks.push(
       row && Number(row.documents) > 0
-        ? { name: 'knowledge index', ok: true, detail: `${row.documents} documents, ${row.chunks} chunks, built with ${row.embedder} (version ${row.version})` }
+        ? {
+            name: 'knowledge index',
+            ok: true,
+            detail: `${row.documents} documents, ${row.chunks} chunks, built with ${row.embedder} (version ${row.version})`,
+          }
         : { name: 'knowledge index', ok: false, detail: 'empty', fix: 'Run `itbot reindex`.' },
     );
     return checks;
@@ -48,7 +52,12 @@ async function mcpCheck(): Promise<Check> {
       await connection.close();
     }
   } catch (error) {
-    return { name: 'MCP server', ok: false, detail: errorMessage(error), fix: 'Run `npm run build` in the itbot checkout.' };
+    return {
+      name: 'MCP server',
+      ok: false,
+      detail: errorMessage(error),
+      fix: 'Run `npm run build` in the itbot checkout.',
+    };
   }
 }
 
@@ -57,15 +66,26 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
   const checks: Check[] = [];
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const nodeOk = major > 20 || (major === 20 && minor >= 19);
-  checks.push({ name: 'node', ok: nodeOk, detail: process.versions.node, fix: nodeOk ? undefined : 'Install Node.js 20.19 or newer.' });
+  checks.push({
+    name: 'node',
+    ok: nodeOk,
+    detail: process.versions.node,
+    fix: nodeOk ? undefined : 'Install Node.js 20.19 or newer.',
+  });
   let config: ItbotConfig | undefined;
   try {
     config = resolveConfig();
-    checks.push({ name: 'config', ok: true, detail: config.databaseUrl ? 'DATABASE_URL set' : `embedded store in ${config.dataDir}` });
+    checks.push({
+      name: 'config',
+      ok: true,
+      detail: config.databaseUrl ? 'DATABASE_URL set' : `embedded store in ${config.dataDir}`,
+    });
     checks.push({
       name: 'model',
       ok: true,
-      detail: config.geminiApiKey ? 'Gemini key set (Gemini provider not built yet: offline)' : 'offline (no Gemini key)',
+      detail: config.geminiApiKey
+        ? 'Gemini key set (Gemini provider not built yet: offline)'
+        : 'offline (no Gemini key)',
     });
   } catch (error) {
     checks.push({ name: 'config', ok: false, detail: errorMessage(error) });

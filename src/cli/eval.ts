@@ -15,7 +15,10 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
   if (what !== 'retrieval') throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval.');
   const queries = readLabelledQueries(options.queries);
   const config = resolveConfig();
-  const store = await openReadyStore(config, { purpose: 'itbot eval', log: (line) => process.stderr.write(`${line}\n`) });
+  const store = await openReadyStore(config, {
+    purpose: 'itbot eval',
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   try {
     const sources = options.source ? [path.resolve(options.source)] : undefined;
     const report = await evaluateRetrieval(store, createEmbedder(config), queries, { sources });
@@ -24,7 +27,9 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
       return 0;
     }
     for (const q of report.perQuery) {
-      process.stdout.write(`${q.firstRelevantRank === null ? '  -' : String(q.firstRelevantRank).padStart(3)}  ${q.id}  ${q.query.slice(0, 90)}\n`);
+      process.stdout.write(
+        `${q.firstRelevantRank === null ? '  -' : String(q.firstRelevantRank).padStart(3)}  ${q.id}  ${q.query.slice(0, 90)}\n`,
+      );
     }
     process.stdout.write(
       `\n${report.queries} queries: recall@1 ${report.recallAt1.toFixed(3)}  recall@5 ${report.recallAt5.toFixed(3)}  ` +

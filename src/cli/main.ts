@@ -20,7 +20,8 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride((error) => {
     // commander's own exits: help and version are success, everything else is a usage error.
-    const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+    const ok =
+      error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
     process.exit(ok ? ExitCode.ok : ExitCode.usage);
   });
 

@@ -12,13 +12,20 @@ export async function migrateCommand(options: { status?: boolean; json?: boolean
         process.stdout.write(
           `${JSON.stringify({
             store: store.location,
-            applied: status.applied.map((m) => ({ version: m.version, name: m.name, appliedAt: new Date(m.appliedAt).toISOString() })),
+            applied: status.applied.map((m) => ({
+              version: m.version,
+              name: m.name,
+              appliedAt: new Date(m.appliedAt).toISOString(),
+            })),
             pending: status.pending.map((m) => ({ version: m.version, name: m.name })),
           })}\n`,
         );
       } else {
         process.stdout.write(`Store: ${store.kind} (${store.location})\n`);
-        for (const m of status.applied) process.stdout.write(`  applied  ${String(m.version).padStart(3, '0')}_${m.name}  ${new Date(m.appliedAt).toISOString()}\n`);
+        for (const m of status.applied)
+          process.stdout.write(
+            `  applied  ${String(m.version).padStart(3, '0')}_${m.name}  ${new Date(m.appliedAt).toISOString()}\n`,
+          );
         for (const m of status.pending) process.stdout.write(`  pending  ${m.file}\n`);
         process.stdout.write(`${status.applied.length} applied, ${status.pending.length} pending\n`);
       }

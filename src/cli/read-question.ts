@@ -13,12 +13,18 @@ async function readStdin(): Promise<string> {
 export async function readQuestion(words: string[]): Promise<string> {
   const fromStdin = words.length === 0 || (words.length === 1 && words[0] === '-');
   if (fromStdin && process.stdin.isTTY) {
-    throw new UsageError('No question given.', 'Usage: itbot ask "how do I reset my password?" (or pipe the question on stdin)');
+    throw new UsageError(
+      'No question given.',
+      'Usage: itbot ask "how do I reset my password?" (or pipe the question on stdin)',
+    );
   }
   const question = (fromStdin ? await readStdin() : words.join(' ')).trim();
   if (!question) throw new UsageError('The question is empty.', 'Usage: itbot ask "how do I reset my password?"');
   if (question.length > MAX_QUESTION_CHARS) {
-    throw new UsageError(`The question is ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`, 'Trim it to the relevant part.');
+    throw new UsageError(
+      `The question is ${question.length} characters; the limit is ${MAX_QUESTION_CHARS}.`,
+      'Trim it to the relevant part.',
+    );
   }
   return question;
 }

@@ -14,7 +14,9 @@ export interface ReindexCommandOptions {
 function progressPrinter(): (progress: ReindexProgress) => void {
   if (!process.stderr.isTTY) return () => {};
   return (progress) => {
-    process.stderr.write(`\r  ${progress.documentsDone}/${progress.documentsTotal} documents, ${progress.chunks} chunks embedded`);
+    process.stderr.write(
+      `\r  ${progress.documentsDone}/${progress.documentsTotal} documents, ${progress.chunks} chunks embedded`,
+    );
     if (progress.documentsDone === progress.documentsTotal) process.stderr.write('\n');
   };
 }
@@ -23,7 +25,10 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
   const config = resolveConfig();
   const sourceDir = path.resolve(options.source ?? bundledPaths.knowledgeBase());
   const sourceName = options.name ?? (options.source ? sourceDir : BUNDLED_SOURCE);
-  const store = await openReadyStore(config, { purpose: 'itbot reindex', log: (line) => process.stderr.write(`${line}\n`) });
+  const store = await openReadyStore(config, {
+    purpose: 'itbot reindex',
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   try {
     const summary = await reindexKnowledgeBase(store, {
       sourceDir,
@@ -35,7 +40,10 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
-      const rate = summary.chunks && summary.elapsedMs ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)` : '';
+      const rate =
+        summary.chunks && summary.elapsedMs
+          ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)`
+          : '';
       process.stdout.write(
         `Indexed ${summary.documents} documents from ${sourceDir}: ${summary.added} added, ${summary.updated} updated, ` +
           `${summary.unchanged} unchanged, ${summary.removed} removed; ${summary.chunks} chunks embedded in ` +

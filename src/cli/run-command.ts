@@ -1,4 +1,4 @@
-import { ExitCode, ItbotError, errorMessage } from '../errors.js';
+import { ExitCode, errorMessage, ItbotError } from '../errors.js';
 
 /** The one place errors become output: a clear message and hint on stderr, and the exit code. */
 export function reportError(error: unknown): number {

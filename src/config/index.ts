@@ -51,7 +51,8 @@ function parseUrl(name: string, value: string | undefined, protocols: string[]):
 function parseCount(name: string, value: string | undefined, fallback: number, unit: string): number {
   if (value === undefined) return fallback;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 0) throw new ConfigError(`${name} must be a whole number of ${unit} (got "${value}").`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new ConfigError(`${name} must be a whole number of ${unit} (got "${value}").`);
   return count;
 }
 

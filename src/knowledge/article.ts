@@ -25,7 +25,14 @@ function candidates(displayed: string): { source: string | null; path: string }[
 /** One whole article, its sections in order, as indexed. */
 export async function getArticle(db: Queryable, displayedPath: string): Promise<Article> {
   for (const { source, path } of candidates(displayedPath)) {
-    const { rows } = await db.query<{ id: number; source: string; path: string; title: string; summary: string; tags: string[] }>(
+    const { rows } = await db.query<{
+      id: number;
+      source: string;
+      path: string;
+      title: string;
+      summary: string;
+      tags: string[];
+    }>(
       `SELECT id, source, path, title, summary, tags FROM kb_documents
        WHERE path = $1 AND ($2::text IS NULL OR source = $2) ORDER BY id LIMIT 1`,
       [path, source],
@@ -44,5 +51,8 @@ export async function getArticle(db: Queryable, displayedPath: string): Promise<
       sections: chunks.rows,
     };
   }
-  throw new UsageError(`There is no article ${displayedPath} in the knowledge base.`, 'Use a path returned by search_knowledge.');
+  throw new UsageError(
+    `There is no article ${displayedPath} in the knowledge base.`,
+    'Use a path returned by search_knowledge.',
+  );
 }

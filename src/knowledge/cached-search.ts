@@ -23,7 +23,9 @@ export async function searchKnowledgeCached(
   query: string,
   options: SearchOptions = {},
 ): Promise<{ hits: KnowledgeHit[]; cached: boolean }> {
-  const fingerprint = createHash('sha256').update(JSON.stringify([query, options])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([query, options]))
+    .digest('hex');
   const key = `search:${embedder.id}:${await indexVersion(db)}:${fingerprint}`;
   const cachedHits = await cache.get<KnowledgeHit[]>(key);
   if (cachedHits) return { hits: cachedHits, cached: true };

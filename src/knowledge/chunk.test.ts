@@ -33,7 +33,12 @@ Call the helpdesk.
 describe('parseMarkdownDocument', () => {
   it('reads the front matter and strips it from the body', () => {
     const doc = parseMarkdownDocument('accounts/password-reset.md', ARTICLE);
-    expect(doc).toMatchObject({ path: 'accounts/password-reset.md', title: 'Reset a forgotten password', summary: 'Get back into your account.', tags: ['password', 'account'] });
+    expect(doc).toMatchObject({
+      path: 'accounts/password-reset.md',
+      title: 'Reset a forgotten password',
+      summary: 'Get back into your account.',
+      tags: ['password', 'account'],
+    });
     expect(doc.body.startsWith('# Reset a forgotten password')).toBe(true);
   });
 
@@ -70,7 +75,9 @@ describe('chunkDocument', () => {
 
   it('splits very long sections at paragraph boundaries', () => {
     const paragraph = 'word '.repeat(150).trim();
-    const long = chunkDocument(parseMarkdownDocument('a.md', `# T\n\n## Big\n\n${Array(8).fill(paragraph).join('\n\n')}`));
+    const long = chunkDocument(
+      parseMarkdownDocument('a.md', `# T\n\n## Big\n\n${Array(8).fill(paragraph).join('\n\n')}`),
+    );
     expect(long.length).toBeGreaterThan(2);
     expect(long.every((c) => c.content.length <= 1800)).toBe(true);
     expect(long.every((c) => c.heading === 'T › Big')).toBe(true);

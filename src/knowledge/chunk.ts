@@ -65,6 +65,7 @@ export function chunkDocument(document: KnowledgeDocument): KnowledgeChunk[] {
     const heading = [document.title, ...path].join(' › ');
     for (const piece of splitLong(content)) chunks.push({ ordinal: chunks.length, heading, content: piece });
   }
-  if (chunks.length === 0) chunks.push({ ordinal: 0, heading: document.title, content: document.summary || document.title });
+  if (chunks.length === 0)
+    chunks.push({ ordinal: 0, heading: document.title, content: document.summary || document.title });
   return chunks;
 }

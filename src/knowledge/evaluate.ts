@@ -65,13 +65,17 @@ export async function evaluateRetrieval(
     const index = top.findIndex((path) => labelled.relevant.includes(path));
     perQuery.push({ id: labelled.id, query: labelled.query, firstRelevantRank: index === -1 ? null : index + 1, top });
   }
-  const recallAt = (k: number) => perQuery.filter((q) => q.firstRelevantRank !== null && q.firstRelevantRank <= k).length / (perQuery.length || 1);
+  const recallAt = (k: number) =>
+    perQuery.filter((q) => q.firstRelevantRank !== null && q.firstRelevantRank <= k).length / (perQuery.length || 1);
   return {
     queries: perQuery.length,
     recallAt1: round(recallAt(1)),
     recallAt5: round(recallAt(5)),
     recallAt10: round(recallAt(10)),
-    mrr: round(perQuery.reduce((sum, q) => sum + (q.firstRelevantRank ? 1 / q.firstRelevantRank : 0), 0) / (perQuery.length || 1)),
+    mrr: round(
+      perQuery.reduce((sum, q) => sum + (q.firstRelevantRank ? 1 / q.firstRelevantRank : 0), 0) /
+        (perQuery.length || 1),
+    ),
     perQuery,
   };
 }

@@ -19,7 +19,9 @@ describe('hashed embedder', () => {
       ['printer is printing blank pages', 'Printers print blank or empty pages', 'Reset your MFA phone number'],
       'document',
     );
-    expect(cosine(query as number[], related as number[])).toBeGreaterThan(cosine(query as number[], unrelated as number[]) + 0.2);
+    expect(cosine(query as number[], related as number[])).toBeGreaterThan(
+      cosine(query as number[], unrelated as number[]) + 0.2,
+    );
   });
 
   it('gives distinct vectors for distinct texts (HNSW merges identical ones)', async () => {

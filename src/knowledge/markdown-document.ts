@@ -19,7 +19,11 @@ function asString(value: unknown): string | undefined {
 
 function asTags(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((tag): tag is string => typeof tag === 'string');
-  if (typeof value === 'string') return value.split(',').map((tag) => tag.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -33,7 +37,10 @@ function readFrontMatter(text: string): { meta: Record<string, unknown>; body: s
     // Broken front matter should not hide the article; index the body and fall back on its heading.
     meta = {};
   }
-  return { meta: meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {}, body: text.slice(match[0].length) };
+  return {
+    meta: meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {},
+    body: text.slice(match[0].length),
+  };
 }
 
 export function parseMarkdownDocument(relativePath: string, text: string): KnowledgeDocument {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeSeededDataDir, makeTempDir } from '../../test/helpers/data-dir.js';
 import { EmbedderMismatchError } from '../errors.js';
-import { type Store, openEmbeddedStore } from '../store/index.js';
+import { openEmbeddedStore, type Store } from '../store/index.js';
 import type { Embedder } from './embedder.js';
 import { createHashedEmbedder } from './hashed-embedder.js';
 import { reindexKnowledgeBase } from './reindex.js';
@@ -24,21 +24,27 @@ beforeEach(async () => {
   cleanups.push(data.cleanup, articles.cleanup);
   source = articles.dir;
   store = await openEmbeddedStore({ dataDir: data.dir, lockWaitMs: 0, purpose: 'test' });
-  writeArticle('vpn.md', 'VPN will not connect', '## Steps\n\nReinstall the VPN client and check the gateway vpn.example.');
+  writeArticle(
+    'vpn.md',
+    'VPN will not connect',
+    '## Steps\n\nReinstall the VPN client and check the gateway vpn.example.',
+  );
   writeArticle('printing/toner.md', 'Replace toner', '## Steps\n\nOpen the front door and swap the toner cartridge.');
   writeArticle('wifi.md', 'Wi-Fi drops', '## Steps\n\nForget the network and rejoin the corporate wireless SSID.');
 });
 
 afterEach(async () => {
   await store.close();
-  cleanups.splice(0).forEach((cleanup) => cleanup());
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 const embedder = createHashedEmbedder();
 const options = () => ({ sourceDir: source, sourceName: 'test', embedder });
 
 async function documentPaths(): Promise<string[]> {
-  const { rows } = await store.query<{ path: string }>("SELECT path FROM kb_documents WHERE source = 'test' ORDER BY path");
+  const { rows } = await store.query<{ path: string }>(
+    "SELECT path FROM kb_documents WHERE source = 'test' ORDER BY path",
+  );
   return rows.map((row) => row.path);
 }
 
@@ -65,7 +71,9 @@ describe('reindexKnowledgeBase', () => {
     const hits = await searchKnowledge(store, embedder, 'GlobalConnect portal', { sources: ['test'] });
     expect(hits[0]).toMatchObject({ path: 'vpn.md', keywordMatch: true });
     expect(hits.map((h) => h.content).join(' ')).not.toContain('Reinstall the VPN client');
-    expect(await store.query("SELECT count(*)::int AS n FROM kb_documents WHERE source = 'bundled'")).toEqual(bundledBefore);
+    expect(await store.query("SELECT count(*)::int AS n FROM kb_documents WHERE source = 'bundled'")).toEqual(
+      bundledBefore,
+    );
   });
 
   it('keeps the previous index serving when a reindex crashes midway', async () => {
@@ -80,7 +88,9 @@ describe('reindexKnowledgeBase', () => {
         return embedder.embed(texts, task);
       },
     };
-    await expect(reindexKnowledgeBase(store, { ...options(), embedder: crashing })).rejects.toThrow('embedding service died');
+    await expect(reindexKnowledgeBase(store, { ...options(), embedder: crashing })).rejects.toThrow(
+      'embedding service died',
+    );
     // toner.md was replaced before the crash, vpn.md still has its old version: both searchable.
     expect(await documentPaths()).toEqual(['printing/toner.md', 'vpn.md', 'wifi.md']);
     const vpn = await searchKnowledge(store, embedder, 'reinstall the VPN client', { sources: ['test'] });
@@ -93,7 +103,9 @@ describe('reindexKnowledgeBase', () => {
   it('refuses to mix embedders, and --rebuild replaces the whole index in one go', async () => {
     await reindexKnowledgeBase(store, options());
     const other = { ...createHashedEmbedder(), id: 'other-embedder@768' };
-    await expect(reindexKnowledgeBase(store, { ...options(), embedder: other })).rejects.toBeInstanceOf(EmbedderMismatchError);
+    await expect(reindexKnowledgeBase(store, { ...options(), embedder: other })).rejects.toBeInstanceOf(
+      EmbedderMismatchError,
+    );
     await expect(searchKnowledge(store, other, 'vpn')).rejects.toBeInstanceOf(EmbedderMismatchError);
 
     const rebuilt = await reindexKnowledgeBase(store, { ...options(), embedder: other, rebuild: true });
@@ -105,7 +117,9 @@ describe('reindexKnowledgeBase', () => {
   });
 
   it('says clearly when the source is not a directory', async () => {
-    await expect(reindexKnowledgeBase(store, { ...options(), sourceDir: path.join(source, 'missing') })).rejects.toThrow(/is not a directory/);
+    await expect(
+      reindexKnowledgeBase(store, { ...options(), sourceDir: path.join(source, 'missing') }),
+    ).rejects.toThrow(/is not a directory/);
   });
 });
 
@@ -126,6 +140,8 @@ describe('searchKnowledge', () => {
   it('treats query text as data: SQL and tsquery syntax are harmless', async () => {
     const hits = await searchKnowledge(store, embedder, "'); DROP TABLE kb_chunks; -- & | ! <-> :*");
     expect(Array.isArray(hits)).toBe(true);
-    expect((await store.query('SELECT count(*)::int AS n FROM kb_chunks')).rows[0]).toMatchObject({ n: expect.any(Number) });
+    expect((await store.query('SELECT count(*)::int AS n FROM kb_chunks')).rows[0]).toMatchObject({
+      n: expect.any(Number),
+    });
   });
 });

@@ -48,7 +48,9 @@ function listMarkdownFiles(dir: string): string[] {
 }
 
 async function assertSameEmbedder(db: Queryable, embedder: Embedder): Promise<void> {
-  const { rows } = await db.query<{ embedder: string; dimensions: number }>('SELECT embedder, dimensions FROM kb_index');
+  const { rows } = await db.query<{ embedder: string; dimensions: number }>(
+    'SELECT embedder, dimensions FROM kb_index',
+  );
   const current = rows[0];
   if (current && current.embedder !== embedder.id) {
     throw new EmbedderMismatchError(
@@ -58,7 +60,12 @@ async function assertSameEmbedder(db: Queryable, embedder: Embedder): Promise<vo
   }
 }
 
-async function insertChunks(db: Queryable, documentId: number, embeddings: number[][], chunks: ReturnType<typeof chunkDocument>) {
+async function insertChunks(
+  db: Queryable,
+  documentId: number,
+  embeddings: number[][],
+  chunks: ReturnType<typeof chunkDocument>,
+) {
   for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
     const batch = chunks.slice(start, start + INSERT_BATCH);
     const params: unknown[] = [];

@@ -118,7 +118,13 @@ export async function searchKnowledge(
     score: string | number;
     keyword_match: boolean;
     similarity: string | number;
-  }>(HYBRID_SEARCH, [pgvector.toSql(embedding), words || 'nothingtomatch', options.perDocument ?? 1, options.limit ?? 5, options.sources ?? null]);
+  }>(HYBRID_SEARCH, [
+    pgvector.toSql(embedding),
+    words || 'nothingtomatch',
+    options.perDocument ?? 1,
+    options.limit ?? 5,
+    options.sources ?? null,
+  ]);
   return rows.map((row) => ({
     path: displayPath(row.source, row.path),
     source: row.source,

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ExitCode, StoreError, ToolFailedError, errorMessage } from '../errors.js';
+import { ExitCode, errorMessage, StoreError, ToolFailedError } from '../errors.js';
 import { ITBOT_VERSION } from '../version.js';
 import { ChildProcessTransport } from './child-process-transport.js';
 import { type SpawnOptions, spawnTicketServer } from './spawn.js';
@@ -59,7 +59,10 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
     await client.connect(transport);
   } catch (error) {
     await transport.close().catch(() => {});
-    throw new ToolFailedError(`Could not start the itbot ticket server: ${errorMessage(error)}`, 'Run `itbot doctor` to see what is wrong.');
+    throw new ToolFailedError(
+      `Could not start the itbot ticket server: ${errorMessage(error)}`,
+      'Run `itbot doctor` to see what is wrong.',
+    );
   }
 
   return {

@@ -55,7 +55,10 @@ describe('data dir lock', () => {
   it('takes over a lock whose owner process is dead', async () => {
     const dir = tempDir();
     const pid = await deadPid();
-    fs.writeFileSync(path.join(dir, 'store.lock'), JSON.stringify({ pid, hostname: os.hostname(), purpose: 'crashed', acquiredAt: '' }));
+    fs.writeFileSync(
+      path.join(dir, 'store.lock'),
+      JSON.stringify({ pid, hostname: os.hostname(), purpose: 'crashed', acquiredAt: '' }),
+    );
     const lock = await acquireDataDirLock(dir, { purpose: 'after crash', waitMs: 0 });
     expect(JSON.parse(fs.readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
     lock.release();
@@ -64,7 +67,10 @@ describe('data dir lock', () => {
   it('never removes a lock that another process now owns', async () => {
     const dir = tempDir();
     const lock = await acquireDataDirLock(dir, { purpose: 'mine', waitMs: 0 });
-    fs.writeFileSync(lock.path, JSON.stringify({ pid: process.ppid, hostname: os.hostname(), purpose: 'theirs', acquiredAt: '' }));
+    fs.writeFileSync(
+      lock.path,
+      JSON.stringify({ pid: process.ppid, hostname: os.hostname(), purpose: 'theirs', acquiredAt: '' }),
+    );
     lock.release();
     expect(fs.existsSync(lock.path)).toBe(true);
   });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { StoreError, errorMessage } from '../errors.js';
+import { errorMessage, StoreError } from '../errors.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Queryable, QueryResult, Store } from './types.js';
 

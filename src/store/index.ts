@@ -1,15 +1,15 @@
 import type { ItbotConfig } from '../config/index.js';
 import { bundledPaths } from '../paths.js';
 import { type EmbeddedStore, openEmbeddedStore } from './embedded-store.js';
-import { type MigrationFile, loadMigrations, migrate, migrationStatus } from './migrations.js';
+import { loadMigrations, type MigrationFile, migrate, migrationStatus } from './migrations.js';
 import type { Store } from './types.js';
 
-export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
-export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
-export type { EmbeddedStore } from './embedded-store.js';
-export { migrate, migrationStatus, loadMigrations } from './migrations.js';
 export { acquireDataDirLock, isProcessAlive } from './data-dir-lock.js';
+export type { EmbeddedStore } from './embedded-store.js';
 export { openEmbeddedStore } from './embedded-store.js';
+export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
+export { loadMigrations, migrate, migrationStatus } from './migrations.js';
+export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
 
 export interface OpenStoreOptions {
   /** Recorded in the embedded store's lock, e.g. "itbot mcp". */

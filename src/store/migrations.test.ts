@@ -7,7 +7,9 @@ import { openEmbeddedStore } from './embedded-store.js';
 import { loadMigrations, migrate, migrationStatus } from './migrations.js';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
 
 function migrationDir(files: Record<string, string>): string {
   const temp = makeTempDir('itbot-sql-');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MigrationChecksumError, StoreError, errorMessage } from '../errors.js';
+import { errorMessage, MigrationChecksumError, StoreError } from '../errors.js';
 import type { Queryable, Store } from './types.js';
 
 export interface MigrationFile {
@@ -62,7 +62,12 @@ async function readLedger(db: Queryable): Promise<AppliedMigration[]> {
   const { rows } = await db.query<{ version: number; name: string; checksum: string; applied_at: Date }>(
     'SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version',
   );
-  return rows.map((row) => ({ version: row.version, name: row.name, checksum: row.checksum, appliedAt: row.applied_at }));
+  return rows.map((row) => ({
+    version: row.version,
+    name: row.name,
+    checksum: row.checksum,
+    appliedAt: row.applied_at,
+  }));
 }
 
 function assertUnedited(applied: AppliedMigration[], files: MigrationFile[]): void {
@@ -104,9 +109,10 @@ export async function migrate(store: Store, files: MigrationFile[]): Promise<Mig
   for (const file of status.pending) {
     const applied = await store.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      const { rows } = await tx.query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE version = $1', [
-        file.version,
-      ]);
+      const { rows } = await tx.query<{ checksum: string }>(
+        'SELECT checksum FROM schema_migrations WHERE version = $1',
+        [file.version],
+      );
       if (rows[0]) return false; // another process applied it while we waited for the lock
       try {
         await tx.exec(file.sql);

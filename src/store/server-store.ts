@@ -1,7 +1,7 @@
 import pg from 'pg';
 import pgvector from 'pgvector/pg';
 import { redactUrl } from '../config/index.js';
-import { StoreError, errorMessage } from '../errors.js';
+import { errorMessage, StoreError } from '../errors.js';
 import type { Queryable, QueryResult, Store } from './types.js';
 
 export interface ServerStoreOptions {

@@ -1,3 +1,3 @@
-export * from './ticket-repository.js';
 export { TicketNotFoundError, TicketValidationError } from './errors.js';
 export { formatTicketNumber, normalizeTicketNumber } from './ticket-number.js';
+export * from './ticket-repository.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSeededDataDir } from '../../test/helpers/data-dir.js';
-import { type Store, openEmbeddedStore } from '../store/index.js';
+import { openEmbeddedStore, type Store } from '../store/index.js';
 import { TicketNotFoundError, TicketValidationError } from './errors.js';
-import { createTicket, getTicket, listTickets } from './ticket-repository.js';
 import { normalizeTicketNumber } from './ticket-number.js';
+import { createTicket, getTicket, listTickets } from './ticket-repository.js';
 
 let store: Store;
 let cleanup: () => void;
@@ -19,12 +19,25 @@ afterAll(async () => {
 
 describe('tickets', () => {
   it('creates a ticket with a human number and a "created" event on its timeline', async () => {
-    const { ticket, created } = await createTicket(store, { title: '  Monitor flickers ', description: 'since Monday', requester: 'ana', authorKind: 'ai' });
+    const { ticket, created } = await createTicket(store, {
+      title: '  Monitor flickers ',
+      description: 'since Monday',
+      requester: 'ana',
+      authorKind: 'ai',
+    });
     expect(created).toBe(true);
-    expect(ticket).toMatchObject({ title: 'Monitor flickers', status: 'new', priority: 'P3', requester: 'ana', version: 1 });
+    expect(ticket).toMatchObject({
+      title: 'Monitor flickers',
+      status: 'new',
+      priority: 'P3',
+      requester: 'ana',
+      version: 1,
+    });
     expect(ticket.number).toMatch(/^IT-\d{6}$/);
     const { events } = await getTicket(store, ticket.number);
-    expect(events).toEqual([expect.objectContaining({ kind: 'created', author: 'ana', authorKind: 'ai', body: 'since Monday' })]);
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'created', author: 'ana', authorKind: 'ai', body: 'since Monday' }),
+    ]);
   });
 
   it('returns the first ticket when a create is retried with the same idempotency key', async () => {
@@ -51,7 +64,9 @@ describe('tickets', () => {
   it('rejects empty and oversize input with a reason', async () => {
     await expect(createTicket(store, { title: '   ', requester: 'x' })).rejects.toThrow(/needs a title/);
     await expect(createTicket(store, { title: 'x'.repeat(201), requester: 'x' })).rejects.toThrow(/limit is 200/);
-    await expect(createTicket(store, { title: 'ok', description: 'x'.repeat(20_001), requester: 'x' })).rejects.toThrow(/longer than/);
+    await expect(createTicket(store, { title: 'ok', description: 'x'.repeat(20_001), requester: 'x' })).rejects.toThrow(
+      /longer than/,
+    );
   });
 
   it("lists a requester's active tickets, newest first", async () => {
@@ -59,7 +74,12 @@ describe('tickets', () => {
     const b = await createTicket(store, { title: 'Second', requester: 'dee' });
     await createTicket(store, { title: 'Someone else', requester: 'eve' });
     await store.query("UPDATE tickets SET status = 'closed' WHERE number = $1", [a.ticket.number]);
-    expect((await listTickets(store, { requester: 'dee', statuses: ['new', 'open', 'pending'] })).map((t) => t.title)).toEqual(['Second']);
-    expect((await listTickets(store, { requester: 'dee' })).map((t) => t.number)).toEqual([b.ticket.number, a.ticket.number]);
+    expect(
+      (await listTickets(store, { requester: 'dee', statuses: ['new', 'open', 'pending'] })).map((t) => t.title),
+    ).toEqual(['Second']);
+    expect((await listTickets(store, { requester: 'dee' })).map((t) => t.number)).toEqual([
+      b.ticket.number,
+      a.ticket.number,
+    ]);
   });
 });

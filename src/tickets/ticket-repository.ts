@@ -67,7 +67,8 @@ interface TicketRow {
   updated_at: Date;
 }
 
-const TICKET_COLUMNS = 'id, number, title, description, status, priority, requester, source, version, created_at, updated_at';
+const TICKET_COLUMNS =
+  'id, number, title, description, status, priority, requester, source, version, created_at, updated_at';
 
 function toTicket(row: TicketRow): Ticket {
   return {
@@ -86,12 +87,19 @@ function toTicket(row: TicketRow): Ticket {
 
 function validateNewTicket(input: NewTicket): void {
   const title = input.title.trim();
-  if (!title) throw new TicketValidationError('A ticket needs a title.', 'Give a short summary of the problem as the title.');
+  if (!title)
+    throw new TicketValidationError('A ticket needs a title.', 'Give a short summary of the problem as the title.');
   if (title.length > TITLE_MAX) {
-    throw new TicketValidationError(`The title is ${title.length} characters; the limit is ${TITLE_MAX}.`, 'Shorten the title and put details in the description.');
+    throw new TicketValidationError(
+      `The title is ${title.length} characters; the limit is ${TITLE_MAX}.`,
+      'Shorten the title and put details in the description.',
+    );
   }
   if ((input.description ?? '').length > DESCRIPTION_MAX) {
-    throw new TicketValidationError(`The description is longer than ${DESCRIPTION_MAX} characters.`, 'Trim it, or attach the full log elsewhere and link it.');
+    throw new TicketValidationError(
+      `The description is longer than ${DESCRIPTION_MAX} characters.`,
+      'Trim it, or attach the full log elsewhere and link it.',
+    );
   }
   if (!input.requester.trim()) throw new TicketValidationError('A ticket needs a requester.');
 }
@@ -133,7 +141,10 @@ export async function createTicket(store: Store, input: NewTicket): Promise<{ ti
 function requireTicketNumber(reference: string): string {
   const number = normalizeTicketNumber(reference);
   if (!number) {
-    throw new TicketValidationError(`"${reference.slice(0, 40)}" is not a ticket number.`, 'Ticket numbers look like IT-000123 (or #123).');
+    throw new TicketValidationError(
+      `"${reference.slice(0, 40)}" is not a ticket number.`,
+      'Ticket numbers look like IT-000123 (or #123).',
+    );
   }
   return number;
 }
@@ -150,7 +161,10 @@ export async function getTicket(db: Queryable, reference: string): Promise<{ tic
     visibility: TicketEvent['visibility'];
     body: string | null;
     created_at: Date;
-  }>('SELECT kind, author, author_kind, visibility, body, created_at FROM ticket_events WHERE ticket_id = $1 ORDER BY id', [row.id]);
+  }>(
+    'SELECT kind, author, author_kind, visibility, body, created_at FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
+    [row.id],
+  );
   return {
     ticket: toTicket(row),
     events: events.rows.map((event) => ({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveConfig, type ItbotConfig } from '../../src/config/index.js';
+import { type ItbotConfig, resolveConfig } from '../../src/config/index.js';
 import { bundledPaths } from '../../src/paths.js';
 
 const PGLITE_VERSION = '0.5.14';

@@ -10,7 +10,8 @@ import { BARE_TEMPLATE_DIR } from './data-dir.js';
  */
 export default async function setup(): Promise<void> {
   for (const required of [bundledPaths.mcpServerEntry(), bundledPaths.templateDatabase()]) {
-    if (!fs.existsSync(required)) throw new Error(`${required} is missing: run \`npm run build\` first (npm test does).`);
+    if (!fs.existsSync(required))
+      throw new Error(`${required} is missing: run \`npm run build\` first (npm test does).`);
   }
   if (!fs.existsSync(`${BARE_TEMPLATE_DIR}/PG_VERSION`)) {
     const staging = `${BARE_TEMPLATE_DIR}.${process.pid}`;

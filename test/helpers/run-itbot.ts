@@ -8,7 +8,10 @@ export interface ItbotRun {
 }
 
 /** Runs the built `itbot` as a user would, with a clean environment plus `env`. */
-export function runItbot(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<ItbotRun> {
+export function runItbot(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<ItbotRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bundledPaths.cliEntry(), ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ITBOT_USER: 'test.user', ...options.env },

@@ -74,7 +74,11 @@ function actionableSection(best: Hit, article: ArticleView | undefined): { headi
   return article.sections.find((section) => ACTION_HEADING.test(section.heading)) ?? best;
 }
 
-export function composeKnowledgeAnswer(question: string, search: ToolResult, articleResult?: ToolResult): ComposedAnswer {
+export function composeKnowledgeAnswer(
+  question: string,
+  search: ToolResult,
+  articleResult?: ToolResult,
+): ComposedAnswer {
   if (search.outcome !== 'done' || typeof search.content === 'string') {
     return { text: `I could not search the knowledge base: ${String(search.content)}`, citations: [] };
   }
@@ -93,7 +97,10 @@ export function composeKnowledgeAnswer(question: string, search: ToolResult, art
       ? (articleResult.content as unknown as ArticleView)
       : undefined;
   const hits = (search.content.results ?? []) as Hit[];
-  const related = hits.slice(1).filter((hit) => hit.similarity >= RELATED_MATCH || hit.keywordMatch).slice(0, 2);
+  const related = hits
+    .slice(1)
+    .filter((hit) => hit.similarity >= RELATED_MATCH || hit.keywordMatch)
+    .slice(0, 2);
   const section = actionableSection(best, article);
   const lines = [
     article?.summary ? `${best.title}: ${article.summary}` : best.title,
@@ -140,7 +147,10 @@ export function composeStatusAnswer(result: ToolResult, ticketNumber: string): C
     `${ticket.number}: ${ticket.title}`,
     `Status: ${ticket.status} · Priority: ${ticket.priority} · Requester: ${ticket.requester} · Opened: ${day(ticket.createdAt)}`,
   ];
-  if (last) lines.push(`Last update (${day(last.createdAt)}, ${last.author}): ${last.kind}${last.body ? ` — ${last.body.slice(0, 200)}` : ''}`);
+  if (last)
+    lines.push(
+      `Last update (${day(last.createdAt)}, ${last.author}): ${last.kind}${last.body ? ` — ${last.body.slice(0, 200)}` : ''}`,
+    );
   return { text: lines.join('\n'), citations: [] };
 }
 
@@ -153,7 +163,9 @@ export function composeListAnswer(result: ToolResult): ComposedAnswer {
   if (tickets.length === 0) return { text: `${whose} no open tickets.`, citations: [] };
   const lines = [`${whose} ${tickets.length} open ticket${tickets.length === 1 ? '' : 's'}:`];
   for (const ticket of tickets) {
-    lines.push(`- ${ticket.number} [${ticket.status}, ${ticket.priority}] ${ticket.title} (opened ${day(ticket.createdAt)})`);
+    lines.push(
+      `- ${ticket.number} [${ticket.status}, ${ticket.priority}] ${ticket.title} (opened ${day(ticket.createdAt)})`,
+    );
   }
   return { text: lines.join('\n'), citations: [] };
 }

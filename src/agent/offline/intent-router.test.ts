@@ -12,7 +12,11 @@ interface Labelled {
 
 function load(name: string): Labelled[] {
   const file = path.join(packageRoot(), 'test', 'fixtures', name);
-  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Labelled);
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Labelled);
 }
 
 function misrouted(set: Labelled[]): string[] {
@@ -36,7 +40,9 @@ describe.each([
 
   it(`has at least ${minimumSize} varied utterances covering every intent`, () => {
     expect(set.length).toBeGreaterThanOrEqual(minimumSize);
-    expect(new Set(set.map((item) => item.intent))).toEqual(new Set(['kb_question', 'create_ticket', 'ticket_status', 'list_tickets']));
+    expect(new Set(set.map((item) => item.intent))).toEqual(
+      new Set(['kb_question', 'create_ticket', 'ticket_status', 'list_tickets']),
+    );
   });
 
   it('routes more than 95 % correctly, with the right ticket number', () => {
@@ -57,7 +63,7 @@ describe('findTicketReference', () => {
     expect(findTicketReference(message)).toBe(ticket);
   });
 
-  it.each(['printer PRN-042 is jammed', 'projector in room 412', "quote your number, e.g. #4521", 'asset tag 004512'])(
+  it.each(['printer PRN-042 is jammed', 'projector in room 412', 'quote your number, e.g. #4521', 'asset tag 004512'])(
     'does not mistake "%s" for a ticket',
     (message) => {
       expect(findTicketReference(message)).toBeUndefined();

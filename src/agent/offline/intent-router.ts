@@ -9,7 +9,7 @@ export type Intent =
 
 export type IntentKind = Intent['kind'];
 
-const TICKET_NOUN = String.raw`(?:ticket|tkt|tix|incident|case|request|req)`;
+const TICKET_NOUN = '(?:ticket|tkt|tix|incident|case|request|req)';
 
 /**
  * Ways people refer to one ticket. A bare number only counts after a ticket noun, so room 412,
@@ -26,7 +26,10 @@ const EXAMPLE_MARKER = /\b(?:e\.g\.?|eg|for example|for instance|such as|like)\s
 
 /** Asking for a ticket to be made: an imperative or request verb with a ticket noun, or a fixed phrase. */
 const CREATE_PATTERNS: RegExp[] = [
-  new RegExp(String.raw`(?<!\b(?:my|any|all|the)\s+)\b(?:open|raise|log|file|create|submit|make|lodge|start|escalate|put in)\b[^.?!]{0,30}?\b(?:${TICKET_NOUN}|one)\b`, 'i'),
+  new RegExp(
+    String.raw`(?<!\b(?:my|any|all|the)\s+)\b(?:open|raise|log|file|create|submit|make|lodge|start|escalate|put in)\b[^.?!]{0,30}?\b(?:${TICKET_NOUN}|one)\b`,
+    'i',
+  ),
   new RegExp(String.raw`\b(?:new|create)\s+${TICKET_NOUN}\b`, 'i'),
   /\b(?:ticket|tkt|incident)\s+(?:please|pls|plz)\b/i,
   new RegExp(String.raw`\bneed\s+(?:a|an)\s+${TICKET_NOUN}\s+(?:opened|raised|logged|created)\b`, 'i'),

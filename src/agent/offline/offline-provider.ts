@@ -1,12 +1,12 @@
 import type { Message, ModelProvider, ModelStep, ToolResult } from '../types.js';
 import {
-  strongestHit,
   composeCreateAnswer,
   composeKnowledgeAnswer,
   composeListAnswer,
   composeStatusAnswer,
+  strongestHit,
 } from './compose-answer.js';
-import { type Intent, classifyIntent } from './intent-router.js';
+import { classifyIntent, type Intent } from './intent-router.js';
 import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
 
 function lastUserMessage(messages: Message[]): { text: string; index: number } {

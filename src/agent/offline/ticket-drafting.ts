@@ -1,6 +1,7 @@
 import type { TicketPriority } from '../../tickets/index.js';
 
-const GREETING = /^\s*(?:hi|hello|hey|morning|good (?:morning|afternoon))\b[\s,!.-]*(?:it(?: team)?|team|there)?[\s,!.-]*/i;
+const GREETING =
+  /^\s*(?:hi|hello|hey|morning|good (?:morning|afternoon))\b[\s,!.-]*(?:it(?: team)?|team|there)?[\s,!.-]*/i;
 const POLITE = String.raw`(?:(?:please|pls|plz|can you|could you|can u|could u|would you|can someone|i'd like to|i would like to|i need to|i want to)\s+)*`;
 /** The parts of a message that ask for a ticket rather than describe the problem. */
 const REQUEST_PHRASES: RegExp[] = [
@@ -36,8 +37,10 @@ export function draftTicketTitle(message: string): string {
   return capitalise(text || 'Help requested');
 }
 
-const URGENT = /\b(?:ransomware|data breach|security breach|fire|flood(?:ing)?|water (?:dripping|leak)|company-wide|entire company|all staff)\b/i;
-const WIDESPREAD = /\b(?:everyone|every one|whole (?:team|office|floor|department|company)|all users|nobody can|no one can|outage|down for|for anyone|for all)\b/i;
+const URGENT =
+  /\b(?:ransomware|data breach|security breach|fire|flood(?:ing)?|water (?:dripping|leak)|company-wide|entire company|all staff)\b/i;
+const WIDESPREAD =
+  /\b(?:everyone|every one|whole (?:team|office|floor|department|company)|all users|nobody can|no one can|outage|down for|for anyone|for all)\b/i;
 
 /** P1 for emergencies, P2 when many people are affected, otherwise the usual P3. */
 export function guessPriority(message: string): TicketPriority {
