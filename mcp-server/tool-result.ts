@@ -13,8 +13,9 @@ export function ok(structured: Record<string, unknown>): CallToolResult {
 export function failure(error: unknown): CallToolResult {
   if (error instanceof ItbotError) {
     const text = error.hint ? `${error.message} ${error.hint}` : error.message;
-    // The exit code lets `itbot ask` tell a store outage from a bad ticket number.
-    return { content: [{ type: 'text', text }], isError: true, _meta: { 'itbot/exitCode': error.exitCode } };
+    // itbot's own client reads the parts back, to tell a store outage from a bad ticket number.
+    const meta = { exitCode: error.exitCode, message: error.message, hint: error.hint ?? null };
+    return { content: [{ type: 'text', text }], isError: true, _meta: { 'itbot/error': meta } };
   }
   process.stderr.write(`itbot-mcp: unexpected error: ${errorMessage(error)}\n`);
   return {

@@ -112,6 +112,13 @@ describe('itbot ask', () => {
       /Cannot connect to PostgreSQL/,
     ],
     ['an unknown ticket', ['ask', 'status of IT-777777'], {}, 7, /There is no ticket IT-777777/],
+    [
+      'a data dir that cannot be created',
+      ['ask', 'vpn help'],
+      { ITBOT_DATA_DIR: '/proc/itbot-test' },
+      4,
+      /Cannot create the data dir/,
+    ],
   ])('exits with a clear message and a distinct code for %s', async (_case, args, extraEnv, code, message) => {
     const run = await runItbot(args, { env: { ...env(), ...extraEnv } });
     expect(run.code).toBe(code);

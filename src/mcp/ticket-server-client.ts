@@ -20,8 +20,14 @@ export interface ToolOutcome {
   data: Record<string, unknown> | undefined;
   /** The text content: the JSON result, or the server's explanation of a failure. */
   text: string;
-  /** For failures: the itbot exit code the server attached (e.g. a store outage). */
-  exitCode: number | undefined;
+  /** For failures: what the server said, split into parts (exit code, message, hint). */
+  error: ServerError | undefined;
+}
+
+interface ServerError {
+  exitCode: number;
+  message: string;
+  hint: string | null;
 }
 
 export interface TicketServerConnection {
@@ -42,12 +48,12 @@ function toOutcome(result: CallToolResult): ToolOutcome {
     .filter((part) => part.type === 'text')
     .map((part) => part.text)
     .join('\n');
-  const exitCode = result._meta?.['itbot/exitCode'];
+  const error = result._meta?.['itbot/error'] as ServerError | undefined;
   return {
     ok: !result.isError,
     data: result.isError ? undefined : (result.structuredContent as Record<string, unknown> | undefined),
     text,
-    exitCode: typeof exitCode === 'number' ? exitCode : undefined,
+    error: result.isError ? error : undefined,
   };
 }
 
@@ -56,7 +62,8 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
   const transport = new ChildProcessTransport(options.child ?? spawnTicketServer(options));
   const client = new Client({ name: 'itbot', version: ITBOT_VERSION });
   try {
-    await client.connect(transport);
+    // A healthy server answers the handshake in well under a second; do not wait a minute for a stuck one.
+    await client.connect(transport, { timeout: 15_000 });
   } catch (error) {
     await transport.close().catch(() => {});
     throw new ToolFailedError(
@@ -81,7 +88,9 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
         timeout: callOptions.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
       })) as CallToolResult;
       const outcome = toOutcome(result);
-      if (outcome.exitCode === ExitCode.store) throw new StoreError(outcome.text);
+      if (outcome.error?.exitCode === ExitCode.store) {
+        throw new StoreError(outcome.error.message, outcome.error.hint ?? undefined);
+      }
       return outcome;
     },
     close: () => client.close(),

@@ -58,9 +58,25 @@ async function createDatabase(pgdata: string, templateDir: string | undefined): 
   return useTemplate;
 }
 
+/**
+ * mkdir -p, one level at a time: Node's own recursive mkdir spins forever on some paths (under
+ * /proc, for one) instead of failing.
+ */
+function ensureDirectory(dir: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const level of missing) fs.mkdirSync(level);
+}
+
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
   try {
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    ensureDirectory(options.dataDir);
   } catch (error) {
     throw new StoreError(
       `Cannot create the data dir ${options.dataDir}: ${errorMessage(error)}`,
