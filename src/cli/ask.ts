@@ -3,7 +3,7 @@ import { resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError } from '../errors.js';
 // The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
 import { spawnTicketServer } from '../mcp/spawn.js';
-import { readQuestion } from './read-question.js';
+import { questionComesFromStdin, readQuestion } from './read-question.js';
 
 export interface AskOptions {
   json?: boolean;
@@ -23,6 +23,7 @@ function formatText(result: TurnResult): string {
 
 export async function askCommand(words: string[], options: AskOptions): Promise<number> {
   const started = performance.now();
+  const processStartMs = Math.round(process.uptime() * 1000);
   const config = resolveConfig();
   if (!(PROVIDERS as readonly string[]).includes(options.provider)) {
     throw new UsageError(`Unknown provider "${options.provider}".`, `Choose one of: ${PROVIDERS.join(', ')}.`);
@@ -38,8 +39,12 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
     process.stderr.write('itbot: Gemini support is not built yet; answering with the offline provider.\n');
   }
 
+  // A question on the command line is checked before anything starts; one on stdin is read
+  // while the server warms up.
+  const questionFromArgs = questionComesFromStdin(words) ? undefined : await readQuestion(words);
+
   // Start the MCP server (and so the store) first: it warms up while this process loads the
-  // agent and the MCP client and reads the question.
+  // agent and the MCP client.
   const child = spawnTicketServer();
   const [{ createProvider, hasUnrecoveredToolFailure, runAgentTurn }, { connectTicketServer }] = await Promise.all([
     import('../agent/index.js'),
@@ -47,10 +52,12 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
   ]);
   const connecting = connectTicketServer({ child });
   connecting.catch(() => {});
-  const question = await readQuestion(words).catch(async (error: unknown) => {
-    await connecting.then((connection) => connection.close()).catch(() => {});
-    throw error;
-  });
+  const question =
+    questionFromArgs ??
+    (await readQuestion(words).catch(async (error: unknown) => {
+      await connecting.then((connection) => connection.close()).catch(() => {});
+      throw error;
+    }));
   const connection = await connecting;
   const mcpReadyMs = performance.now() - started;
   const stop = () => {
@@ -72,7 +79,7 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
       const timings = {
         ...result.timings,
         mcpReadyMs: Math.round(mcpReadyMs),
-        processStartMs: Math.round(process.uptime() * 1000 - (performance.now() - started)),
+        processStartMs,
         totalMs: Math.round(performance.now() - started),
       };
       process.stdout.write(`${JSON.stringify({ ...result, timings, exitCode })}\n`);

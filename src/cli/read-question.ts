@@ -9,9 +9,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+export function questionComesFromStdin(words: string[]): boolean {
+  return words.length === 0 || (words.length === 1 && words[0] === '-');
+}
+
 /** The question from the arguments, or from stdin when there are none (or just "-"). */
 export async function readQuestion(words: string[]): Promise<string> {
-  const fromStdin = words.length === 0 || (words.length === 1 && words[0] === '-');
+  const fromStdin = questionComesFromStdin(words);
   if (fromStdin && process.stdin.isTTY) {
     throw new UsageError(
       'No question given.',

@@ -65,7 +65,7 @@ export function strongestHit(result: ToolResult): Hit | undefined {
 const ACTION_HEADING = /(?:^|› )(?:steps|how to|fix|solution|resolution|what to do|do this)/i;
 
 function lastHeadingPart(heading: string): string {
-  return heading.slice(heading.lastIndexOf(' › ') + 1).replace(/^›?\s*/, '');
+  return heading.split(' › ').pop() ?? heading;
 }
 
 /** The part of the article a person should act on: the matching section if it is a procedure, else the first procedure. */
