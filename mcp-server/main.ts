@@ -4,7 +4,8 @@ import { errorMessage, ItbotError } from '../src/errors.js';
 import { startStdioServer } from './start.js';
 
 try {
-  await startStdioServer(resolveConfig(), `itbot mcp (stdio, parent pid ${process.ppid})`);
+  const readOnly = process.argv.includes('--read-only');
+  await startStdioServer(resolveConfig(), `itbot mcp (stdio, parent pid ${process.ppid})`, { readOnly });
 } catch (error) {
   process.stderr.write(`itbot-mcp: ${errorMessage(error)}\n`);
   process.exit(error instanceof ItbotError ? error.exitCode : 1);

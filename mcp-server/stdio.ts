@@ -10,7 +10,12 @@ import { createItbotMcpServer } from './server.js';
  * Serves the itbot tools over stdin/stdout until the client goes away. The store opens while the
  * MCP handshake runs, and is closed (releasing the embedded store's lock) on every way out.
  */
-export async function serveStdio(config: ItbotConfig, store: Promise<Store>): Promise<void> {
+export interface ServeOptions {
+  /** Expose only the tools that read. */
+  readOnly?: boolean;
+}
+
+export async function serveStdio(config: ItbotConfig, store: Promise<Store>, options: ServeOptions = {}): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const cache = createCache({
@@ -22,7 +27,8 @@ export async function serveStdio(config: ItbotConfig, store: Promise<Store>): Pr
     store,
     embedder: createEmbedder(config),
     cache,
-    defaultRequester: config.user,
+    actorName: config.user,
+    readOnly: options.readOnly,
     version: ITBOT_VERSION,
   });
 

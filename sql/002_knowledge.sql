@@ -1,6 +1,6 @@
--- The knowledge index: documents, heading-sized chunks with embeddings, and which embedder built it.
-
-CREATE EXTENSION IF NOT EXISTS vector;
+-- The knowledge index: documents, heading-sized chunks, and which embedder built it. Full-text
+-- search works everywhere; embeddings and their HNSW index are added only where the vector
+-- extension is available (PGlite and pgvector images have it; a stock PostgreSQL may not).
 
 CREATE TABLE kb_documents (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -22,15 +22,23 @@ CREATE TABLE kb_chunks (
   ordinal      integer NOT NULL,
   heading      text NOT NULL,
   content      text NOT NULL,
-  embedding    vector(768) NOT NULL,
   search       tsvector GENERATED ALWAYS AS (
                  setweight(to_tsvector('english', heading), 'A') || to_tsvector('english', content)
                ) STORED
 );
 
 CREATE INDEX kb_chunks_document_idx ON kb_chunks (document_id);
-CREATE INDEX kb_chunks_embedding_idx ON kb_chunks USING hnsw (embedding vector_cosine_ops);
 CREATE INDEX kb_chunks_search_idx ON kb_chunks USING gin (search);
+
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN
+    CREATE EXTENSION IF NOT EXISTS vector;
+    ALTER TABLE kb_chunks ADD COLUMN embedding vector(768);
+    CREATE INDEX kb_chunks_embedding_idx ON kb_chunks USING hnsw (embedding vector_cosine_ops);
+  END IF;
+END
+$$;
 
 -- One row: the embedder that built the index (search refuses to mix embedders) and a version that
 -- changes with every reindex that changed something (caches key on it).

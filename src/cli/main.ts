@@ -80,10 +80,11 @@ program
 program
   .command('mcp')
   .description('Run the itbot MCP server (tickets and knowledge tools) over stdio')
+  .option('--read-only', 'expose only the tools that read (search, get, list)')
   .action(
-    runCommand(async () => {
+    runCommand(async (options) => {
       const { mcpCommand } = await import('./mcp.js');
-      return mcpCommand();
+      return mcpCommand(options);
     }),
   );
 

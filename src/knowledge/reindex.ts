@@ -4,9 +4,10 @@ import path from 'node:path';
 import pgvector from 'pgvector';
 import { EmbedderMismatchError, UsageError } from '../errors.js';
 import type { Queryable, Store } from '../store/index.js';
-import { chunkDocument } from './chunk.js';
+import { type KnowledgeChunk, chunkDocument } from './chunk.js';
 import type { Embedder } from './embedder.js';
 import { parseMarkdownDocument } from './markdown-document.js';
+import { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';
 
 export interface ReindexOptions {
   sourceDir: string;
@@ -47,37 +48,35 @@ function listMarkdownFiles(dir: string): string[] {
     .sort();
 }
 
-async function assertSameEmbedder(db: Queryable, embedder: Embedder): Promise<void> {
-  const { rows } = await db.query<{ embedder: string; dimensions: number }>(
-    'SELECT embedder, dimensions FROM kb_index',
-  );
+async function assertSameEmbedder(db: Queryable, embedderId: string): Promise<void> {
+  const { rows } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
   const current = rows[0];
-  if (current && current.embedder !== embedder.id) {
+  if (current && current.embedder !== embedderId) {
     throw new EmbedderMismatchError(
-      `The knowledge index was built with ${current.embedder}, not ${embedder.id}; mixing them would make search meaningless.`,
+      `The knowledge index was built with ${current.embedder}, not ${embedderId}; mixing them would make search meaningless.`,
       'Run `itbot reindex --rebuild` to rebuild the whole index with the current embedder.',
     );
   }
 }
 
+/** Multi-row inserts; embeddings is undefined when the store has no vector column. */
 async function insertChunks(
   db: Queryable,
   documentId: number,
-  embeddings: number[][],
-  chunks: ReturnType<typeof chunkDocument>,
+  chunks: KnowledgeChunk[],
+  embeddings: number[][] | undefined,
 ) {
+  const columns = embeddings ? 'document_id, ordinal, heading, content, embedding' : 'document_id, ordinal, heading, content';
   for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-    const batch = chunks.slice(start, start + INSERT_BATCH);
     const params: unknown[] = [];
-    const values = batch.map((chunk, i) => {
-      params.push(documentId, chunk.ordinal, chunk.heading, chunk.content, pgvector.toSql(embeddings[start + i]));
-      const p = params.length - 4;
-      return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::vector)`;
+    const values = chunks.slice(start, start + INSERT_BATCH).map((chunk, i) => {
+      const row: unknown[] = [documentId, chunk.ordinal, chunk.heading, chunk.content];
+      if (embeddings) row.push(pgvector.toSql(embeddings[start + i]));
+      const placeholders = row.map((_, j) => `$${params.length + j + 1}${j === 4 ? '::vector' : ''}`);
+      params.push(...row);
+      return `(${placeholders.join(', ')})`;
     });
-    await db.query(
-      `INSERT INTO kb_chunks (document_id, ordinal, heading, content, embedding) VALUES ${values.join(', ')}`,
-      params,
-    );
+    await db.query(`INSERT INTO kb_chunks (${columns}) VALUES ${values.join(', ')}`, params);
   }
 }
 
@@ -105,12 +104,17 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
     elapsedMs: 0,
   };
 
+  // Without pgvector the index is full-text only, and says so.
+  const withVectors = await storeHasVectors(store);
+  const embedderId = withVectors ? embedder.id : FULL_TEXT_ONLY;
+  summary.embedder = embedderId;
+
   const run = async (db: Queryable) => {
     if (options.rebuild) {
       await db.query('DELETE FROM kb_documents');
       await db.query('DELETE FROM kb_index');
     } else {
-      await assertSameEmbedder(db, embedder);
+      await assertSameEmbedder(db, embedderId);
     }
     const { rows: existing } = await db.query<{ id: number; path: string; content_hash: string }>(
       'SELECT id, path, content_hash FROM kb_documents WHERE source = $1',
@@ -129,10 +133,12 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
         summary.unchanged++;
       } else {
         const chunks = chunkDocument(document);
-        const embeddings = await embedder.embed(
-          chunks.map((chunk) => `${chunk.heading}\n${chunk.content}`),
-          'document',
-        );
+        const embeddings = withVectors
+          ? await embedder.embed(
+              chunks.map((chunk) => `${chunk.heading}\n${chunk.content}`),
+              'document',
+            )
+          : undefined;
         const replace = async (tx: Queryable) => {
           if (previous) await tx.query('DELETE FROM kb_documents WHERE id = $1', [previous.id]);
           const { rows } = await tx.query<{ id: number }>(
@@ -140,7 +146,7 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
             [sourceName, document.path, document.title, document.summary, document.tags, hash],
           );
-          await insertChunks(tx, Number(rows[0]?.id), embeddings, chunks);
+          await insertChunks(tx, Number(rows[0]?.id), chunks, embeddings);
         };
         await (options.rebuild ? replace(db) : store.transaction(replace));
         summary.chunks += chunks.length;
@@ -159,7 +165,7 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
         `INSERT INTO kb_index (embedder, dimensions, version) VALUES ($1, $2, 1)
          ON CONFLICT (singleton) DO UPDATE SET embedder = $1, dimensions = $2,
            version = kb_index.version + 1, updated_at = now()`,
-        [embedder.id, embedder.dimensions],
+        [embedderId, withVectors ? embedder.dimensions : 0],
       );
     }
   };

@@ -3,6 +3,7 @@ import { EmbedderMismatchError } from '../errors.js';
 import type { Queryable } from '../store/index.js';
 import type { Embedder } from './embedder.js';
 import { tokenize } from './text.js';
+import { FULL_TEXT_ONLY } from './vector-support.js';
 
 export interface KnowledgeHit {
   /** Path of the article, e.g. "kb/accounts/password-reset.md" for the bundled knowledge base. */
@@ -41,20 +42,29 @@ export function displayPath(source: string, path: string): string {
   return source === 'bundled' ? `kb/${path}` : path;
 }
 
-const HYBRID_SEARCH = `
-WITH query AS (
-  SELECT $1::vector AS embedding, to_tsquery('english', $2) AS words
-),
-allowed AS (
-  SELECT id FROM kb_documents WHERE $5::text[] IS NULL OR source = ANY($5::text[])
-),
-by_vector AS (
+/**
+ * One query: nearest chunks by embedding (when the store has vectors) and best chunks by full-text
+ * rank, fused by reciprocal rank fusion, capped per document. $1 embedding, $2 tsquery text,
+ * $3 chunks per document, $4 limit, $5 sources or null.
+ */
+function searchSql(withVectors: boolean): string {
+  const vectorSide = withVectors
+    ? `by_vector AS (
   SELECT c.id, row_number() OVER (ORDER BY c.embedding <=> q.embedding) AS rank
   FROM kb_chunks c, query q
   WHERE c.document_id IN (SELECT id FROM allowed)
   ORDER BY c.embedding <=> q.embedding
   LIMIT ${CANDIDATES}
+),`
+    : '';
+  return `
+WITH query AS (
+  SELECT ${withVectors ? '$1::vector' : 'NULL::text'} AS embedding, to_tsquery('english', $2) AS words
 ),
+allowed AS (
+  SELECT id FROM kb_documents WHERE $5::text[] IS NULL OR source = ANY($5::text[])
+),
+${vectorSide}
 by_words AS (
   SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.search, q.words) DESC) AS rank
   FROM kb_chunks c, query q
@@ -65,8 +75,7 @@ by_words AS (
 fused AS (
   SELECT id, sum(1.0 / (${RRF_K} + rank)) AS score, bool_or(from_words) AS keyword_match
   FROM (
-    SELECT id, rank, false AS from_words FROM by_vector
-    UNION ALL
+    ${withVectors ? 'SELECT id, rank, false AS from_words FROM by_vector UNION ALL' : ''}
     SELECT id, rank, true AS from_words FROM by_words
   ) ranked
   GROUP BY id
@@ -77,20 +86,21 @@ capped AS (
   FROM fused f JOIN kb_chunks c ON c.id = f.id
 )
 SELECT d.source, d.path, d.title, c.heading, c.content, capped.score, capped.keyword_match,
-       1 - (c.embedding <=> (SELECT embedding FROM query)) AS similarity
+       ${withVectors ? '1 - (c.embedding <=> (SELECT embedding FROM query))' : '0'} AS similarity
 FROM capped
 JOIN kb_chunks c ON c.id = capped.id
 JOIN kb_documents d ON d.id = capped.document_id
 WHERE capped.nth_in_document <= $3
 ORDER BY capped.score DESC, similarity DESC
 LIMIT $4`;
+}
 
-/** The best possible fused score: first on both sides. Dividing by it puts scores in 0–1. */
-const MAX_FUSED_SCORE = 2 / (RRF_K + 1);
+/** The best possible fused score: first on every side. Dividing by it puts scores in 0–1. */
+const maxFusedScore = (sides: number) => sides / (RRF_K + 1);
 
 /**
- * Hybrid search in one query: nearest chunks by embedding and best chunks by full-text rank,
- * fused by reciprocal rank fusion and capped per document.
+ * Hybrid search (vector and full-text, fused) where the store has pgvector; full-text alone where
+ * it does not. Refuses to query an index built by a different embedder.
  */
 export async function searchKnowledge(
   db: Queryable,
@@ -101,13 +111,14 @@ export async function searchKnowledge(
   const { rows: index } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
   const builtWith = index[0]?.embedder;
   if (!builtWith) return [];
-  if (builtWith !== embedder.id) {
+  const withVectors = builtWith !== FULL_TEXT_ONLY;
+  if (withVectors && builtWith !== embedder.id) {
     throw new EmbedderMismatchError(
       `The knowledge index was built with ${builtWith} but search would use ${embedder.id}.`,
       'Run `itbot reindex --rebuild` so index and queries use the same embedder.',
     );
   }
-  const [embedding] = await embedder.embed([query], 'query');
+  const embedding = withVectors ? pgvector.toSql((await embedder.embed([query], 'query'))[0]) : null;
   const words = orQuery(query);
   const { rows } = await db.query<{
     source: string;
@@ -118,8 +129,8 @@ export async function searchKnowledge(
     score: string | number;
     keyword_match: boolean;
     similarity: string | number;
-  }>(HYBRID_SEARCH, [
-    pgvector.toSql(embedding),
+  }>(searchSql(withVectors), [
+    embedding,
     words || 'nothingtomatch',
     options.perDocument ?? 1,
     options.limit ?? 5,
@@ -131,7 +142,7 @@ export async function searchKnowledge(
     title: row.title,
     heading: row.heading,
     content: row.content,
-    score: Math.round((Number(row.score) / MAX_FUSED_SCORE) * 1000) / 1000,
+    score: Math.round((Number(row.score) / maxFusedScore(withVectors ? 2 : 1)) * 1000) / 1000,
     similarity: Math.round(Number(row.similarity) * 1000) / 1000,
     keywordMatch: row.keyword_match,
   }));

@@ -8,7 +8,29 @@ export class TicketValidationError extends ItbotError {
 }
 
 export class TicketNotFoundError extends ItbotError {
-  constructor(readonly number: string) {
-    super(`There is no ticket ${number}.`, ExitCode.usage, 'Check the number, or list your tickets to find it.');
+  constructor(readonly reference: string) {
+    super(`There is no ticket ${reference}.`, ExitCode.usage, 'Check the number, or search for the ticket to find it.');
+  }
+}
+
+/** A write based on an old version of the ticket: applying it would silently undo someone's change. */
+export class TicketConflictError extends ItbotError {
+  constructor(
+    readonly number: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `${number} changed since you read it (you had version ${expectedVersion}, it is now at version ${currentVersion}).`,
+      ExitCode.usage,
+      'Get the ticket again, check what changed, and retry with the new expected_version.',
+    );
+  }
+}
+
+/** A status change the status machine does not allow; the message lists what is allowed. */
+export class InvalidTransitionError extends ItbotError {
+  constructor(message: string, hint: string) {
+    super(message, ExitCode.usage, hint);
   }
 }

@@ -1,5 +1,5 @@
-/** Tickets are quoted as IT-000123; people also write #123, it-123, IT123 or plain 123. */
-const TICKET_REFERENCE = /^\s*(?:#|it-?\s*)?0*(\d{1,9})\s*$/i;
+/** Tickets are quoted as IT-000123; people also write #123, it-123, IT 123 or plain 123. */
+const TICKET_REFERENCE = /^\s*(?:#|it[-\s]?)?0*(\d{1,9})\s*$/i;
 
 export function formatTicketNumber(sequence: number): string {
   return `IT-${String(sequence).padStart(6, '0')}`;

@@ -15,6 +15,9 @@ interface TicketView {
   status: string;
   priority: string;
   requester: string;
+  assignee: string | null;
+  group: string | null;
+  sla: { resolutionDue: string | null };
   createdAt: string;
   updatedAt: string;
 }
@@ -143,10 +146,14 @@ export function composeStatusAnswer(result: ToolResult, ticketNumber: string): C
   const ticket = result.content.ticket as TicketView;
   const events = (result.content.events ?? []) as EventView[];
   const last = events[events.length - 1];
+  const owner = ticket.assignee ?? (ticket.group ? `${ticket.group} (unassigned)` : 'unassigned');
   const lines = [
     `${ticket.number}: ${ticket.title}`,
-    `Status: ${ticket.status} · Priority: ${ticket.priority} · Requester: ${ticket.requester} · Opened: ${day(ticket.createdAt)}`,
+    `Status: ${ticket.status} · Priority: ${ticket.priority} · With: ${owner} · Requester: ${ticket.requester} · Opened: ${day(ticket.createdAt)}`,
   ];
+  if (ticket.sla.resolutionDue && ['new', 'open', 'pending'].includes(ticket.status)) {
+    lines.push(`Resolution due: ${ticket.sla.resolutionDue.slice(0, 16).replace('T', ' ')} UTC`);
+  }
   if (last)
     lines.push(
       `Last update (${day(last.createdAt)}, ${last.author}): ${last.kind}${last.body ? ` — ${last.body.slice(0, 200)}` : ''}`,
@@ -159,9 +166,9 @@ export function composeListAnswer(result: ToolResult): ComposedAnswer {
     return { text: `I couldn't list your tickets: ${String(result.content)}`, citations: [] };
   }
   const tickets = (result.content.tickets ?? []) as TicketView[];
-  const whose = result.content.requester ? `${String(result.content.requester)} has` : 'There are';
-  if (tickets.length === 0) return { text: `${whose} no open tickets.`, citations: [] };
-  const lines = [`${whose} ${tickets.length} open ticket${tickets.length === 1 ? '' : 's'}:`];
+  if (tickets.length === 0) return { text: 'You have no open tickets.', citations: [] };
+  const more = result.content.has_more === true ? ' (the newest; there are more)' : '';
+  const lines = [`You have ${tickets.length} open ticket${tickets.length === 1 ? '' : 's'}${more}:`];
   for (const ticket of tickets) {
     lines.push(
       `- ${ticket.number} [${ticket.status}, ${ticket.priority}] ${ticket.title} (opened ${day(ticket.createdAt)})`,

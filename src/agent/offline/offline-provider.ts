@@ -28,7 +28,7 @@ function firstCall(intent: Intent, question: string): ModelStep['toolCalls'][num
     case 'ticket_status':
       return { id: 'offline-1', name: 'get_ticket', args: { ticket: intent.ticket } };
     case 'list_tickets':
-      return { id: 'offline-1', name: 'list_tickets', args: {} };
+      return { id: 'offline-1', name: 'search_tickets', args: { requester: 'me' } };
     case 'kb_question':
       return { id: 'offline-1', name: 'search_knowledge', args: { query: question.trim().slice(0, 2000), limit: 5 } };
   }

@@ -1,0 +1,124 @@
+import type { Queryable } from '../store/index.js';
+import { TicketValidationError } from './errors.js';
+
+/** People, teams and categories: the names tickets refer to. */
+
+export interface User {
+  username: string;
+  displayName: string;
+  email: string | null;
+  role: 'agent' | 'requester';
+  department: string | null;
+  location: string | null;
+  groups: string[];
+}
+
+export interface Group {
+  name: string;
+  description: string;
+  members: string[];
+}
+
+export interface Category {
+  path: string;
+  parent: string | null;
+  defaultGroup: string | null;
+}
+
+export async function listUsers(db: Queryable, filter: { role?: User['role']; group?: string } = {}): Promise<User[]> {
+  const { rows } = await db.query<{
+    username: string;
+    display_name: string;
+    email: string | null;
+    role: User['role'];
+    department: string | null;
+    location: string | null;
+    groups: string[];
+  }>(
+    `SELECT u.username, u.display_name, u.email, u.role, u.department, u.location,
+            coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
+     FROM users u
+     LEFT JOIN group_members gm ON gm.user_id = u.id
+     LEFT JOIN groups g ON g.id = gm.group_id
+     WHERE u.active AND ($1::text IS NULL OR u.role = $1)
+     GROUP BY u.id
+     HAVING $2::text IS NULL OR $2 = ANY(array_agg(g.name))
+     ORDER BY u.username`,
+    [filter.role ?? null, filter.group ?? null],
+  );
+  return rows.map((row) => ({
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    role: row.role,
+    department: row.department,
+    location: row.location,
+    groups: row.groups,
+  }));
+}
+
+export async function listGroups(db: Queryable): Promise<Group[]> {
+  const { rows } = await db.query<{ name: string; description: string; members: string[] }>(
+    `SELECT g.name, g.description,
+            coalesce(array_agg(u.username ORDER BY u.username) FILTER (WHERE u.username IS NOT NULL), '{}') AS members
+     FROM groups g
+     LEFT JOIN group_members gm ON gm.group_id = g.id
+     LEFT JOIN users u ON u.id = gm.user_id
+     GROUP BY g.id ORDER BY g.name`,
+  );
+  return rows;
+}
+
+export async function listCategories(db: Queryable): Promise<Category[]> {
+  const { rows } = await db.query<{ path: string; parent: string | null; default_group: string | null }>(
+    `SELECT c.path, p.path AS parent, g.name AS default_group
+     FROM categories c
+     LEFT JOIN categories p ON p.id = c.parent_id
+     LEFT JOIN groups g ON g.id = c.default_group_id
+     ORDER BY c.path`,
+  );
+  return rows.map((row) => ({ path: row.path, parent: row.parent, defaultGroup: row.default_group }));
+}
+
+/** Finds a name case-insensitively and says what exists when it does not. */
+async function lookup(db: Queryable, table: 'groups' | 'categories', column: 'name' | 'path', value: string, what: string) {
+  const { rows } = await db.query<{ id: string; key: string }>(
+    `SELECT id, ${column} AS key FROM ${table} WHERE lower(${column}) = lower($1)`,
+    [value.trim()],
+  );
+  if (rows[0]) return rows[0];
+  const { rows: all } = await db.query<{ key: string }>(`SELECT ${column} AS key FROM ${table} ORDER BY 1 LIMIT 50`);
+  throw new TicketValidationError(
+    `There is no ${what} "${value.slice(0, 80)}".`,
+    all.length ? `Known ${what}s: ${all.map((row) => row.key).join(', ')}.` : `No ${what}s are set up yet (run \`itbot seed\`).`,
+  );
+}
+
+export async function findGroup(db: Queryable, name: string): Promise<{ id: string; name: string }> {
+  const row = await lookup(db, 'groups', 'name', name, 'group');
+  return { id: row.id, name: row.key };
+}
+
+export async function findCategory(db: Queryable, path: string): Promise<{ id: string; path: string; defaultGroupId: string | null }> {
+  const row = await lookup(db, 'categories', 'path', path, 'category');
+  const { rows } = await db.query<{ default_group_id: string | null }>('SELECT default_group_id FROM categories WHERE id = $1', [row.id]);
+  return { id: row.id, path: row.key, defaultGroupId: rows[0]?.default_group_id ?? null };
+}
+
+/** An active agent, by username; tickets are only ever assigned to agents. */
+export async function findAgent(db: Queryable, username: string): Promise<{ id: string; username: string; groupIds: string[] }> {
+  const { rows } = await db.query<{ id: string; username: string; role: string; group_ids: string[] }>(
+    `SELECT u.id, u.username, u.role, coalesce(array_agg(gm.group_id) FILTER (WHERE gm.group_id IS NOT NULL), '{}') AS group_ids
+     FROM users u LEFT JOIN group_members gm ON gm.user_id = u.id
+     WHERE lower(u.username) = lower($1) AND u.active GROUP BY u.id`,
+    [username.trim()],
+  );
+  const user = rows[0];
+  if (!user || user.role !== 'agent') {
+    throw new TicketValidationError(
+      user ? `${user.username} is not a helpdesk agent, so tickets cannot be assigned to them.` : `There is no user "${username.slice(0, 80)}".`,
+      'Use list_users with role "agent" to see who can take tickets.',
+    );
+  }
+  return { id: user.id, username: user.username, groupIds: user.group_ids.map(String) };
+}

@@ -1,0 +1,134 @@
+import type { Queryable } from '../store/index.js';
+import { TicketValidationError } from './errors.js';
+import type { FieldChanges, Ticket, TicketEvent, TicketLink, TicketPriority, TicketStatus } from './model.js';
+import { loadTicketRow, TICKET_SELECT, type TicketRow, toTicket } from './rows.js';
+
+export interface TicketDetails {
+  ticket: Ticket;
+  events: TicketEvent[];
+  links: TicketLink[];
+}
+
+export async function getTicket(db: Queryable, reference: string, options: { includeInternal?: boolean } = {}): Promise<TicketDetails> {
+  const row = await loadTicketRow(db, reference);
+  const events = await db.query<{
+    kind: TicketEvent['kind'];
+    author: string;
+    author_kind: TicketEvent['authorKind'];
+    visibility: TicketEvent['visibility'];
+    body: string | null;
+    changes: FieldChanges | null;
+    created_at: Date;
+  }>(
+    `SELECT kind, author, author_kind, visibility, body, changes, created_at FROM ticket_events
+     WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id`,
+    [row.id, options.includeInternal ?? true],
+  );
+  const links = await db.query<{ kind: TicketLink['kind']; direction: TicketLink['direction']; number: string; title: string; status: TicketStatus }>(
+    `SELECT l.kind, 'outgoing' AS direction, t.number, t.title, t.status
+       FROM ticket_links l JOIN tickets t ON t.id = l.to_ticket_id WHERE l.from_ticket_id = $1
+     UNION ALL
+     SELECT l.kind, 'incoming', t.number, t.title, t.status
+       FROM ticket_links l JOIN tickets t ON t.id = l.from_ticket_id WHERE l.to_ticket_id = $1`,
+    [row.id],
+  );
+  return {
+    ticket: toTicket(row),
+    events: events.rows.map((event) => ({
+      kind: event.kind,
+      author: event.author,
+      authorKind: event.author_kind,
+      visibility: event.visibility,
+      body: event.body,
+      changes: event.changes,
+      createdAt: new Date(event.created_at).toISOString(),
+    })),
+    links: links.rows.map((link) => ({ kind: link.kind, direction: link.direction, ticket: link.number, title: link.title, status: link.status })),
+  };
+}
+
+export interface TicketSearch {
+  status?: readonly TicketStatus[];
+  priority?: readonly TicketPriority[];
+  /** A username, or "unassigned". */
+  assignee?: string;
+  group?: string;
+  requester?: string;
+  /** A category path; its subcategories match too. */
+  category?: string;
+  /** Tickets carrying all of these tags. */
+  tags?: readonly string[];
+  /** Words to find in title, tags and description (web-search syntax: "quoted phrase", -excluded, or). */
+  text?: string;
+  limit?: number;
+  /** From a previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface TicketPage {
+  tickets: Ticket[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+function encodeCursor(row: TicketRow): string {
+  return Buffer.from(JSON.stringify({ createdAt: new Date(row.created_at).toISOString(), id: String(row.id) })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+    if (typeof parsed.createdAt !== 'string' || !/^\d+$/.test(parsed.id) || Number.isNaN(Date.parse(parsed.createdAt))) {
+      throw new Error('shape');
+    }
+    return parsed;
+  } catch {
+    throw new TicketValidationError('The cursor is not one this server gave out.', 'Pass next_cursor from the previous page unchanged, or leave it out to start over.');
+  }
+}
+
+/** Newest first, filtered, a page at a time (keyset pagination: stable while tickets are added). */
+export async function searchTickets(db: Queryable, search: TicketSearch = {}): Promise<TicketPage> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (search.status?.length) conditions.push(`t.status = ANY(${param(search.status)}::text[])`);
+  if (search.priority?.length) conditions.push(`t.priority = ANY(${param(search.priority)}::text[])`);
+  if (search.assignee) {
+    conditions.push(search.assignee.toLowerCase() === 'unassigned' ? 't.assignee_id IS NULL' : `lower(u.username) = lower(${param(search.assignee)})`);
+  }
+  if (search.group) conditions.push(`lower(g.name) = lower(${param(search.group)})`);
+  if (search.requester) conditions.push(`lower(t.requester) = lower(${param(search.requester)})`);
+  if (search.category) {
+    const path = param(search.category);
+    conditions.push(`(lower(c.path) = lower(${path}) OR lower(c.path) LIKE lower(${path}) || '/%')`);
+  }
+  if (search.tags?.length) conditions.push(`t.tags @> ${param(search.tags)}::text[]`);
+  if (search.text?.trim()) conditions.push(`t.search @@ websearch_to_tsquery('english', ${param(search.text)})`);
+  if (search.cursor) {
+    const cursor = decodeCursor(search.cursor);
+    conditions.push(`(t.created_at, t.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::bigint)`);
+  }
+  const limit = Math.min(Math.max(search.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  // One extra row says whether there is another page without a count(*).
+  const { rows } = await db.query<TicketRow>(
+    `${TICKET_SELECT} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT ${param(limit + 1)}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  const last = page[page.length - 1];
+  return { tickets: page.map(toTicket), hasMore, nextCursor: hasMore && last ? encodeCursor(last) : null };
+}
