@@ -77,7 +77,7 @@ describe('itbot on PostgreSQL over the wire (DATABASE_URL)', () => {
       expect(rows[0]?.v).toEqual([1, 2, 3]);
       await expect(
         store.transaction(async (tx) => {
-          await tx.query("INSERT INTO tickets (title, requester) VALUES ('rolled back', 'x')");
+          await tx.query("INSERT INTO tickets (title, requester, priority) VALUES ('rolled back', 'x', 'P3')");
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import pgvector from 'pgvector/pg';
+import pgvector from 'pgvector';
 import { redactUrl } from '../config/index.js';
 import { errorMessage, StoreError } from '../errors.js';
 import type { Queryable, QueryResult, Store } from './types.js';
@@ -30,24 +30,40 @@ function connectionError(databaseUrl: string, error: unknown): StoreError {
   );
 }
 
+/**
+ * pg type parsers with pgvector's `vector` parser added. pgvector/pg's registerTypes would query
+ * the type on every new connection, racing the connection's first query; the oid is instead
+ * looked up once, when the pool opens (before migrations there is none: vectors are only ever
+ * written as text, so nothing needs parsing then).
+ */
+function typesWithVector(vectorOid: () => number | undefined): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === vectorOid() && format !== 'binary'
+        ? (value: string) => pgvector.fromSql(value)
+        : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+async function lookUpVectorOid(pool: pg.Pool): Promise<number | undefined> {
+  const { rows } = await pool.query<{ oid: number }>("SELECT oid::int AS oid FROM pg_type WHERE typname = 'vector'");
+  return rows[0]?.oid;
+}
+
 export async function openServerStore(options: ServerStoreOptions): Promise<Store> {
+  let vectorOid: number | undefined;
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    types: typesWithVector(() => vectorOid),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  pool.on('connect', (client) => {
-    // Before `itbot migrate` creates the extension there is no vector type to register; vectors
-    // are only ever written as text, so carrying on without the parser is harmless.
-    pgvector.registerTypes(client).catch(() => {});
-  });
 
   try {
-    const client = await pool.connect();
-    client.release();
+    vectorOid = await lookUpVectorOid(pool);
   } catch (error) {
     await pool.end().catch(() => {});
     throw connectionError(options.databaseUrl, error);

@@ -169,7 +169,7 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       expect(await linkTickets(store, b.number, a.number, 'caused_by', agent)).toEqual({ created: true });
       expect(await linkTickets(store, b.number, a.number, 'caused_by', agent)).toEqual({ created: false });
       expect((await getTicket(store, a.number)).links).toEqual([expect.objectContaining({ kind: 'caused_by', direction: 'incoming', ticket: b.number })]);
-      await expect(linkTickets(store, a.number, a.number, 'relates_to', agent)).rejects.toThrow(/itself/);
+      await expect(linkTickets(store, a.number, a.number, 'relates_to', agent)).rejects.toThrow(/with itself/);
     });
 
     it('merges a duplicate into its survivor, keeping both timelines', async () => {

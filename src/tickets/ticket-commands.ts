@@ -18,7 +18,7 @@ import {
   type TicketType,
 } from './model.js';
 import { priorityFor, slaDueTimes } from './priority.js';
-import { appendEvent, loadTicketRow, type TicketRow, toTicket } from './rows.js';
+import { appendEvent, loadTicketRow, requireTicketNumber, type TicketRow, toTicket } from './rows.js';
 import { assertTransition } from './status-machine.js';
 
 export interface NewTicket {
@@ -56,6 +56,19 @@ function checkLength(text: string, max: number, what: string): string {
 
 function cleanTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
+}
+
+/**
+ * Locks two tickets in a fixed order (by number), so two operations on the same pair in
+ * opposite directions wait for each other instead of deadlocking.
+ */
+async function lockPair(tx: Queryable, first: string, second: string): Promise<[TicketRow, TicketRow]> {
+  const [a, b] = [requireTicketNumber(first), requireTicketNumber(second)];
+  if (a === b) throw new TicketValidationError('A ticket cannot be linked or merged with itself.');
+  const [low, high] = a < b ? [a, b] : [b, a];
+  const lowRow = await loadTicketRow(tx, low, true);
+  const highRow = await loadTicketRow(tx, high, true);
+  return a === low ? [lowRow, highRow] : [highRow, lowRow];
 }
 
 /** Loads the row for a write, refusing a stale expected version. */
@@ -385,9 +398,7 @@ export async function assignTicket(store: Store, reference: string, assignment: 
 /** Links two tickets ("from duplicate_of to"); both timelines record it. Linking twice is harmless. */
 export async function linkTickets(store: Store, from: string, to: string, kind: LinkKind, actor: Actor): Promise<{ created: boolean }> {
   return store.transaction(async (tx) => {
-    const source = await loadTicketRow(tx, from, true);
-    const target = await loadTicketRow(tx, to, true);
-    if (source.id === target.id) throw new TicketValidationError('A ticket cannot be linked to itself.');
+    const [source, target] = await lockPair(tx, from, to);
     const inserted = await tx.query(
       `INSERT INTO ticket_links (from_ticket_id, to_ticket_id, kind) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING id`,
@@ -415,9 +426,7 @@ export async function linkTickets(store: Store, from: string, to: string, kind: 
  */
 export async function mergeTickets(store: Store, duplicate: string, survivor: string, actor: Actor): Promise<{ merged: Ticket; survivor: Ticket }> {
   return store.transaction(async (tx) => {
-    const from = await loadTicketRow(tx, duplicate, true);
-    const into = await loadTicketRow(tx, survivor, true);
-    if (from.id === into.id) throw new TicketValidationError('A ticket cannot be merged into itself.');
+    const [from, into] = await lockPair(tx, duplicate, survivor);
     // Every active status may become merged (see TRANSITIONS); final ones may not.
     assertNotFinal(from, 'merged');
     assertNotFinal(into, 'merged into');
