@@ -3,139 +3,181 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledPaths } from '../src/paths.js';
+import { openEmbeddedStore } from '../src/store/index.js';
+import { seedCompany } from '../src/tickets/index.js';
+import { TEST_COMPANY } from './helpers/company.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
 
 // The real server as a child process over a real stdio pipe, driven by the SDK's own client.
-let client: Client;
+const READ_TOOLS = ['get_article', 'get_ticket', 'list_categories', 'list_groups', 'list_users', 'search_knowledge', 'search_tickets'];
+const WRITE_TOOLS = ['add_internal_note', 'assign_ticket', 'create_ticket', 'link_tickets', 'merge_tickets', 'reply_to_ticket', 'transition_ticket', 'update_ticket'];
+
+let dataDir: string;
 let cleanup: () => void;
 
-beforeAll(async () => {
-  const data = makeSeededDataDir();
-  cleanup = data.cleanup;
-  client = new Client({ name: 'itbot-test', version: '0' });
+async function connect(args: string[] = []): Promise<Client> {
+  const client = new Client({ name: 'itbot-test', version: '0' });
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,
-      args: [bundledPaths.mcpServerEntry()],
-      env: { PATH: process.env.PATH ?? '', ITBOT_DATA_DIR: data.dir, ITBOT_USER: 'mcp.tester' },
+      args: [bundledPaths.mcpServerEntry(), ...args],
+      env: { PATH: process.env.PATH ?? '', ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez' },
       stderr: 'ignore',
     }),
   );
-});
-
-afterAll(async () => {
-  await client.close();
-  cleanup();
-});
-
-async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+  return client;
 }
+
+beforeAll(async () => {
+  ({ dir: dataDir, cleanup } = makeSeededDataDir());
+  const store = await openEmbeddedStore({ dataDir, lockWaitMs: 0, purpose: 'test' });
+  await seedCompany(store, TEST_COMPANY);
+  await store.close();
+});
+afterAll(() => cleanup());
 
 function text(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 describe('itbot MCP server over stdio', () => {
-  it('declares its tools with schemas, output schemas and honest annotations', async () => {
+  let client: Client;
+  beforeAll(async () => {
+    client = await connect();
+  });
+  afterAll(async () => client?.close());
+
+  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const data = async <T>(name: string, args: Record<string, unknown>): Promise<T> => {
+    const result = await call(name, args);
+    expect(result.isError, text(result)).toBeFalsy();
+    expect(JSON.parse(text(result))).toEqual(result.structuredContent);
+    return result.structuredContent as T;
+  };
+  type TicketOut = { ticket: { number: string; version: number; status: string; assignee: string | null; priority: string } };
+
+  it('declares every tool with described inputs, an output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
-    const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
-    expect(Object.keys(byName).sort()).toEqual([
-      'create_ticket',
-      'get_article',
-      'get_ticket',
-      'list_tickets',
-      'search_knowledge',
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS, ...WRITE_TOOLS].sort());
     for (const tool of tools) {
-      expect(tool.description?.length, tool.name).toBeGreaterThan(20);
+      expect(tool.description?.length, tool.name).toBeGreaterThan(30);
       expect(tool.outputSchema, tool.name).toBeDefined();
-      for (const [field, schema] of Object.entries(
-        (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>,
-      )) {
+      for (const [field, schema] of Object.entries((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>)) {
         expect(schema.description, `${tool.name}.${field}`).toBeTruthy();
       }
+      const readOnly = READ_TOOLS.includes(tool.name);
+      expect(tool.annotations?.readOnlyHint, tool.name).toBe(readOnly);
     }
-    expect(byName.create_ticket?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false });
-    for (const name of ['search_knowledge', 'get_article', 'get_ticket', 'list_tickets']) {
-      expect(byName[name]?.annotations, name).toMatchObject({ readOnlyHint: true, destructiveHint: false });
-    }
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
+    expect(byName.merge_tickets).toMatchObject({ destructiveHint: true, idempotentHint: false });
+    expect(byName.link_tickets).toMatchObject({ destructiveHint: false, idempotentHint: true });
+    expect(byName.create_ticket).toMatchObject({ destructiveHint: false, idempotentHint: false });
   });
 
-  it('searches the knowledge base and returns ranked, structured hits (and the same JSON as text)', async () => {
-    const result = await call('search_knowledge', { query: 'my print job is stuck in the queue', limit: 3 });
-    expect(result.isError).toBeFalsy();
-    const { results } = result.structuredContent as {
-      results: { path: string; title: string; heading: string; score: number }[];
-    };
-    expect(results).toHaveLength(3);
+  it('searches and reads the knowledge base', async () => {
+    const { results } = await data<{ results: { path: string }[] }>('search_knowledge', { query: 'my print job is stuck in the queue', limit: 3 });
     expect(results[0]?.path).toBe('kb/printing/print-job-stuck-in-queue.md');
-    expect(JSON.parse(text(result))).toEqual(result.structuredContent);
-  });
-
-  it('reads a whole article by the path search returned', async () => {
-    const result = await call('get_article', { path: 'kb/printing/print-job-stuck-in-queue.md' });
-    const article = result.structuredContent as { title: string; sections: { heading: string }[] };
+    const article = await data<{ title: string; sections: unknown[] }>('get_article', { path: results[0]?.path });
     expect(article.title).toBe('Print job stuck in the queue');
-    expect(article.sections.length).toBeGreaterThan(2);
   });
 
-  it('creates, gets and lists tickets for the default requester', async () => {
-    const created = await call('create_ticket', {
-      title: 'Headset crackles',
-      description: 'Jabra, left ear',
-      priority: 'P4',
+  it('lists users, groups and categories', async () => {
+    const { users } = await data<{ users: { username: string }[] }>('list_users', { role: 'agent', group: 'Network' });
+    expect(users.map((u) => u.username)).toEqual(['john.okafor', 'priya.shah']);
+    expect((await data<{ groups: unknown[] }>('list_groups', {})).groups).toHaveLength(2);
+    expect((await data<{ categories: { path: string }[] }>('list_categories', {})).categories.map((c) => c.path)).toContain('Network/VPN');
+  });
+
+  it('runs a ticket through its whole life', async () => {
+    const created = await data<TicketOut & { created: boolean }>('create_ticket', {
+      title: 'VPN drops every 10 minutes',
+      description: 'Since the update',
+      category: 'Network/VPN',
+      impact: 2,
+      urgency: 1,
+      idempotency_key: 'mcp-test-lifecycle-1',
     });
-    const { ticket } = created.structuredContent as { ticket: { number: string; requester: string } };
-    expect(ticket).toMatchObject({ requester: 'mcp.tester' });
-    const got = await call('get_ticket', { ticket: `#${Number(ticket.number.slice(3))}` });
-    expect((got.structuredContent as { ticket: { title: string } }).ticket.title).toBe('Headset crackles');
-    const listed = await call('list_tickets', {});
-    expect((listed.structuredContent as { tickets: { number: string }[] }).tickets.map((t) => t.number)).toContain(
-      ticket.number,
-    );
+    const number = created.ticket.number;
+    expect(created.ticket.priority).toBe('P2');
+    const again = await data<TicketOut & { created: boolean }>('create_ticket', { title: 'VPN drops every 10 minutes', idempotency_key: 'mcp-test-lifecycle-1' });
+    expect(again).toMatchObject({ created: false, ticket: { number } });
+
+    const updated = await data<TicketOut>('update_ticket', { ticket: number, expected_version: 1, add_tags: ['vpn'] });
+    expect(updated.ticket.version).toBe(2);
+    await data('assign_ticket', { ticket: number, assignee: 'john.okafor' });
+    await data('reply_to_ticket', { ticket: number, text: 'We are looking into it.' });
+    await data('add_internal_note', { ticket: number, text: 'Gateway logs show resets.' });
+    await data('transition_ticket', { ticket: number, to: 'pending', reason: 'waiting for the user' });
+    await data('transition_ticket', { ticket: number, to: 'open' });
+    const resolved = await data<TicketOut>('transition_ticket', { ticket: number, to: 'resolved', resolution_code: 'fixed', resolution_notes: 'MTU lowered' });
+    expect(resolved.ticket.status).toBe('resolved');
+
+    const other = (await data<TicketOut>('create_ticket', { title: 'VPN flaky too' })).ticket.number;
+    expect(await data('link_tickets', { ticket: other, kind: 'relates_to', other: number })).toEqual({ created: true });
+    const third = (await data<TicketOut>('create_ticket', { title: 'Same VPN problem' })).ticket.number;
+    const duplicate = (await data<TicketOut>('create_ticket', { title: 'VPN again' })).ticket.number;
+    const merged = await data<{ merged: { status: string; mergedInto: string } }>('merge_tickets', { duplicate, survivor: third });
+    expect(merged.merged).toMatchObject({ status: 'merged', mergedInto: third });
+
+    const full = await data<{ ticket: { assignee: string; group: string }; events: { kind: string; visibility: string }[]; links: unknown[] }>('get_ticket', { ticket: number });
+    expect(full.ticket).toMatchObject({ assignee: 'john.okafor', group: 'Network' });
+    expect(full.events.map((e) => e.kind)).toEqual(['created', 'field', 'assignment', 'reply', 'note', 'status', 'status', 'status', 'link']);
+    expect(full.events.find((e) => e.kind === 'note')?.visibility).toBe('internal');
+
+    const mine = await data<{ tickets: { number: string }[] }>('search_tickets', { assignee: 'john.okafor', status: ['resolved'] });
+    expect(mine.tickets.map((t) => t.number)).toEqual([number]);
   });
 
-  it('does not duplicate a create retried with the same idempotency key', async () => {
-    const args = { title: 'Badge reader dead', idempotency_key: 'test-idempotency-0001' };
-    const first = (await call('create_ticket', args)).structuredContent as {
-      ticket: { number: string };
-      created: boolean;
-    };
-    const second = (await call('create_ticket', args)).structuredContent as {
-      ticket: { number: string };
-      created: boolean;
-    };
-    expect(first.created).toBe(true);
-    expect(second).toEqual({ ...first, created: false });
+  it('pages through search results with next_cursor', async () => {
+    for (let i = 0; i < 5; i++) await data('create_ticket', { title: `Paging via MCP ${i}`, tags: ['mcp-paging'] });
+    const first = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: string }>('search_tickets', { tags: ['mcp-paging'], limit: 3 });
+    expect(first).toMatchObject({ has_more: true });
+    const second = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: null }>('search_tickets', { tags: ['mcp-paging'], limit: 3, cursor: first.next_cursor });
+    expect(second.tickets).toHaveLength(2);
+    expect(second).toMatchObject({ has_more: false, next_cursor: null });
   });
 
   it.each([
+    // "IT-000001" is the ticket of the lifecycle test above: resolved by now.
     ['wrong types', 'search_knowledge', { query: 42 }, /query/],
     ['missing fields', 'create_ticket', { description: 'no title' }, /title/],
-    ['huge strings', 'create_ticket', { title: 'x'.repeat(5_000) }, /title/],
-    ['unknown ticket', 'get_ticket', { ticket: 'IT-987654' }, /There is no ticket IT-987654/],
-    ['not a ticket number', 'get_ticket', { ticket: 'DROP TABLE tickets' }, /not a ticket number/],
-    ['unknown article', 'get_article', { path: 'kb/nope.md' }, /no article/],
-    ['bad enum', 'list_tickets', { status: ['lost'] }, /status/],
-    ['unknown tool', 'delete_everything', {}, /delete_everything/],
+    ['oversize text', 'create_ticket', { title: 'x'.repeat(5_000) }, /title/],
+    ['oversize reply', 'reply_to_ticket', { ticket: 'IT-000001', text: 'x'.repeat(20_001) }, /text/],
+    ['an unknown ticket', 'get_ticket', { ticket: 'IT-987654' }, /There is no ticket IT-987654/],
+    ['SQL in a ticket number', 'get_ticket', { ticket: "1'; DROP TABLE tickets; --" }, /not a ticket number/],
+    ['an unknown article', 'get_article', { path: 'kb/nope.md' }, /no article/],
+    ['a bad enum', 'search_tickets', { status: ['lost'] }, /status/],
+    ['an unknown category', 'create_ticket', { title: 'x', category: 'Plumbing' }, /no category "Plumbing".*Known categories: .*Network\/VPN/s],
+    ['a requester as assignee', 'assign_ticket', { ticket: 'IT-000001', assignee: 'ana.ruiz' }, /not a helpdesk agent/],
+    ['a resolve without a code', 'transition_ticket', { ticket: 'IT-000002', to: 'resolved' }, /needs a resolution_code.*fixed, workaround/s],
+    ['an invalid transition', 'transition_ticket', { ticket: 'IT-000001', to: 'pending', reason: 'x' }, /cannot go from resolved to pending.*can go to: closed, open/s],
+    ['a stale version', 'update_ticket', { ticket: 'IT-000001', expected_version: 999, title: 'x' }, /changed since you read it.*retry with the new expected_version/s],
+    ['a forged cursor', 'search_tickets', { cursor: 'abc' }, /cursor is not one this server gave out/],
+    ['an unknown tool', 'delete_everything', {}, /delete_everything/],
   ])('answers %s with an isError result that says what to fix', async (_case, name, args, message) => {
     const result = await call(name, args);
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(message);
   });
 
-  it('keeps serving after bad input', async () => {
-    const result = await call('search_knowledge', { query: 'vpn' });
-    expect(result.isError).toBeFalsy();
-  });
-
-  it('stores SQL metacharacters as plain text', async () => {
+  it('keeps serving after bad input, and stores SQL metacharacters as plain text', async () => {
     const title = "Robert'); DROP TABLE tickets; --";
-    const created = (await call('create_ticket', { title })).structuredContent as { ticket: { number: string } };
-    const got = (await call('get_ticket', { ticket: created.ticket.number })).structuredContent as {
-      ticket: { title: string };
-    };
+    const created = await data<TicketOut>('create_ticket', { title });
+    const got = await data<{ ticket: { title: string } }>('get_ticket', { ticket: created.ticket.number });
     expect(got.ticket.title).toBe(title);
+  });
+});
+
+describe('itbot MCP server in read-only mode', () => {
+  it('exposes only the tools that read', async () => {
+    const client = await connect(['--read-only']);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(READ_TOOLS);
+      const result = (await client.callTool({ name: 'create_ticket', arguments: { title: 'nope' } })) as CallToolResult;
+      expect(result.isError).toBe(true);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -81,7 +81,13 @@ export async function listCategories(db: Queryable): Promise<Category[]> {
 }
 
 /** Finds a name case-insensitively and says what exists when it does not. */
-async function lookup(db: Queryable, table: 'groups' | 'categories', column: 'name' | 'path', value: string, what: string) {
+async function lookup(
+  db: Queryable,
+  table: 'groups' | 'categories',
+  column: 'name' | 'path',
+  value: string,
+  what: { one: string; many: string },
+) {
   const { rows } = await db.query<{ id: string; key: string }>(
     `SELECT id, ${column} AS key FROM ${table} WHERE lower(${column}) = lower($1)`,
     [value.trim()],
@@ -89,18 +95,20 @@ async function lookup(db: Queryable, table: 'groups' | 'categories', column: 'na
   if (rows[0]) return rows[0];
   const { rows: all } = await db.query<{ key: string }>(`SELECT ${column} AS key FROM ${table} ORDER BY 1 LIMIT 50`);
   throw new TicketValidationError(
-    `There is no ${what} "${value.slice(0, 80)}".`,
-    all.length ? `Known ${what}s: ${all.map((row) => row.key).join(', ')}.` : `No ${what}s are set up yet (run \`itbot seed\`).`,
+    `There is no ${what.one} "${value.slice(0, 80)}".`,
+    all.length
+      ? `Known ${what.many}: ${all.map((row) => row.key).join(', ')}.`
+      : `No ${what.many} are set up yet (run \`itbot seed\`).`,
   );
 }
 
 export async function findGroup(db: Queryable, name: string): Promise<{ id: string; name: string }> {
-  const row = await lookup(db, 'groups', 'name', name, 'group');
+  const row = await lookup(db, 'groups', 'name', name, { one: 'group', many: 'groups' });
   return { id: row.id, name: row.key };
 }
 
 export async function findCategory(db: Queryable, path: string): Promise<{ id: string; path: string; defaultGroupId: string | null }> {
-  const row = await lookup(db, 'categories', 'path', path, 'category');
+  const row = await lookup(db, 'categories', 'path', path, { one: 'category', many: 'categories' });
   const { rows } = await db.query<{ default_group_id: string | null }>('SELECT default_group_id FROM categories WHERE id = $1', [row.id]);
   return { id: row.id, path: row.key, defaultGroupId: rows[0]?.default_group_id ?? null };
 }
