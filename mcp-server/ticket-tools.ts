@@ -265,7 +265,7 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
         'Sets who works on a ticket (an agent) and/or which group owns it. Null clears. Assigning an agent without a group moves the ticket to their group if they are not in the current one.',
       inputSchema: {
         ticket: ticketReference,
-        assignee: z.string().max(100).nullable().optional().describe('An agent username, or null to unassign'),
+        assignee: z.string().max(100).nullable().optional().describe('An agent username, "me", or null to unassign'),
         group: z.string().max(100).nullable().optional().describe('A group name, or null to clear'),
         expected_version: optionalExpectedVersion,
       },
@@ -273,7 +273,10 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     ({ ticket, assignee, group, expected_version }) =>
-      guarded(async () => ok({ ticket: await assignTicket(await store(), ticket, { assignee, group }, actor, expected_version) })),
+      guarded(async () => {
+        const who = assignee?.toLowerCase() === 'me' ? actor.name : assignee;
+        return ok({ ticket: await assignTicket(await store(), ticket, { assignee: who, group }, actor, expected_version) });
+      }),
   );
 
   server.registerTool(

@@ -70,3 +70,45 @@ describe('findTicketReference', () => {
     },
   );
 });
+
+describe('offline routing of changes to tickets (routing.ticket-ops.jsonl, written blind)', () => {
+  interface Operation extends Labelled {
+    values?: Record<string, unknown>;
+  }
+  const set = load('routing.ticket-ops.jsonl') as Operation[];
+  const FIELD_NAMES: Record<string, string> = { resolution_code: 'resolutionCode', add_tags: 'addTags' };
+  const FREE_TEXT = ['notes', 'reason', 'text', 'title', 'category', 'assignee', 'group'];
+  const normalise = (text: string) => text.toLowerCase().replace(/[.'"“”’]/g, '').trim();
+
+  /** Free text matches when one contains the other (punctuation and case aside); the rest exactly. */
+  function valuesMatch(expected: Record<string, unknown>, intent: Record<string, unknown>): boolean {
+    return Object.entries(expected).every(([field, want]) => {
+      const got = intent[FIELD_NAMES[field] ?? field];
+      if (typeof want === 'string' && FREE_TEXT.includes(field)) {
+        return typeof got === 'string' && (normalise(got).includes(normalise(want)) || normalise(want).includes(normalise(got)));
+      }
+      return JSON.stringify(got) === JSON.stringify(want);
+    });
+  }
+
+  it('has at least 100 utterances over every operation', () => {
+    expect(set.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(set.map((item) => item.intent)).size).toBeGreaterThanOrEqual(14);
+  });
+
+  it('routes more than 95 % correctly, and takes the ticket number and values from the sentence', () => {
+    const wrong: string[] = [];
+    let valuesRight = 0;
+    for (const item of set) {
+      const intent = classifyIntent(item.utterance) as unknown as Record<string, unknown>;
+      if (intent.kind !== item.intent || (item.ticket && intent.ticket !== item.ticket)) {
+        wrong.push(`${item.intent}: ${item.utterance}`);
+      } else if (valuesMatch(item.values ?? {}, intent)) {
+        valuesRight++;
+      } else {
+        wrong.push(`values ${JSON.stringify(item.values)} → ${JSON.stringify(intent)}: ${item.utterance}`);
+      }
+    }
+    expect(valuesRight / set.length, `wrong:\n${wrong.join('\n')}`).toBeGreaterThan(0.95);
+  });
+});

@@ -1,11 +1,13 @@
 import { formatTicketNumber } from '../../tickets/index.js';
+import { parseTicketOperation, type TicketOperation } from './ticket-operations.js';
 
 /** What the offline provider decided a message asks for. */
 export type Intent =
   | { kind: 'kb_question' }
   | { kind: 'create_ticket' }
   | { kind: 'ticket_status'; ticket: string }
-  | { kind: 'list_tickets' };
+  | { kind: 'list_tickets' }
+  | TicketOperation;
 
 export type IntentKind = Intent['kind'];
 
@@ -66,15 +68,32 @@ const LIST_PATTERNS: RegExp[] = [
   /\b(?:tickets|tix|requests|incidents|cases)\s+(?:have|do)\s+i\b/i,
 ];
 
-export function findTicketReference(message: string): string | undefined {
+/** Where a message names a ticket: the number, and the span of text that named it. */
+export interface TicketMention {
+  ticket: string;
+  start: number;
+  end: number;
+}
+
+export function locateTicketReference(message: string): TicketMention | undefined {
   for (const pattern of TICKET_REFERENCES) {
     const match = pattern.exec(message);
-    if (!match || match.index === undefined) continue;
-    if (EXAMPLE_MARKER.test(message.slice(0, match.index + (match[0].search(/\S/) ?? 0)))) continue;
-    return formatTicketNumber(Number(match[1]));
+    if (!match) continue;
+    const start = match.index + match[0].search(/\S/);
+    if (EXAMPLE_MARKER.test(message.slice(0, start))) continue;
+    return { ticket: formatTicketNumber(Number(match[1])), start, end: match.index + match[0].length };
   }
   const statusOfNumber = STATUS_OF_NUMBER.exec(message);
-  return statusOfNumber ? formatTicketNumber(Number(statusOfNumber[1])) : undefined;
+  if (!statusOfNumber) return undefined;
+  return {
+    ticket: formatTicketNumber(Number(statusOfNumber[1])),
+    start: statusOfNumber.index,
+    end: statusOfNumber.index + statusOfNumber[0].length,
+  };
+}
+
+export function findTicketReference(message: string): string | undefined {
+  return locateTicketReference(message)?.ticket;
 }
 
 /**
@@ -83,14 +102,17 @@ export function findTicketReference(message: string): string | undefined {
  * everything else is an IT question for the knowledge base.
  */
 export function classifyIntent(message: string): Intent {
-  const ticket = findTicketReference(message);
+  const mention = locateTicketReference(message);
+  const ticket = mention?.ticket;
   const howTo = HOW_TO.test(message);
   const wantsNewTicket = !howTo && CREATE_PATTERNS.some((pattern) => pattern.test(message));
   // "please open a separate one", "not related to #3321": a new ticket even though a number appears.
   const explicitlySeparate = /\b(?:separate|another|new)\s+(?:one|ticket)\b|\bnot related to\b/i.test(message);
   if (wantsNewTicket && (!ticket || explicitlySeparate)) return { kind: 'create_ticket' };
-  if (ticket && !howTo) return { kind: 'ticket_status', ticket };
+  if (mention && !howTo) return parseTicketOperation(message, mention) ?? { kind: 'ticket_status', ticket: mention.ticket };
   if (!howTo && LIST_PATTERNS.some((pattern) => pattern.test(message))) return { kind: 'list_tickets' };
   if (wantsNewTicket) return { kind: 'create_ticket' };
   return { kind: 'kb_question' };
 }
+
+export type { TicketOperation } from './ticket-operations.js';

@@ -6,7 +6,8 @@ import {
   composeStatusAnswer,
   strongestHit,
 } from './compose-answer.js';
-import { classifyIntent, type Intent } from './intent-router.js';
+import { classifyIntent, type Intent, type TicketOperation } from './intent-router.js';
+import { planTicketOperation } from './ticket-operation-plan.js';
 import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
 
 function lastUserMessage(messages: Message[]): { text: string; index: number } {
@@ -17,7 +18,7 @@ function lastUserMessage(messages: Message[]): { text: string; index: number } {
   return { text: '', index: -1 };
 }
 
-function firstCall(intent: Intent, question: string): ModelStep['toolCalls'][number] {
+function firstCall(intent: BasicIntent, question: string): ModelStep['toolCalls'][number] {
   switch (intent.kind) {
     case 'create_ticket':
       return {
@@ -34,7 +35,13 @@ function firstCall(intent: Intent, question: string): ModelStep['toolCalls'][num
   }
 }
 
-function answer(intent: Intent, question: string, results: ToolResult[]): ModelStep {
+type BasicIntent = Exclude<Intent, TicketOperation>;
+
+function isBasic(intent: Intent): intent is BasicIntent {
+  return ['kb_question', 'create_ticket', 'ticket_status', 'list_tickets'].includes(intent.kind);
+}
+
+function answer(intent: BasicIntent, question: string, results: ToolResult[]): ModelStep {
   const result = results[0] as ToolResult;
   const composed = (() => {
     switch (intent.kind) {
@@ -52,8 +59,8 @@ function answer(intent: Intent, question: string, results: ToolResult[]): ModelS
 }
 
 /**
- * The model used when no Gemini key is set: rules pick one tool for the message, and the answer
- * is composed from that tool's result. It speaks the same protocol as a real model, so the agent
+ * The model used when no Gemini key is set: rules pick the tools for the message, and the answer
+ * is composed from their results. It speaks the same protocol as a real model, so the agent
  * loop, consent and MCP path are exactly the ones Gemini uses.
  */
 export function createOfflineProvider(): ModelProvider {
@@ -64,6 +71,7 @@ export function createOfflineProvider(): ModelProvider {
       const { text: question, index } = lastUserMessage(messages);
       const intent = classifyIntent(question);
       const results = messages.slice(index + 1).flatMap((message) => (message.role === 'tool' ? message.results : []));
+      if (!isBasic(intent)) return planTicketOperation(intent, results);
       const first = results[0];
       if (!first) return { text: '', toolCalls: [firstCall(intent, question)] };
       // A good search hit is worth reading whole: the answer should be the article's steps.
