@@ -40,7 +40,9 @@ export function registerDirectoryTools(server: McpServer, store: () => Promise<S
       title: 'List groups',
       description: 'The helpdesk teams tickets can be routed to, with their members.',
       inputSchema: {},
-      outputSchema: { groups: z.array(z.object({ name: z.string(), description: z.string(), members: z.array(z.string()) })) },
+      outputSchema: {
+        groups: z.array(z.object({ name: z.string(), description: z.string(), members: z.array(z.string()) })),
+      },
       annotations: READ_ONLY,
     },
     () => guarded(async () => ok({ groups: await listGroups(await store()) })),
@@ -53,7 +55,9 @@ export function registerDirectoryTools(server: McpServer, store: () => Promise<S
       description: 'The ticket category tree (paths like Network/VPN) with the group each routes to.',
       inputSchema: {},
       outputSchema: {
-        categories: z.array(z.object({ path: z.string(), parent: z.string().nullable(), defaultGroup: z.string().nullable() })),
+        categories: z.array(
+          z.object({ path: z.string(), parent: z.string().nullable(), defaultGroup: z.string().nullable() }),
+        ),
       },
       annotations: READ_ONLY,
     },

@@ -2,8 +2,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Cache } from '../src/cache/index.js';
 import type { Embedder } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
-import { registerKnowledgeTools } from './knowledge-tools.js';
 import { registerDirectoryTools } from './directory-tools.js';
+import { registerKnowledgeTools } from './knowledge-tools.js';
 import { registerTicketTools } from './ticket-tools.js';
 
 export interface ItbotMcpServerOptions {
@@ -31,7 +31,10 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
   const store = () => options.store;
   registerKnowledgeTools(server, store, options.embedder, options.cache);
   // Calls arrive from a model (or another MCP host) acting for the user: the timeline says so.
-  registerTicketTools(server, store, { actor: { name: options.actorName, kind: 'ai' }, readOnly: options.readOnly ?? false });
+  registerTicketTools(server, store, {
+    actor: { name: options.actorName, kind: 'ai' },
+    readOnly: options.readOnly ?? false,
+  });
   registerDirectoryTools(server, store);
   return server;
 }

@@ -7,7 +7,11 @@ import type { ServeOptions } from './stdio.js';
  * longest single step of a one-shot `itbot ask`, so the SDK loads while it runs. This module stays
  * light on purpose: it must not import the SDK itself.
  */
-export async function startStdioServer(config: ItbotConfig, purpose: string, options: ServeOptions = {}): Promise<void> {
+export async function startStdioServer(
+  config: ItbotConfig,
+  purpose: string,
+  options: ServeOptions = {},
+): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const store = openReadyStore(config, { purpose, log });
   // Failures surface through each tool call; this only stops an unhandled-rejection crash.

@@ -15,7 +15,11 @@ export interface ServeOptions {
   readOnly?: boolean;
 }
 
-export async function serveStdio(config: ItbotConfig, store: Promise<Store>, options: ServeOptions = {}): Promise<void> {
+export async function serveStdio(
+  config: ItbotConfig,
+  store: Promise<Store>,
+  options: ServeOptions = {},
+): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const cache = createCache({

@@ -23,12 +23,16 @@ export const expectedVersion = z
   .number()
   .int()
   .min(1)
-  .describe('The ticket version you last read (from get_ticket); a stale version is refused instead of overwriting newer changes');
+  .describe(
+    'The ticket version you last read (from get_ticket); a stale version is refused instead of overwriting newer changes',
+  );
 
 export const optionalExpectedVersion = expectedVersion.optional();
 
 export const level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
-export const impact = level.describe('How many are affected: 1 many people or a business-critical service, 2 a team, 3 one person');
+export const impact = level.describe(
+  'How many are affected: 1 many people or a business-critical service, 2 a team, 3 one person',
+);
 export const urgency = level.describe('How soon it matters: 1 work has stopped, 2 degraded or needed soon, 3 can wait');
 
 export const ticketSchema = z.object({
@@ -83,4 +87,9 @@ export const linkSchema = z.object({
   status: z.enum(TICKET_STATUSES),
 });
 
-export const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+export const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;

@@ -54,8 +54,16 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
       title: 'Search tickets',
       description: `Finds tickets, newest first, by status, priority, assignee, group, requester, category, tags and text. With no status filter it lists active tickets (new, open, pending). Pages with next_cursor. ${UNTRUSTED}`,
       inputSchema: {
-        text: z.string().max(500).optional().describe('Words to find in title, tags and description ("quoted phrase", -excluded)'),
-        status: z.array(z.enum(TICKET_STATUSES)).max(7).optional().describe('Only these statuses; default: new, open, pending'),
+        text: z
+          .string()
+          .max(500)
+          .optional()
+          .describe('Words to find in title, tags and description ("quoted phrase", -excluded)'),
+        status: z
+          .array(z.enum(TICKET_STATUSES))
+          .max(7)
+          .optional()
+          .describe('Only these statuses; default: new, open, pending'),
         priority: z.array(z.enum(TICKET_PRIORITIES)).max(4).optional().describe('Only these priorities'),
         assignee: z.string().max(100).optional().describe('A username, "me", or "unassigned"'),
         group: z.string().max(100).optional().describe('A group name, e.g. Service Desk'),
@@ -107,26 +115,49 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
         'Opens a new ticket. Changes data: call it only when the user asked for a ticket, after searching the knowledge base and similar tickets, and ask for missing details rather than inventing them. Priority comes from impact × urgency unless given.',
       inputSchema: {
         title: z.string().trim().min(1).max(TITLE_MAX).describe('A short summary of the problem or request'),
-        description: z.string().max(DESCRIPTION_MAX).default('').describe('What happened, error messages, what was tried'),
-        type: z.enum(TICKET_TYPES).default('incident').describe('incident (something broke), service_request (asking for something), question, problem (root cause of incidents)'),
+        description: z
+          .string()
+          .max(DESCRIPTION_MAX)
+          .default('')
+          .describe('What happened, error messages, what was tried'),
+        type: z
+          .enum(TICKET_TYPES)
+          .default('incident')
+          .describe(
+            'incident (something broke), service_request (asking for something), question, problem (root cause of incidents)',
+          ),
         impact: impact.default(3),
         urgency: urgency.default(2),
         priority: z.enum(TICKET_PRIORITIES).optional().describe('Only to override the impact × urgency priority'),
         category: z.string().max(200).optional().describe('A category path from list_categories, e.g. Network/VPN'),
-        requester: z.string().trim().min(1).max(200).optional().describe('Who it is for (username); defaults to the current user'),
+        requester: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('Who it is for (username); defaults to the current user'),
         assignee: z.string().max(100).optional().describe('An agent username'),
         group: z.string().max(100).optional().describe("A group name; defaults to the category's group"),
         source: z.enum(TICKET_SOURCES).default('itbot').describe('Where the request came from'),
         tags: z.array(z.string().max(50)).max(20).default([]).describe('Keywords, e.g. vpn, outage'),
-        custom_fields: z.record(z.string(), z.unknown()).optional().describe('Site-specific fields, e.g. {"asset_tag": "LT-2093"}'),
+        custom_fields: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('Site-specific fields, e.g. {"asset_tag": "LT-2093"}'),
         idempotency_key: z
           .string()
           .min(8)
           .max(200)
           .optional()
-          .describe('Any unique string per intended ticket: retrying with the same key returns the first ticket instead of a duplicate'),
+          .describe(
+            'Any unique string per intended ticket: retrying with the same key returns the first ticket instead of a duplicate',
+          ),
       },
-      outputSchema: { ticket: ticketSchema, created: z.boolean().describe('False when the idempotency key matched an earlier ticket') },
+      outputSchema: {
+        ticket: ticketSchema,
+        created: z.boolean().describe('False when the idempotency key matched an earlier ticket'),
+      },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     (input) =>
@@ -150,7 +181,7 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
     {
       title: 'Change ticket fields',
       description:
-        'Changes a ticket\'s title, description, type, impact, urgency, priority, category, tags or custom fields. Needs expected_version from get_ticket: if someone changed the ticket since, the update is refused, not applied. Use transition_ticket for status and assign_ticket for assignee and group.',
+        "Changes a ticket's title, description, type, impact, urgency, priority, category, tags or custom fields. Needs expected_version from get_ticket: if someone changed the ticket since, the update is refused, not applied. Use transition_ticket for status and assign_ticket for assignee and group.",
       inputSchema: {
         ticket: ticketReference,
         expected_version: expectedVersion,
@@ -159,15 +190,24 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
         type: z.enum(TICKET_TYPES).optional().describe('A new type'),
         impact: impact.optional(),
         urgency: urgency.optional(),
-        priority: z.enum(TICKET_PRIORITIES).nullable().optional().describe('Set to override the priority; null returns to impact × urgency'),
+        priority: z
+          .enum(TICKET_PRIORITIES)
+          .nullable()
+          .optional()
+          .describe('Set to override the priority; null returns to impact × urgency'),
         category: z.string().max(200).nullable().optional().describe('A category path, or null to clear'),
         add_tags: z.array(z.string().max(50)).max(20).optional().describe('Tags to add'),
         remove_tags: z.array(z.string().max(50)).max(20).optional().describe('Tags to remove'),
-        custom_fields: z.record(z.string(), z.unknown()).optional().describe('Merged into the existing fields; null removes one'),
+        custom_fields: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('Merged into the existing fields; null removes one'),
       },
       outputSchema: {
         ticket: ticketSchema,
-        changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).describe('What changed, from → to'),
+        changes: z
+          .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))
+          .describe('What changed, from → to'),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
@@ -192,8 +232,14 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
         'Moves a ticket through its statuses: new → open → pending (needs reason) → resolved (needs resolution_code) → closed; canceled from any active status; resolved can be reopened (to: open) within 7 days. Closed and canceled are final. An invalid move is refused with the allowed ones.',
       inputSchema: {
         ticket: ticketReference,
-        to: z.enum(['open', 'pending', 'resolved', 'closed', 'canceled']).describe('The new status (open also reopens a resolved ticket)'),
-        reason: z.string().max(MESSAGE_MAX).optional().describe('Why: required for pending (e.g. "waiting for the user")'),
+        to: z
+          .enum(['open', 'pending', 'resolved', 'closed', 'canceled'])
+          .describe('The new status (open also reopens a resolved ticket)'),
+        reason: z
+          .string()
+          .max(MESSAGE_MAX)
+          .optional()
+          .describe('Why: required for pending (e.g. "waiting for the user")'),
         resolution_code: z.enum(RESOLUTION_CODES).optional().describe('Required for resolved'),
         resolution_notes: z.string().max(MESSAGE_MAX).optional().describe('What fixed it'),
         expected_version: optionalExpectedVersion,
@@ -230,7 +276,10 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
         text: z.string().trim().min(1).max(MESSAGE_MAX).describe('The message to the requester'),
         expected_version: optionalExpectedVersion,
       },
-      outputSchema: { ticket: ticketSchema, follow_up: ticketSchema.nullable().describe('The follow-up ticket, when the ticket was closed') },
+      outputSchema: {
+        ticket: ticketSchema,
+        follow_up: ticketSchema.nullable().describe('The follow-up ticket, when the ticket was closed'),
+      },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     ({ ticket, text, expected_version }) =>
@@ -244,7 +293,8 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
     'add_internal_note',
     {
       title: 'Add an internal note',
-      description: 'Adds a note only the helpdesk sees (never the requester). For a message to the requester, use reply_to_ticket.',
+      description:
+        'Adds a note only the helpdesk sees (never the requester). For a message to the requester, use reply_to_ticket.',
       inputSchema: {
         ticket: ticketReference,
         text: z.string().trim().min(1).max(MESSAGE_MAX).describe('The note'),
@@ -275,7 +325,9 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
     ({ ticket, assignee, group, expected_version }) =>
       guarded(async () => {
         const who = assignee?.toLowerCase() === 'me' ? actor.name : assignee;
-        return ok({ ticket: await assignTicket(await store(), ticket, { assignee: who, group }, actor, expected_version) });
+        return ok({
+          ticket: await assignTicket(await store(), ticket, { assignee: who, group }, actor, expected_version),
+        });
       }),
   );
 
@@ -283,7 +335,8 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
     'link_tickets',
     {
       title: 'Link two tickets',
-      description: 'Records a relation "ticket kind other": relates_to, duplicate_of, parent_of, caused_by or follow_up_of. Both timelines note it; linking twice is harmless.',
+      description:
+        'Records a relation "ticket kind other": relates_to, duplicate_of, parent_of, caused_by or follow_up_of. Both timelines note it; linking twice is harmless.',
       inputSchema: {
         ticket: ticketReference,
         kind: z.enum(LINK_KINDS).describe('How ticket relates to other'),
@@ -308,7 +361,8 @@ function registerWriteTools(server: McpServer, store: () => Promise<Store>, { ac
       outputSchema: { merged: ticketSchema, survivor: ticketSchema },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
-    ({ duplicate, survivor }) => guarded(async () => ok({ ...(await mergeTickets(await store(), duplicate, survivor, actor)) })),
+    ({ duplicate, survivor }) =>
+      guarded(async () => ok({ ...(await mergeTickets(await store(), duplicate, survivor, actor)) })),
   );
 }
 

@@ -1,7 +1,9 @@
 import type { ItbotConfig } from './config/index.js';
 import { StoreError } from './errors.js';
 import { createHashedEmbedder, type Embedder, indexBundledKnowledgeBase } from './knowledge/index.js';
+import { bundledPaths } from './paths.js';
 import { isEmbedded, migrateToLatest, openStore, pendingMigrations, type Store } from './store/index.js';
+import { readCompanySeed, seedCompany } from './tickets/index.js';
 
 export interface ReadyStoreOptions {
   purpose: string;
@@ -28,6 +30,8 @@ export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOpt
       const applied = await migrateToLatest(store);
       if (store.created || applied.length) {
         const indexed = await indexBundledKnowledgeBase(store, createEmbedder(config));
+        // A fresh install gets the sample company's people, groups and categories to work with.
+        await seedCompany(store, readCompanySeed(bundledPaths.seed()));
         if (store.created) {
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
           options.log(

@@ -23,6 +23,8 @@ export function packageRoot(): string {
 export const bundledPaths = {
   migrations: () => path.join(packageRoot(), 'sql'),
   knowledgeBase: () => path.join(packageRoot(), 'kb'),
+  /** The sample company (users, groups, categories) and its historical tickets. */
+  seed: () => path.join(packageRoot(), 'seed'),
   /** A migrated, indexed embedded database made by `npm run build`, copied on first run. */
   templateDatabase: () => path.join(packageRoot(), 'dist', 'template', 'pgdata'),
   mcpServerEntry: () => path.join(packageRoot(), 'dist', 'mcp-server', 'main.js'),

@@ -9,8 +9,25 @@ import { TEST_COMPANY } from './helpers/company.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
 
 // The real server as a child process over a real stdio pipe, driven by the SDK's own client.
-const READ_TOOLS = ['get_article', 'get_ticket', 'list_categories', 'list_groups', 'list_users', 'search_knowledge', 'search_tickets'];
-const WRITE_TOOLS = ['add_internal_note', 'assign_ticket', 'create_ticket', 'link_tickets', 'merge_tickets', 'reply_to_ticket', 'transition_ticket', 'update_ticket'];
+const READ_TOOLS = [
+  'get_article',
+  'get_ticket',
+  'list_categories',
+  'list_groups',
+  'list_users',
+  'search_knowledge',
+  'search_tickets',
+];
+const WRITE_TOOLS = [
+  'add_internal_note',
+  'assign_ticket',
+  'create_ticket',
+  'link_tickets',
+  'merge_tickets',
+  'reply_to_ticket',
+  'transition_ticket',
+  'update_ticket',
+];
 
 let dataDir: string;
 let cleanup: () => void;
@@ -47,14 +64,17 @@ describe('itbot MCP server over stdio', () => {
   });
   afterAll(async () => client?.close());
 
-  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
   const data = async <T>(name: string, args: Record<string, unknown>): Promise<T> => {
     const result = await call(name, args);
     expect(result.isError, text(result)).toBeFalsy();
     expect(JSON.parse(text(result))).toEqual(result.structuredContent);
     return result.structuredContent as T;
   };
-  type TicketOut = { ticket: { number: string; version: number; status: string; assignee: string | null; priority: string } };
+  type TicketOut = {
+    ticket: { number: string; version: number; status: string; assignee: string | null; priority: string };
+  };
 
   it('declares every tool with described inputs, an output schema and honest annotations', async () => {
     const { tools } = await client.listTools();
@@ -62,7 +82,9 @@ describe('itbot MCP server over stdio', () => {
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeGreaterThan(30);
       expect(tool.outputSchema, tool.name).toBeDefined();
-      for (const [field, schema] of Object.entries((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>)) {
+      for (const [field, schema] of Object.entries(
+        (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>,
+      )) {
         expect(schema.description, `${tool.name}.${field}`).toBeTruthy();
       }
       const readOnly = READ_TOOLS.includes(tool.name);
@@ -75,7 +97,10 @@ describe('itbot MCP server over stdio', () => {
   });
 
   it('searches and reads the knowledge base', async () => {
-    const { results } = await data<{ results: { path: string }[] }>('search_knowledge', { query: 'my print job is stuck in the queue', limit: 3 });
+    const { results } = await data<{ results: { path: string }[] }>('search_knowledge', {
+      query: 'my print job is stuck in the queue',
+      limit: 3,
+    });
     expect(results[0]?.path).toBe('kb/printing/print-job-stuck-in-queue.md');
     const article = await data<{ title: string; sections: unknown[] }>('get_article', { path: results[0]?.path });
     expect(article.title).toBe('Print job stuck in the queue');
@@ -85,7 +110,9 @@ describe('itbot MCP server over stdio', () => {
     const { users } = await data<{ users: { username: string }[] }>('list_users', { role: 'agent', group: 'Network' });
     expect(users.map((u) => u.username)).toEqual(['john.okafor', 'priya.shah']);
     expect((await data<{ groups: unknown[] }>('list_groups', {})).groups).toHaveLength(2);
-    expect((await data<{ categories: { path: string }[] }>('list_categories', {})).categories.map((c) => c.path)).toContain('Network/VPN');
+    expect(
+      (await data<{ categories: { path: string }[] }>('list_categories', {})).categories.map((c) => c.path),
+    ).toContain('Network/VPN');
   });
 
   it('runs a ticket through its whole life', async () => {
@@ -99,7 +126,10 @@ describe('itbot MCP server over stdio', () => {
     });
     const number = created.ticket.number;
     expect(created.ticket.priority).toBe('P2');
-    const again = await data<TicketOut & { created: boolean }>('create_ticket', { title: 'VPN drops every 10 minutes', idempotency_key: 'mcp-test-lifecycle-1' });
+    const again = await data<TicketOut & { created: boolean }>('create_ticket', {
+      title: 'VPN drops every 10 minutes',
+      idempotency_key: 'mcp-test-lifecycle-1',
+    });
     expect(again).toMatchObject({ created: false, ticket: { number } });
 
     const updated = await data<TicketOut>('update_ticket', { ticket: number, expected_version: 1, add_tags: ['vpn'] });
@@ -109,30 +139,62 @@ describe('itbot MCP server over stdio', () => {
     await data('add_internal_note', { ticket: number, text: 'Gateway logs show resets.' });
     await data('transition_ticket', { ticket: number, to: 'pending', reason: 'waiting for the user' });
     await data('transition_ticket', { ticket: number, to: 'open' });
-    const resolved = await data<TicketOut>('transition_ticket', { ticket: number, to: 'resolved', resolution_code: 'fixed', resolution_notes: 'MTU lowered' });
+    const resolved = await data<TicketOut>('transition_ticket', {
+      ticket: number,
+      to: 'resolved',
+      resolution_code: 'fixed',
+      resolution_notes: 'MTU lowered',
+    });
     expect(resolved.ticket.status).toBe('resolved');
 
     const other = (await data<TicketOut>('create_ticket', { title: 'VPN flaky too' })).ticket.number;
     expect(await data('link_tickets', { ticket: other, kind: 'relates_to', other: number })).toEqual({ created: true });
     const third = (await data<TicketOut>('create_ticket', { title: 'Same VPN problem' })).ticket.number;
     const duplicate = (await data<TicketOut>('create_ticket', { title: 'VPN again' })).ticket.number;
-    const merged = await data<{ merged: { status: string; mergedInto: string } }>('merge_tickets', { duplicate, survivor: third });
+    const merged = await data<{ merged: { status: string; mergedInto: string } }>('merge_tickets', {
+      duplicate,
+      survivor: third,
+    });
     expect(merged.merged).toMatchObject({ status: 'merged', mergedInto: third });
 
-    const full = await data<{ ticket: { assignee: string; group: string }; events: { kind: string; visibility: string }[]; links: unknown[] }>('get_ticket', { ticket: number });
+    const full = await data<{
+      ticket: { assignee: string; group: string };
+      events: { kind: string; visibility: string }[];
+      links: unknown[];
+    }>('get_ticket', { ticket: number });
     expect(full.ticket).toMatchObject({ assignee: 'john.okafor', group: 'Network' });
-    expect(full.events.map((e) => e.kind)).toEqual(['created', 'field', 'assignment', 'reply', 'note', 'status', 'status', 'status', 'link']);
+    expect(full.events.map((e) => e.kind)).toEqual([
+      'created',
+      'field',
+      'assignment',
+      'reply',
+      'note',
+      'status',
+      'status',
+      'status',
+      'link',
+    ]);
     expect(full.events.find((e) => e.kind === 'note')?.visibility).toBe('internal');
 
-    const mine = await data<{ tickets: { number: string }[] }>('search_tickets', { assignee: 'john.okafor', status: ['resolved'] });
+    const mine = await data<{ tickets: { number: string }[] }>('search_tickets', {
+      assignee: 'john.okafor',
+      status: ['resolved'],
+    });
     expect(mine.tickets.map((t) => t.number)).toEqual([number]);
   });
 
   it('pages through search results with next_cursor', async () => {
     for (let i = 0; i < 5; i++) await data('create_ticket', { title: `Paging via MCP ${i}`, tags: ['mcp-paging'] });
-    const first = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: string }>('search_tickets', { tags: ['mcp-paging'], limit: 3 });
+    const first = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: string }>('search_tickets', {
+      tags: ['mcp-paging'],
+      limit: 3,
+    });
     expect(first).toMatchObject({ has_more: true });
-    const second = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: null }>('search_tickets', { tags: ['mcp-paging'], limit: 3, cursor: first.next_cursor });
+    const second = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: null }>('search_tickets', {
+      tags: ['mcp-paging'],
+      limit: 3,
+      cursor: first.next_cursor,
+    });
     expect(second.tickets).toHaveLength(2);
     expect(second).toMatchObject({ has_more: false, next_cursor: null });
   });
@@ -147,11 +209,31 @@ describe('itbot MCP server over stdio', () => {
     ['SQL in a ticket number', 'get_ticket', { ticket: "1'; DROP TABLE tickets; --" }, /not a ticket number/],
     ['an unknown article', 'get_article', { path: 'kb/nope.md' }, /no article/],
     ['a bad enum', 'search_tickets', { status: ['lost'] }, /status/],
-    ['an unknown category', 'create_ticket', { title: 'x', category: 'Plumbing' }, /no category "Plumbing".*Known categories: .*Network\/VPN/s],
+    [
+      'an unknown category',
+      'create_ticket',
+      { title: 'x', category: 'Plumbing' },
+      /no category "Plumbing".*Known categories: .*Network\/VPN/s,
+    ],
     ['a requester as assignee', 'assign_ticket', { ticket: 'IT-000001', assignee: 'ana.ruiz' }, /not a helpdesk agent/],
-    ['a resolve without a code', 'transition_ticket', { ticket: 'IT-000002', to: 'resolved' }, /needs a resolution_code.*fixed, workaround/s],
-    ['an invalid transition', 'transition_ticket', { ticket: 'IT-000001', to: 'pending', reason: 'x' }, /cannot go from resolved to pending.*can go to: closed, open/s],
-    ['a stale version', 'update_ticket', { ticket: 'IT-000001', expected_version: 999, title: 'x' }, /changed since you read it.*retry with the new expected_version/s],
+    [
+      'a resolve without a code',
+      'transition_ticket',
+      { ticket: 'IT-000002', to: 'resolved' },
+      /needs a resolution_code.*fixed, workaround/s,
+    ],
+    [
+      'an invalid transition',
+      'transition_ticket',
+      { ticket: 'IT-000001', to: 'pending', reason: 'x' },
+      /cannot go from resolved to pending.*can go to: closed, open/s,
+    ],
+    [
+      'a stale version',
+      'update_ticket',
+      { ticket: 'IT-000001', expected_version: 999, title: 'x' },
+      /changed since you read it.*retry with the new expected_version/s,
+    ],
     ['a forged cursor', 'search_tickets', { cursor: 'abc' }, /cursor is not one this server gave out/],
     ['an unknown tool', 'delete_everything', {}, /delete_everything/],
   ])('answers %s with an isError result that says what to fix', async (_case, name, args, message) => {

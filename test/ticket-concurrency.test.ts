@@ -45,7 +45,11 @@ describe.skipIf(!postgresUrl())('tickets under concurrent writers (PostgreSQL se
   it('makes 50 tickets from 50 concurrent creates with distinct keys, and none extra for repeated keys', async () => {
     const distinct = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        createTicket(store, { title: `Bulk ${i}`, requester: 'ben.cole', tags: ['bulk-distinct'], idempotencyKey: `distinct-key-${i}` }, agent),
+        createTicket(
+          store,
+          { title: `Bulk ${i}`, requester: 'ben.cole', tags: ['bulk-distinct'], idempotencyKey: `distinct-key-${i}` },
+          agent,
+        ),
       ),
     );
     expect(new Set(distinct.map((r) => r.ticket.number)).size).toBe(50);
@@ -54,7 +58,16 @@ describe.skipIf(!postgresUrl())('tickets under concurrent writers (PostgreSQL se
     // 10 keys, each sent 5 times at once (a client retrying): still 10 tickets.
     const repeated = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        createTicket(store, { title: `Retried ${i % 10}`, requester: 'ben.cole', tags: ['bulk-repeated'], idempotencyKey: `repeated-key-${i % 10}` }, agent),
+        createTicket(
+          store,
+          {
+            title: `Retried ${i % 10}`,
+            requester: 'ben.cole',
+            tags: ['bulk-repeated'],
+            idempotencyKey: `repeated-key-${i % 10}`,
+          },
+          agent,
+        ),
       ),
     );
     expect(repeated.filter((r) => r.created)).toHaveLength(10);
@@ -74,7 +87,9 @@ describe.skipIf(!postgresUrl())('tickets under concurrent writers (PostgreSQL se
       { to: 'closed' },
     ];
     const attempts = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => transitionTicket(store, ticket.number, targets[i % targets.length] as never, agent)),
+      Array.from({ length: 20 }, (_, i) =>
+        transitionTicket(store, ticket.number, targets[i % targets.length] as never, agent),
+      ),
     );
     const succeeded = attempts.filter((a) => a.status === 'fulfilled').length;
     expect(succeeded).toBeGreaterThan(0);

@@ -100,6 +100,110 @@ program
   );
 
 program
+  .command('seed')
+  .description('Load the sample company (users, groups, categories); with --tickets, its historical tickets too')
+  .option('--tickets', 'also load 360 historical tickets (for demos and measuring triage)')
+  .option('--json', 'print the counts as JSON')
+  .action(
+    runCommand(async (options) => {
+      const { seedCommand } = await import('./seed.js');
+      return seedCommand(options);
+    }),
+  );
+
+const tickets = program.command('tickets').description('List, show, create, update and close tickets');
+
+tickets
+  .command('list')
+  .description('Tickets, newest first (active ones unless --status or --all)')
+  .option('--status <list>', 'comma-separated statuses, e.g. open,pending')
+  .option('--priority <list>', 'comma-separated priorities, e.g. P1,P2')
+  .option('--assignee <username>', 'a username, or "unassigned"')
+  .option('--group <name>', 'a group name')
+  .option('--requester <name>', 'whose tickets')
+  .option('--category <path>', 'a category path; subcategories included')
+  .option('--tag <list>', 'tickets carrying all these tags')
+  .option('--text <words>', 'words in title, tags or description')
+  .option('--all', 'every status, not just active ones')
+  .option('--limit <n>', 'tickets per page (max 100)', positiveInt, 20)
+  .option('--cursor <cursor>', 'the next page, from a previous list')
+  .option('--json', 'print JSON')
+  .action(
+    runCommand(async (options) => {
+      const { listTicketsCommand } = await import('./tickets.js');
+      return listTicketsCommand(options);
+    }),
+  );
+
+tickets
+  .command('show')
+  .description('One ticket with its timeline and links')
+  .argument('<ticket>', 'the ticket number, e.g. IT-000123 or 123')
+  .option('--json', 'print JSON')
+  .action(
+    runCommand(async (reference: string, options) => {
+      const { showTicketCommand } = await import('./tickets.js');
+      return showTicketCommand(reference, options);
+    }),
+  );
+
+tickets
+  .command('create')
+  .description('Open a ticket')
+  .requiredOption('--title <text>', 'a short summary')
+  .option('--description <text>', 'details')
+  .option('--impact <1-3>', '1 many people … 3 one person')
+  .option('--urgency <1-3>', '1 work stopped … 3 can wait')
+  .option('--priority <P1-P4>', 'override the impact × urgency priority')
+  .option('--category <path>', 'e.g. Network/VPN')
+  .option('--requester <username>', 'who it is for (default: you)')
+  .option('--assignee <username>', 'an agent')
+  .option('--group <name>', "a group (default: the category's)")
+  .option('--tag <list>', 'comma-separated tags')
+  .option('--json', 'print JSON')
+  .action(
+    runCommand(async (options) => {
+      const { createTicketCommand } = await import('./tickets.js');
+      return createTicketCommand(options);
+    }),
+  );
+
+tickets
+  .command('update')
+  .description('Change fields of a ticket (refused if it changed since the version you name)')
+  .argument('<ticket>', 'the ticket number')
+  .requiredOption('--expected-version <n>', 'the version you last saw (tickets show prints it)', positiveInt)
+  .option('--title <text>', 'new title')
+  .option('--description <text>', 'new description')
+  .option('--impact <1-3>', 'new impact')
+  .option('--urgency <1-3>', 'new urgency')
+  .option('--priority <P1-P4|auto>', 'override the priority, or "auto" to go back to impact × urgency')
+  .option('--category <path>', 'new category')
+  .option('--add-tag <list>', 'tags to add')
+  .option('--remove-tag <list>', 'tags to remove')
+  .option('--json', 'print JSON')
+  .action(
+    runCommand(async (reference: string, options) => {
+      const { updateTicketCommand } = await import('./tickets.js');
+      return updateTicketCommand(reference, options);
+    }),
+  );
+
+tickets
+  .command('close')
+  .description('Close a ticket, resolving it first if needed')
+  .argument('<ticket>', 'the ticket number')
+  .option('--code <code>', 'resolution code when it is not resolved yet: fixed, workaround, user_error, …')
+  .option('--notes <text>', 'what fixed it')
+  .option('--json', 'print JSON')
+  .action(
+    runCommand(async (reference: string, options) => {
+      const { closeTicketCommand } = await import('./tickets.js');
+      return closeTicketCommand(reference, options);
+    }),
+  );
+
+program
   .command('eval')
   .description('Measure answer quality')
   .argument('<what>', 'what to evaluate: retrieval')

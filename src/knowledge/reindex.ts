@@ -4,7 +4,7 @@ import path from 'node:path';
 import pgvector from 'pgvector';
 import { EmbedderMismatchError, UsageError } from '../errors.js';
 import type { Queryable, Store } from '../store/index.js';
-import { type KnowledgeChunk, chunkDocument } from './chunk.js';
+import { chunkDocument, type KnowledgeChunk } from './chunk.js';
 import type { Embedder } from './embedder.js';
 import { parseMarkdownDocument } from './markdown-document.js';
 import { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';
@@ -66,7 +66,9 @@ async function insertChunks(
   chunks: KnowledgeChunk[],
   embeddings: number[][] | undefined,
 ) {
-  const columns = embeddings ? 'document_id, ordinal, heading, content, embedding' : 'document_id, ordinal, heading, content';
+  const columns = embeddings
+    ? 'document_id, ordinal, heading, content, embedding'
+    : 'document_id, ordinal, heading, content';
   for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
     const params: unknown[] = [];
     const values = chunks.slice(start, start + INSERT_BATCH).map((chunk, i) => {

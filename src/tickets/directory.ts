@@ -107,14 +107,23 @@ export async function findGroup(db: Queryable, name: string): Promise<{ id: stri
   return { id: row.id, name: row.key };
 }
 
-export async function findCategory(db: Queryable, path: string): Promise<{ id: string; path: string; defaultGroupId: string | null }> {
+export async function findCategory(
+  db: Queryable,
+  path: string,
+): Promise<{ id: string; path: string; defaultGroupId: string | null }> {
   const row = await lookup(db, 'categories', 'path', path, { one: 'category', many: 'categories' });
-  const { rows } = await db.query<{ default_group_id: string | null }>('SELECT default_group_id FROM categories WHERE id = $1', [row.id]);
+  const { rows } = await db.query<{ default_group_id: string | null }>(
+    'SELECT default_group_id FROM categories WHERE id = $1',
+    [row.id],
+  );
   return { id: row.id, path: row.key, defaultGroupId: rows[0]?.default_group_id ?? null };
 }
 
 /** An active agent, by username; tickets are only ever assigned to agents. */
-export async function findAgent(db: Queryable, username: string): Promise<{ id: string; username: string; groupIds: string[] }> {
+export async function findAgent(
+  db: Queryable,
+  username: string,
+): Promise<{ id: string; username: string; groupIds: string[] }> {
   const { rows } = await db.query<{ id: string; username: string; role: string; group_ids: string[] }>(
     `SELECT u.id, u.username, u.role, coalesce(array_agg(gm.group_id) FILTER (WHERE gm.group_id IS NOT NULL), '{}') AS group_ids
      FROM users u LEFT JOIN group_members gm ON gm.user_id = u.id
@@ -124,7 +133,9 @@ export async function findAgent(db: Queryable, username: string): Promise<{ id: 
   const user = rows[0];
   if (!user || user.role !== 'agent') {
     throw new TicketValidationError(
-      user ? `${user.username} is not a helpdesk agent, so tickets cannot be assigned to them.` : `There is no user "${username.slice(0, 80)}".`,
+      user
+        ? `${user.username} is not a helpdesk agent, so tickets cannot be assigned to them.`
+        : `There is no user "${username.slice(0, 80)}".`,
       'Use list_users with role "agent" to see who can take tickets.',
     );
   }

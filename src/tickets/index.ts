@@ -1,36 +1,43 @@
-export * from './model.js';
-export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
-export { TRANSITIONS, REOPEN_WINDOW_DAYS, describeAllowed, type TransitionRequirement } from './status-machine.js';
+export { type Category, type Group, listCategories, listGroups, listUsers, type User } from './directory.js';
 export {
   InvalidTransitionError,
   TicketConflictError,
   TicketNotFoundError,
   TicketValidationError,
 } from './errors.js';
-export { formatTicketNumber, normalizeTicketNumber } from './ticket-number.js';
+export * from './model.js';
+export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
 export {
-  getTicket,
-  searchTickets,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  type TicketDetails,
-  type TicketPage,
-  type TicketSearch,
-} from './ticket-queries.js';
+  type CompanySeed,
+  readCompanySeed,
+  readTicketSeeds,
+  seedCompany,
+  seedTickets,
+  type TicketSeed,
+} from './seed.js';
+export { describeAllowed, REOPEN_WINDOW_DAYS, TRANSITIONS, type TransitionRequirement } from './status-machine.js';
 export {
+  type Assignment,
   addInternalNote,
   assignTicket,
   createTicket,
   linkTickets,
   mergeTickets,
-  replyToTicket,
-  transitionTicket,
-  updateTicket,
-  type Assignment,
   type NewTicket,
   type ReplyResult,
+  replyToTicket,
   type TicketUpdate,
   type TransitionRequest,
+  transitionTicket,
+  updateTicket,
 } from './ticket-commands.js';
-export { listCategories, listGroups, listUsers, type Category, type Group, type User } from './directory.js';
-export { seedCompany, seedTickets, type CompanySeed, type TicketSeed } from './seed.js';
+export { formatTicketNumber, normalizeTicketNumber } from './ticket-number.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  getTicket,
+  MAX_PAGE_SIZE,
+  searchTickets,
+  type TicketDetails,
+  type TicketPage,
+  type TicketSearch,
+} from './ticket-queries.js';

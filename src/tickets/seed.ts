@@ -59,32 +59,49 @@ async function idByName(db: Queryable, sql: string, name: string, what: string):
 }
 
 /** Adds (or refreshes) groups, users, memberships and categories. Safe to run again. */
-export async function seedCompany(store: Store, seed: CompanySeed): Promise<{ groups: number; users: number; categories: number }> {
+export async function seedCompany(
+  store: Store,
+  seed: CompanySeed,
+): Promise<{ groups: number; users: number; categories: number }> {
   return store.transaction(async (tx) => {
     for (const group of seed.groups) {
-      await tx.query('INSERT INTO groups (name, description) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET description = $2', [
-        group.name,
-        group.description,
-      ]);
+      await tx.query(
+        'INSERT INTO groups (name, description) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET description = $2',
+        [group.name, group.description],
+      );
     }
     for (const user of seed.users) {
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO users (username, display_name, email, role, department, location) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (username) DO UPDATE SET display_name = $2, email = $3, role = $4, department = $5, location = $6
          RETURNING id`,
-        [user.username, user.displayName, user.email ?? null, user.role, user.department ?? null, user.location ?? null],
+        [
+          user.username,
+          user.displayName,
+          user.email ?? null,
+          user.role,
+          user.department ?? null,
+          user.location ?? null,
+        ],
       );
       for (const group of user.groups) {
         const groupId = await idByName(tx, 'SELECT id FROM groups WHERE name = $1', group, 'group');
-        await tx.query('INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [groupId, rows[0]?.id]);
+        await tx.query('INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          groupId,
+          rows[0]?.id,
+        ]);
       }
     }
     // Parents first, so each child finds its parent.
     const categories = [...seed.categories].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
     for (const category of categories) {
       const parentPath = category.path.includes('/') ? category.path.slice(0, category.path.lastIndexOf('/')) : null;
-      const parentId = parentPath ? await idByName(tx, 'SELECT id FROM categories WHERE path = $1', parentPath, 'category') : null;
-      const groupId = category.defaultGroup ? await idByName(tx, 'SELECT id FROM groups WHERE name = $1', category.defaultGroup, 'group') : null;
+      const parentId = parentPath
+        ? await idByName(tx, 'SELECT id FROM categories WHERE path = $1', parentPath, 'category')
+        : null;
+      const groupId = category.defaultGroup
+        ? await idByName(tx, 'SELECT id FROM groups WHERE name = $1', category.defaultGroup, 'group')
+        : null;
       await tx.query(
         `INSERT INTO categories (path, parent_id, default_group_id) VALUES ($1, $2, $3)
          ON CONFLICT (path) DO UPDATE SET parent_id = $2, default_group_id = $3`,
@@ -109,11 +126,14 @@ export async function seedTickets(store: Store, seeds: TicketSeed[], now = new D
       const createdAt = new Date(now.getTime() - seed.created_days_ago * DAY_MS);
       const priority = priorityFor(seed.impact, seed.urgency);
       const due = slaDueTimes(priority, createdAt, 0);
-      const resolvedAt = seed.hours_to_resolve !== null ? new Date(createdAt.getTime() + seed.hours_to_resolve * HOUR_MS) : null;
+      const resolvedAt =
+        seed.hours_to_resolve !== null ? new Date(createdAt.getTime() + seed.hours_to_resolve * HOUR_MS) : null;
       const isResolved = seed.status === 'resolved' || seed.status === 'closed';
       const categoryId = await idByName(tx, 'SELECT id FROM categories WHERE path = $1', seed.category, 'category');
       const groupId = await idByName(tx, 'SELECT id FROM groups WHERE name = $1', seed.group, 'group');
-      const assigneeId = seed.assignee ? await idByName(tx, 'SELECT id FROM users WHERE username = $1', seed.assignee, 'user') : null;
+      const assigneeId = seed.assignee
+        ? await idByName(tx, 'SELECT id FROM users WHERE username = $1', seed.assignee, 'user')
+        : null;
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO tickets (title, description, type, impact, urgency, priority, category_id, requester, assignee_id, group_id,
                               source, tags, status, first_response_due, resolution_due, first_responded_at, resolved_at,

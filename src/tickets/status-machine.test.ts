@@ -62,13 +62,17 @@ describe('ticket status machine', () => {
   });
 
   it(`reopens a resolved ticket only within ${REOPEN_WINDOW_DAYS} days`, () => {
-    expect(() => assertTransition('IT-000001', 'resolved', 'open', {}, daysAgo(REOPEN_WINDOW_DAYS - 1), NOW)).not.toThrow();
+    expect(() =>
+      assertTransition('IT-000001', 'resolved', 'open', {}, daysAgo(REOPEN_WINDOW_DAYS - 1), NOW),
+    ).not.toThrow();
     expect(() => assertTransition('IT-000001', 'resolved', 'open', {}, daysAgo(REOPEN_WINDOW_DAYS + 1), NOW)).toThrow(
       /can no longer be reopened/,
     );
   });
 
   it('points final tickets at a follow-up instead', () => {
-    expect(() => assertTransition('IT-000001', 'closed', 'open', {}, null, NOW)).toThrow(/final; reply to it to open a linked follow-up/);
+    expect(() => assertTransition('IT-000001', 'closed', 'open', {}, null, NOW)).toThrow(
+      /final; reply to it to open a linked follow-up/,
+    );
   });
 });

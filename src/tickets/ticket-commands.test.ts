@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, type OpenedTestStore, testStoreKinds } from '../../test/helpers/ticket-store.js';
+import { type OpenedTestStore, openTestStore, testStoreKinds } from '../../test/helpers/ticket-store.js';
 import type { Store } from '../store/index.js';
 import { InvalidTransitionError, TicketConflictError, TicketNotFoundError, TicketValidationError } from './errors.js';
 import type { Actor } from './model.js';
@@ -32,8 +32,20 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
 
   describe('create', () => {
     it('derives priority from impact × urgency, routes by category and sets SLA due times', async () => {
-      const ticket = await newTicket('VPN down for the sales floor', { impact: 1, urgency: 1, category: 'network/vpn', tags: ['VPN', 'outage', 'vpn'] });
-      expect(ticket).toMatchObject({ priority: 'P1', priorityOverridden: false, category: 'Network/VPN', group: 'Network', status: 'new', version: 1 });
+      const ticket = await newTicket('VPN down for the sales floor', {
+        impact: 1,
+        urgency: 1,
+        category: 'network/vpn',
+        tags: ['VPN', 'outage', 'vpn'],
+      });
+      expect(ticket).toMatchObject({
+        priority: 'P1',
+        priorityOverridden: false,
+        category: 'Network/VPN',
+        group: 'Network',
+        status: 'new',
+        version: 1,
+      });
       expect(ticket.tags).toEqual(['outage', 'vpn']);
       const created = Date.parse(ticket.createdAt);
       expect(Date.parse(ticket.sla.firstResponseDue as string) - created).toBe(3_600_000);
@@ -47,7 +59,9 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
 
     it('refuses unknown categories, groups and assignees, saying what exists', async () => {
       await expect(newTicket('x', { category: 'Plumbing' })).rejects.toThrow(/no category "Plumbing"/);
-      await expect(newTicket('x', { category: 'Plumbing' })).rejects.toMatchObject({ hint: expect.stringContaining('Network/VPN') });
+      await expect(newTicket('x', { category: 'Plumbing' })).rejects.toMatchObject({
+        hint: expect.stringContaining('Network/VPN'),
+      });
       await expect(newTicket('x', { assignee: 'ana.ruiz' })).rejects.toThrow(/not a helpdesk agent/);
       await expect(newTicket('x', { group: 'Nope' })).rejects.toBeInstanceOf(TicketValidationError);
     });
@@ -56,9 +70,24 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
   describe('update with expected_version', () => {
     it('applies changes, records a from→to diff and bumps the version', async () => {
       const ticket = await newTicket('Printer jam', { category: 'Printing' });
-      const { ticket: updated, changes } = await updateTicket(store, ticket.number, { title: 'Printer jam on 3rd floor', urgency: 1, addTags: ['printer'] }, 1, agent);
-      expect(updated).toMatchObject({ title: 'Printer jam on 3rd floor', urgency: 1, priority: 'P3', version: 2, tags: ['printer'] });
-      expect(changes).toMatchObject({ title: { from: 'Printer jam', to: 'Printer jam on 3rd floor' }, urgency: { from: 2, to: 1 } });
+      const { ticket: updated, changes } = await updateTicket(
+        store,
+        ticket.number,
+        { title: 'Printer jam on 3rd floor', urgency: 1, addTags: ['printer'] },
+        1,
+        agent,
+      );
+      expect(updated).toMatchObject({
+        title: 'Printer jam on 3rd floor',
+        urgency: 1,
+        priority: 'P3',
+        version: 2,
+        tags: ['printer'],
+      });
+      expect(changes).toMatchObject({
+        title: { from: 'Printer jam', to: 'Printer jam on 3rd floor' },
+        urgency: { from: 2, to: 1 },
+      });
       const { events } = await getTicket(store, ticket.number);
       expect(events.at(-1)).toMatchObject({ kind: 'field', author: 'maria.lopez', authorKind: 'agent', changes });
     });
@@ -87,18 +116,36 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       const ticket = await newTicket('Lifecycle');
       await transitionTicket(store, ticket.number, { to: 'open' }, agent);
       await expect(transitionTicket(store, ticket.number, { to: 'pending' }, agent)).rejects.toThrow(/needs a reason/);
-      const pending = await transitionTicket(store, ticket.number, { to: 'pending', reason: 'waiting for the user' }, agent);
+      const pending = await transitionTicket(
+        store,
+        ticket.number,
+        { to: 'pending', reason: 'waiting for the user' },
+        agent,
+      );
       expect(pending).toMatchObject({ status: 'pending', pendingReason: 'waiting for the user' });
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       const reopened = await transitionTicket(store, ticket.number, { to: 'open' }, agent);
       // The second spent pending is not counted: the resolution due time moved out by it.
       expect(reopened.sla.pendingSeconds).toBeGreaterThanOrEqual(1);
-      expect(Date.parse(reopened.sla.resolutionDue as string)).toBeGreaterThan(Date.parse(pending.sla.resolutionDue as string));
-      const resolved = await transitionTicket(store, ticket.number, { to: 'resolved', resolutionCode: 'fixed', resolutionNotes: 'Reinstalled driver' }, agent);
-      expect(resolved).toMatchObject({ status: 'resolved', resolutionCode: 'fixed', resolutionNotes: 'Reinstalled driver' });
+      expect(Date.parse(reopened.sla.resolutionDue as string)).toBeGreaterThan(
+        Date.parse(pending.sla.resolutionDue as string),
+      );
+      const resolved = await transitionTicket(
+        store,
+        ticket.number,
+        { to: 'resolved', resolutionCode: 'fixed', resolutionNotes: 'Reinstalled driver' },
+        agent,
+      );
+      expect(resolved).toMatchObject({
+        status: 'resolved',
+        resolutionCode: 'fixed',
+        resolutionNotes: 'Reinstalled driver',
+      });
       const closed = await transitionTicket(store, ticket.number, { to: 'closed' }, agent);
       expect(closed.closedAt).not.toBeNull();
-      await expect(transitionTicket(store, ticket.number, { to: 'open' }, agent)).rejects.toBeInstanceOf(InvalidTransitionError);
+      await expect(transitionTicket(store, ticket.number, { to: 'open' }, agent)).rejects.toBeInstanceOf(
+        InvalidTransitionError,
+      );
       const { events } = await getTicket(store, ticket.number);
       expect(events.filter((e) => e.kind === 'status').map((e) => e.changes?.status)).toEqual([
         { from: 'new', to: 'open' },
@@ -141,9 +188,16 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       await transitionTicket(store, ticket.number, { to: 'resolved', resolutionCode: 'fixed' }, agent);
       await transitionTicket(store, ticket.number, { to: 'closed' }, agent);
       const { followUp } = await replyToTicket(store, ticket.number, 'It is broken again', requester);
-      expect(followUp).toMatchObject({ title: `Follow-up to ${ticket.number}: Closed one`, description: 'It is broken again', category: 'Printing', status: 'new' });
+      expect(followUp).toMatchObject({
+        title: `Follow-up to ${ticket.number}: Closed one`,
+        description: 'It is broken again',
+        category: 'Printing',
+        status: 'new',
+      });
       const { links } = await getTicket(store, followUp?.number as string);
-      expect(links).toEqual([expect.objectContaining({ kind: 'follow_up_of', direction: 'outgoing', ticket: ticket.number })]);
+      expect(links).toEqual([
+        expect.objectContaining({ kind: 'follow_up_of', direction: 'outgoing', ticket: ticket.number }),
+      ]);
       expect((await getTicket(store, ticket.number)).ticket.status).toBe('closed');
     });
   });
@@ -153,7 +207,9 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       const ticket = await newTicket('Assign me', { category: 'Printing' });
       const assigned = await assignTicket(store, ticket.number, { assignee: 'john.okafor' }, agent);
       expect(assigned).toMatchObject({ assignee: 'john.okafor', group: 'Network' });
-      await expect(assignTicket(store, ticket.number, { assignee: 'john.okafor', group: 'Service Desk' }, agent)).rejects.toThrow(/not in the Service Desk group/);
+      await expect(
+        assignTicket(store, ticket.number, { assignee: 'john.okafor', group: 'Service Desk' }, agent),
+      ).rejects.toThrow(/not in the Service Desk group/);
       const unassigned = await assignTicket(store, ticket.number, { assignee: null }, agent);
       expect(unassigned).toMatchObject({ assignee: null, group: 'Network' });
       const { events } = await getTicket(store, ticket.number);
@@ -168,7 +224,9 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       const b = await newTicket('Effect');
       expect(await linkTickets(store, b.number, a.number, 'caused_by', agent)).toEqual({ created: true });
       expect(await linkTickets(store, b.number, a.number, 'caused_by', agent)).toEqual({ created: false });
-      expect((await getTicket(store, a.number)).links).toEqual([expect.objectContaining({ kind: 'caused_by', direction: 'incoming', ticket: b.number })]);
+      expect((await getTicket(store, a.number)).links).toEqual([
+        expect.objectContaining({ kind: 'caused_by', direction: 'incoming', ticket: b.number }),
+      ]);
       await expect(linkTickets(store, a.number, a.number, 'relates_to', agent)).rejects.toThrow(/with itself/);
     });
 
@@ -178,9 +236,18 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       await replyToTicket(store, duplicate.number, 'me too', requester);
       const result = await mergeTickets(store, duplicate.number, survivor.number, agent);
       expect(result.merged).toMatchObject({ status: 'merged', mergedInto: survivor.number });
-      expect((await getTicket(store, duplicate.number)).events.map((e) => e.kind)).toEqual(['created', 'reply', 'merge']);
-      expect((await getTicket(store, survivor.number)).events.at(-1)).toMatchObject({ kind: 'merge', body: expect.stringContaining(duplicate.number) });
-      await expect(mergeTickets(store, duplicate.number, survivor.number, agent)).rejects.toThrow(/merged, so it cannot be merged/);
+      expect((await getTicket(store, duplicate.number)).events.map((e) => e.kind)).toEqual([
+        'created',
+        'reply',
+        'merge',
+      ]);
+      expect((await getTicket(store, survivor.number)).events.at(-1)).toMatchObject({
+        kind: 'merge',
+        body: expect.stringContaining(duplicate.number),
+      });
+      await expect(mergeTickets(store, duplicate.number, survivor.number, agent)).rejects.toThrow(
+        /merged, so it cannot be merged/,
+      );
       await expect(replyToTicket(store, duplicate.number, 'hello?', requester)).rejects.toMatchObject({
         hint: `Work on ${survivor.number} instead.`,
       });
@@ -204,15 +271,21 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
     it('finds by text, category subtree, group, assignee and status', async () => {
       const vpn = await newTicket('Globalprotect gateway unreachable', { category: 'Network/VPN' });
       await assignTicket(store, vpn.number, { assignee: 'priya.shah' }, agent);
-      expect((await searchTickets(store, { text: 'gateway unreachable' })).tickets.map((t) => t.number)).toContain(vpn.number);
+      expect((await searchTickets(store, { text: 'gateway unreachable' })).tickets.map((t) => t.number)).toContain(
+        vpn.number,
+      );
       expect((await searchTickets(store, { category: 'Network' })).tickets.map((t) => t.number)).toContain(vpn.number);
-      expect((await searchTickets(store, { assignee: 'priya.shah', group: 'network' })).tickets.map((t) => t.number)).toEqual([vpn.number]);
+      expect(
+        (await searchTickets(store, { assignee: 'priya.shah', group: 'network' })).tickets.map((t) => t.number),
+      ).toEqual([vpn.number]);
       expect((await searchTickets(store, { status: ['closed'], text: 'gateway' })).tickets).toEqual([]);
       expect((await searchTickets(store, { assignee: 'unassigned', text: 'gateway' })).tickets).toEqual([]);
     });
 
     it('rejects a forged cursor with a clear message', async () => {
-      await expect(searchTickets(store, { cursor: 'not-a-cursor' })).rejects.toThrow(/cursor is not one this server gave out/);
+      await expect(searchTickets(store, { cursor: 'not-a-cursor' })).rejects.toThrow(
+        /cursor is not one this server gave out/,
+      );
     });
   });
 
@@ -225,6 +298,8 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
 
   it('says which ticket does not exist', async () => {
     await expect(getTicket(store, 'IT-999999')).rejects.toBeInstanceOf(TicketNotFoundError);
-    await expect(transitionTicket(store, '#999999', { to: 'open' }, agent)).rejects.toThrow('There is no ticket IT-999999');
+    await expect(transitionTicket(store, '#999999', { to: 'open' }, agent)).rejects.toThrow(
+      'There is no ticket IT-999999',
+    );
   });
 });

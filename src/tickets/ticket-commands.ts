@@ -42,15 +42,23 @@ export interface NewTicket {
 
 function cleanTitle(title: string): string {
   const trimmed = title.trim();
-  if (!trimmed) throw new TicketValidationError('A ticket needs a title.', 'Give a short summary of the problem as the title.');
+  if (!trimmed)
+    throw new TicketValidationError('A ticket needs a title.', 'Give a short summary of the problem as the title.');
   if (trimmed.length > TITLE_MAX) {
-    throw new TicketValidationError(`The title is ${trimmed.length} characters; the limit is ${TITLE_MAX}.`, 'Shorten the title and put details in the description.');
+    throw new TicketValidationError(
+      `The title is ${trimmed.length} characters; the limit is ${TITLE_MAX}.`,
+      'Shorten the title and put details in the description.',
+    );
   }
   return trimmed;
 }
 
 function checkLength(text: string, max: number, what: string): string {
-  if (text.length > max) throw new TicketValidationError(`The ${what} is longer than ${max} characters.`, 'Trim it, or attach the full text elsewhere and link it.');
+  if (text.length > max)
+    throw new TicketValidationError(
+      `The ${what} is longer than ${max} characters.`,
+      'Trim it, or attach the full text elsewhere and link it.',
+    );
   return text;
 }
 
@@ -84,7 +92,9 @@ function assertNotFinal(row: TicketRow, action: string): void {
   if (FINAL_STATUSES.includes(row.status)) {
     throw new TicketValidationError(
       `${row.number} is ${row.status}, so it cannot be ${action}.`,
-      row.status === 'merged' ? `Work on ${row.merged_into_number} instead.` : 'Open a new ticket (or reply to it for a linked follow-up).',
+      row.status === 'merged'
+        ? `Work on ${row.merged_into_number} instead.`
+        : 'Open a new ticket (or reply to it for a linked follow-up).',
     );
   }
 }
@@ -99,7 +109,11 @@ async function touch(tx: Queryable, id: string, sets: string[] = [], params: unk
   await tx.query(`UPDATE tickets SET ${assignments.join(', ')} WHERE id = $${params.length + 1}`, [...params, id]);
 }
 
-export async function createTicket(store: Store, input: NewTicket, actor: Actor): Promise<{ ticket: Ticket; created: boolean }> {
+export async function createTicket(
+  store: Store,
+  input: NewTicket,
+  actor: Actor,
+): Promise<{ ticket: Ticket; created: boolean }> {
   const title = cleanTitle(input.title);
   const description = checkLength(input.description ?? '', DESCRIPTION_MAX, 'description');
   const requester = input.requester.trim();
@@ -111,7 +125,9 @@ export async function createTicket(store: Store, input: NewTicket, actor: Actor)
 
   return store.transaction(async (tx) => {
     if (input.idempotencyKey) {
-      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [input.idempotencyKey]);
+      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [
+        input.idempotencyKey,
+      ]);
       if (rows[0]) return { ticket: await reload(tx, rows[0].number), created: false };
     }
     const category = input.category ? await findCategory(tx, input.category) : undefined;
@@ -150,10 +166,17 @@ export async function createTicket(store: Store, input: NewTicket, actor: Actor)
     const row = inserted.rows[0];
     if (!row) {
       // A concurrent create with the same key committed first: hand back its ticket.
-      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [input.idempotencyKey]);
+      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [
+        input.idempotencyKey,
+      ]);
       return { ticket: await reload(tx, rows[0]?.number as string), created: false };
     }
-    await appendEvent(tx, row.id, { kind: 'created', author: actor.name, authorKind: actor.kind, body: description || null });
+    await appendEvent(tx, row.id, {
+      kind: 'created',
+      author: actor.name,
+      authorKind: actor.kind,
+      body: description || null,
+    });
     return { ticket: await reload(tx, row.number), created: true };
   });
 }
@@ -196,7 +219,12 @@ export async function updateTicket(
 
     if (update.title !== undefined) set('title', 'title', row.title, cleanTitle(update.title));
     if (update.description !== undefined) {
-      set('description', 'description', row.description, checkLength(update.description, DESCRIPTION_MAX, 'description'));
+      set(
+        'description',
+        'description',
+        row.description,
+        checkLength(update.description, DESCRIPTION_MAX, 'description'),
+      );
     }
     if (update.type !== undefined) set('type', 'type', row.type, update.type);
     const impact = update.impact ?? row.impact;
@@ -246,11 +274,23 @@ export interface TransitionRequest {
 }
 
 /** Moves a ticket through the status machine, with the bookkeeping each status needs (SLA, resolution). */
-export async function transitionTicket(store: Store, reference: string, request: TransitionRequest, actor: Actor): Promise<Ticket> {
+export async function transitionTicket(
+  store: Store,
+  reference: string,
+  request: TransitionRequest,
+  actor: Actor,
+): Promise<Ticket> {
   return store.transaction(async (tx) => {
     const row = await lockForWrite(tx, reference, request.expectedVersion);
     const now = new Date();
-    assertTransition(row.number, row.status, request.to, request, row.resolved_at ? new Date(row.resolved_at) : null, now);
+    assertTransition(
+      row.number,
+      row.status,
+      request.to,
+      request,
+      row.resolved_at ? new Date(row.resolved_at) : null,
+      now,
+    );
 
     const sets = ['status = $1'];
     const params: unknown[] = [request.to];
@@ -260,7 +300,10 @@ export async function transitionTicket(store: Store, reference: string, request:
     };
     if (row.status === 'pending') {
       // Time spent waiting on someone else does not count against the SLA: push the due times out.
-      const pausedSeconds = Math.max(0, Math.round((now.getTime() - new Date(row.pending_since ?? now).getTime()) / 1000));
+      const pausedSeconds = Math.max(
+        0,
+        Math.round((now.getTime() - new Date(row.pending_since ?? now).getTime()) / 1000),
+      );
       const total = row.pending_seconds + pausedSeconds;
       const due = slaDueTimes(row.priority, new Date(row.created_at), total);
       add('pending_seconds', total);
@@ -343,13 +386,25 @@ export async function replyToTicket(
 }
 
 /** An internal note: visible to the helpdesk only. */
-export async function addInternalNote(store: Store, reference: string, text: string, actor: Actor, expectedVersion?: number): Promise<Ticket> {
+export async function addInternalNote(
+  store: Store,
+  reference: string,
+  text: string,
+  actor: Actor,
+  expectedVersion?: number,
+): Promise<Ticket> {
   const body = checkLength(text.trim(), MESSAGE_MAX, 'note');
   if (!body) throw new TicketValidationError('The note is empty.');
   return store.transaction(async (tx) => {
     const row = await lockForWrite(tx, reference, expectedVersion);
     await touch(tx, row.id);
-    await appendEvent(tx, row.id, { kind: 'note', author: actor.name, authorKind: actor.kind, visibility: 'internal', body });
+    await appendEvent(tx, row.id, {
+      kind: 'note',
+      author: actor.name,
+      authorKind: actor.kind,
+      visibility: 'internal',
+      body,
+    });
     return reload(tx, row.number);
   });
 }
@@ -361,7 +416,13 @@ export interface Assignment {
   group?: string | null;
 }
 
-export async function assignTicket(store: Store, reference: string, assignment: Assignment, actor: Actor, expectedVersion?: number): Promise<Ticket> {
+export async function assignTicket(
+  store: Store,
+  reference: string,
+  assignment: Assignment,
+  actor: Actor,
+  expectedVersion?: number,
+): Promise<Ticket> {
   return store.transaction(async (tx) => {
     const row = await lockForWrite(tx, reference, expectedVersion);
     assertNotFinal(row, 'assigned');
@@ -396,7 +457,13 @@ export async function assignTicket(store: Store, reference: string, assignment: 
 }
 
 /** Links two tickets ("from duplicate_of to"); both timelines record it. Linking twice is harmless. */
-export async function linkTickets(store: Store, from: string, to: string, kind: LinkKind, actor: Actor): Promise<{ created: boolean }> {
+export async function linkTickets(
+  store: Store,
+  from: string,
+  to: string,
+  kind: LinkKind,
+  actor: Actor,
+): Promise<{ created: boolean }> {
   return store.transaction(async (tx) => {
     const [source, target] = await lockPair(tx, from, to);
     const inserted = await tx.query(
@@ -424,7 +491,12 @@ export async function linkTickets(store: Store, from: string, to: string, kind: 
  * Merges a duplicate into the ticket that survives: the duplicate becomes "merged" and points at
  * the survivor, both timelines are kept and record the merge.
  */
-export async function mergeTickets(store: Store, duplicate: string, survivor: string, actor: Actor): Promise<{ merged: Ticket; survivor: Ticket }> {
+export async function mergeTickets(
+  store: Store,
+  duplicate: string,
+  survivor: string,
+  actor: Actor,
+): Promise<{ merged: Ticket; survivor: Ticket }> {
   return store.transaction(async (tx) => {
     const [from, into] = await lockPair(tx, duplicate, survivor);
     // Every active status may become merged (see TRANSITIONS); final ones may not.

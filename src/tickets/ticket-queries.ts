@@ -9,7 +9,11 @@ export interface TicketDetails {
   links: TicketLink[];
 }
 
-export async function getTicket(db: Queryable, reference: string, options: { includeInternal?: boolean } = {}): Promise<TicketDetails> {
+export async function getTicket(
+  db: Queryable,
+  reference: string,
+  options: { includeInternal?: boolean } = {},
+): Promise<TicketDetails> {
   const row = await loadTicketRow(db, reference);
   const events = await db.query<{
     kind: TicketEvent['kind'];
@@ -24,7 +28,13 @@ export async function getTicket(db: Queryable, reference: string, options: { inc
      WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id`,
     [row.id, options.includeInternal ?? true],
   );
-  const links = await db.query<{ kind: TicketLink['kind']; direction: TicketLink['direction']; number: string; title: string; status: TicketStatus }>(
+  const links = await db.query<{
+    kind: TicketLink['kind'];
+    direction: TicketLink['direction'];
+    number: string;
+    title: string;
+    status: TicketStatus;
+  }>(
     `SELECT l.kind, 'outgoing' AS direction, t.number, t.title, t.status
        FROM ticket_links l JOIN tickets t ON t.id = l.to_ticket_id WHERE l.from_ticket_id = $1
      UNION ALL
@@ -43,7 +53,13 @@ export async function getTicket(db: Queryable, reference: string, options: { inc
       changes: event.changes,
       createdAt: new Date(event.created_at).toISOString(),
     })),
-    links: links.rows.map((link) => ({ kind: link.kind, direction: link.direction, ticket: link.number, title: link.title, status: link.status })),
+    links: links.rows.map((link) => ({
+      kind: link.kind,
+      direction: link.direction,
+      ticket: link.number,
+      title: link.title,
+      status: link.status,
+    })),
   };
 }
 
@@ -80,18 +96,27 @@ interface Cursor {
 }
 
 function encodeCursor(row: TicketRow): string {
-  return Buffer.from(JSON.stringify({ createdAt: new Date(row.created_at).toISOString(), id: String(row.id) })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ createdAt: new Date(row.created_at).toISOString(), id: String(row.id) }),
+  ).toString('base64url');
 }
 
 function decodeCursor(cursor: string): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed.createdAt !== 'string' || !/^\d+$/.test(parsed.id) || Number.isNaN(Date.parse(parsed.createdAt))) {
+    if (
+      typeof parsed.createdAt !== 'string' ||
+      !/^\d+$/.test(parsed.id) ||
+      Number.isNaN(Date.parse(parsed.createdAt))
+    ) {
       throw new Error('shape');
     }
     return parsed;
   } catch {
-    throw new TicketValidationError('The cursor is not one this server gave out.', 'Pass next_cursor from the previous page unchanged, or leave it out to start over.');
+    throw new TicketValidationError(
+      'The cursor is not one this server gave out.',
+      'Pass next_cursor from the previous page unchanged, or leave it out to start over.',
+    );
   }
 }
 
@@ -106,7 +131,11 @@ export async function searchTickets(db: Queryable, search: TicketSearch = {}): P
   if (search.status?.length) conditions.push(`t.status = ANY(${param(search.status)}::text[])`);
   if (search.priority?.length) conditions.push(`t.priority = ANY(${param(search.priority)}::text[])`);
   if (search.assignee) {
-    conditions.push(search.assignee.toLowerCase() === 'unassigned' ? 't.assignee_id IS NULL' : `lower(u.username) = lower(${param(search.assignee)})`);
+    conditions.push(
+      search.assignee.toLowerCase() === 'unassigned'
+        ? 't.assignee_id IS NULL'
+        : `lower(u.username) = lower(${param(search.assignee)})`,
+    );
   }
   if (search.group) conditions.push(`lower(g.name) = lower(${param(search.group)})`);
   if (search.requester) conditions.push(`lower(t.requester) = lower(${param(search.requester)})`);

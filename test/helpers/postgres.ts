@@ -8,7 +8,8 @@ import pg from 'pg';
 export function postgresUrl(): string | undefined {
   const url = process.env.ITBOT_TEST_POSTGRES_URL;
   if (url) return url;
-  const reason = 'ITBOT_TEST_POSTGRES_URL is not set (a PostgreSQL role with CREATEDB); skipping the PostgreSQL server tests';
+  const reason =
+    'ITBOT_TEST_POSTGRES_URL is not set (a PostgreSQL role with CREATEDB); skipping the PostgreSQL server tests';
   if (process.env.ITBOT_TEST_REQUIRE_POSTGRES) throw new Error(reason);
   process.stderr.write(`${reason}\n`);
   return undefined;

@@ -17,7 +17,12 @@ export type TestStoreKind = 'embedded' | 'postgres';
 export async function openTestStore(kind: TestStoreKind, options: { poolMax?: number } = {}): Promise<OpenedTestStore> {
   if (kind === 'embedded') {
     const temp = makeTempDir();
-    const store = await openEmbeddedStore({ dataDir: temp.dir, lockWaitMs: 0, purpose: 'test', templateDir: BARE_TEMPLATE_DIR });
+    const store = await openEmbeddedStore({
+      dataDir: temp.dir,
+      lockWaitMs: 0,
+      purpose: 'test',
+      templateDir: BARE_TEMPLATE_DIR,
+    });
     await migrateToLatest(store);
     await seedCompany(store, TEST_COMPANY);
     return {

@@ -78,14 +78,21 @@ describe('offline routing of changes to tickets (routing.ticket-ops.jsonl, writt
   const set = load('routing.ticket-ops.jsonl') as Operation[];
   const FIELD_NAMES: Record<string, string> = { resolution_code: 'resolutionCode', add_tags: 'addTags' };
   const FREE_TEXT = ['notes', 'reason', 'text', 'title', 'category', 'assignee', 'group'];
-  const normalise = (text: string) => text.toLowerCase().replace(/[.'"“”’]/g, '').trim();
+  const normalise = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[.'"“”’]/g, '')
+      .trim();
 
   /** Free text matches when one contains the other (punctuation and case aside); the rest exactly. */
   function valuesMatch(expected: Record<string, unknown>, intent: Record<string, unknown>): boolean {
     return Object.entries(expected).every(([field, want]) => {
       const got = intent[FIELD_NAMES[field] ?? field];
       if (typeof want === 'string' && FREE_TEXT.includes(field)) {
-        return typeof got === 'string' && (normalise(got).includes(normalise(want)) || normalise(want).includes(normalise(got)));
+        return (
+          typeof got === 'string' &&
+          (normalise(got).includes(normalise(want)) || normalise(want).includes(normalise(got)))
+        );
       }
       return JSON.stringify(got) === JSON.stringify(want);
     });

@@ -109,7 +109,8 @@ export function classifyIntent(message: string): Intent {
   // "please open a separate one", "not related to #3321": a new ticket even though a number appears.
   const explicitlySeparate = /\b(?:separate|another|new)\s+(?:one|ticket)\b|\bnot related to\b/i.test(message);
   if (wantsNewTicket && (!ticket || explicitlySeparate)) return { kind: 'create_ticket' };
-  if (mention && !howTo) return parseTicketOperation(message, mention) ?? { kind: 'ticket_status', ticket: mention.ticket };
+  if (mention && !howTo)
+    return parseTicketOperation(message, mention) ?? { kind: 'ticket_status', ticket: mention.ticket };
   if (!howTo && LIST_PATTERNS.some((pattern) => pattern.test(message))) return { kind: 'list_tickets' };
   if (wantsNewTicket) return { kind: 'create_ticket' };
   return { kind: 'kb_question' };

@@ -7,8 +7,8 @@ import {
   strongestHit,
 } from './compose-answer.js';
 import { classifyIntent, type Intent, type TicketOperation } from './intent-router.js';
-import { planTicketOperation } from './ticket-operation-plan.js';
 import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
+import { planTicketOperation } from './ticket-operation-plan.js';
 
 function lastUserMessage(messages: Message[]): { text: string; index: number } {
   for (let i = messages.length - 1; i >= 0; i--) {

@@ -44,8 +44,15 @@ function matchPeople(users: UserView[], name: string): UserView[] {
 
 /** "network team", "the Security team", "service desk": the group meant, if one matches. */
 function matchGroup(groups: string[], name: string): string | undefined {
-  const wanted = name.toLowerCase().replace(/^the\s+/, '').replace(/\s+(?:team|group)$/, '').trim();
-  return groups.find((group) => group.toLowerCase() === wanted) ?? groups.find((group) => group.toLowerCase().startsWith(wanted));
+  const wanted = name
+    .toLowerCase()
+    .replace(/^the\s+/, '')
+    .replace(/\s+(?:team|group)$/, '')
+    .trim();
+  return (
+    groups.find((group) => group.toLowerCase() === wanted) ??
+    groups.find((group) => group.toLowerCase().startsWith(wanted))
+  );
 }
 
 function describe(op: TicketOperation): string {
@@ -77,7 +84,14 @@ function describe(op: TicketOperation): string {
 function report(op: TicketOperation, result: ToolResult): ModelStep {
   if (result.outcome === 'not_allowed') return say(`I would ${describe(op)}, but did not: ${String(result.content)}`);
   if (result.outcome === 'failed') return say(`I could not ${describe(op)}: ${String(result.content)}`);
-  const ticket = (data(result)?.ticket ?? {}) as { number?: string; status?: string; priority?: string; assignee?: string | null; group?: string | null; version?: number };
+  const ticket = (data(result)?.ticket ?? {}) as {
+    number?: string;
+    status?: string;
+    priority?: string;
+    assignee?: string | null;
+    group?: string | null;
+    version?: number;
+  };
   const followUp = data(result)?.follow_up as { number: string } | null | undefined;
   switch (op.kind) {
     case 'add_note':
@@ -93,7 +107,9 @@ function report(op: TicketOperation, result: ToolResult): ModelStep {
     case 'set_priority':
       return say(`${op.ticket} is now ${ticket.priority} (set by hand; its SLA due times moved with it).`);
     case 'update_ticket':
-      return say(`Updated ${op.ticket}: ${Object.keys((data(result)?.changes as object) ?? {}).join(', ') || 'nothing changed'}.`);
+      return say(
+        `Updated ${op.ticket}: ${Object.keys((data(result)?.changes as object) ?? {}).join(', ') || 'nothing changed'}.`,
+      );
     default:
       return say(`${op.ticket} is now ${ticket.status}.`);
   }
@@ -109,24 +125,37 @@ function writeCall(op: TicketOperation, results: ToolResult[]): ToolCall | Model
           `To resolve ${op.ticket} I need a resolution code: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error. For example: resolve ${op.ticket} fixed: ${op.notes ?? 'reinstalled the driver'}`,
         );
       }
-      return call('transition_ticket', { ticket: op.ticket, to: 'resolved', resolution_code: op.resolutionCode, resolution_notes: op.notes });
+      return call('transition_ticket', {
+        ticket: op.ticket,
+        to: 'resolved',
+        resolution_code: op.resolutionCode,
+        resolution_notes: op.notes,
+      });
     case 'close_ticket':
       return call('transition_ticket', { ticket: op.ticket, to: 'closed', reason: op.notes });
     case 'reopen_ticket':
       return call('transition_ticket', { ticket: op.ticket, to: 'open', reason: op.reason });
     case 'pending_ticket':
-      if (!op.reason) return say(`What is ${op.ticket} waiting for? For example: put ${op.ticket} on hold, waiting for the user`);
+      if (!op.reason)
+        return say(`What is ${op.ticket} waiting for? For example: put ${op.ticket} on hold, waiting for the user`);
       return call('transition_ticket', { ticket: op.ticket, to: 'pending', reason: op.reason });
     case 'cancel_ticket':
       return call('transition_ticket', { ticket: op.ticket, to: 'canceled', reason: op.reason });
     case 'add_note':
-      if (!op.text) return say(`What should the note on ${op.ticket} say? For example: internal note on ${op.ticket}: called the user`);
+      if (!op.text)
+        return say(
+          `What should the note on ${op.ticket} say? For example: internal note on ${op.ticket}: called the user`,
+        );
       return call('add_internal_note', { ticket: op.ticket, text: op.text });
     case 'add_reply':
-      if (!op.text) return say(`What should I tell the requester of ${op.ticket}? For example: reply to ${op.ticket}: we are on it`);
+      if (!op.text)
+        return say(
+          `What should I tell the requester of ${op.ticket}? For example: reply to ${op.ticket}: we are on it`,
+        );
       return call('reply_to_ticket', { ticket: op.ticket, text: op.text });
     case 'set_priority':
-      if (!op.priority) return say(`Which priority should ${op.ticket} get: P1 (critical), P2 (high), P3 (normal) or P4 (low)?`);
+      if (!op.priority)
+        return say(`Which priority should ${op.ticket} get: P1 (critical), P2 (high), P3 (normal) or P4 (low)?`);
       return call('update_ticket', { ticket: op.ticket, expected_version: version, priority: op.priority });
     case 'update_ticket': {
       const changes = {
@@ -134,7 +163,8 @@ function writeCall(op: TicketOperation, results: ToolResult[]): ToolCall | Model
         ...(op.category ? { category: op.category } : {}),
         ...(op.addTags?.length ? { add_tags: op.addTags } : {}),
       };
-      if (Object.keys(changes).length === 0) return say(`What should change on ${op.ticket}: the title, the category or the tags?`);
+      if (Object.keys(changes).length === 0)
+        return say(`What should change on ${op.ticket}: the title, the category or the tags?`);
       return call('update_ticket', { ticket: op.ticket, expected_version: version, ...changes });
     }
     case 'assign_ticket':
@@ -142,7 +172,10 @@ function writeCall(op: TicketOperation, results: ToolResult[]): ToolCall | Model
   }
 }
 
-function assignCall(op: Extract<TicketOperation, { kind: 'assign_ticket' }>, results: ToolResult[]): ToolCall | ModelStep {
+function assignCall(
+  op: Extract<TicketOperation, { kind: 'assign_ticket' }>,
+  results: ToolResult[],
+): ToolCall | ModelStep {
   if (!op.assignee && !op.group) return say(`Who should take ${op.ticket}? For example: assign ${op.ticket} to maria`);
   const users = (data(resultOf(results, 'list_users'))?.users ?? []) as UserView[];
   const groups = ((data(resultOf(results, 'list_groups'))?.groups ?? []) as { name: string }[]).map((g) => g.name);
@@ -150,8 +183,12 @@ function assignCall(op: Extract<TicketOperation, { kind: 'assign_ticket' }>, res
   if (op.assignee && op.assignee !== 'me') {
     const matches = matchPeople(users, op.assignee);
     if (matches.length !== 1) {
-      const options = matches.length ? matches.map((u) => `${u.displayName} (${u.username})`).join(', ') : users.map((u) => u.username).join(', ');
-      return say(`I am not sure who "${op.assignee}" is. ${matches.length ? 'Did you mean' : 'Agents are'}: ${options}?`);
+      const options = matches.length
+        ? matches.map((u) => `${u.displayName} (${u.username})`).join(', ')
+        : users.map((u) => u.username).join(', ');
+      return say(
+        `I am not sure who "${op.assignee}" is. ${matches.length ? 'Did you mean' : 'Agents are'}: ${options}?`,
+      );
     }
     assignee = matches[0]?.username;
   }
@@ -160,7 +197,11 @@ function assignCall(op: Extract<TicketOperation, { kind: 'assign_ticket' }>, res
     group = matchGroup(groups, op.group);
     if (!group) return say(`There is no group "${op.group}". Groups are: ${groups.join(', ')}.`);
   }
-  return call('assign_ticket', { ticket: op.ticket, ...(op.assignee ? { assignee: assignee ?? 'me' } : {}), ...(group ? { group } : {}) });
+  return call('assign_ticket', {
+    ticket: op.ticket,
+    ...(op.assignee ? { assignee: assignee ?? 'me' } : {}),
+    ...(group ? { group } : {}),
+  });
 }
 
 /** The lookups an operation needs before it can write. */
@@ -175,7 +216,13 @@ function lookups(op: TicketOperation): ToolCall[] {
   return [];
 }
 
-const WRITE_TOOLS = new Set(['transition_ticket', 'add_internal_note', 'reply_to_ticket', 'update_ticket', 'assign_ticket']);
+const WRITE_TOOLS = new Set([
+  'transition_ticket',
+  'add_internal_note',
+  'reply_to_ticket',
+  'update_ticket',
+  'assign_ticket',
+]);
 
 /** The next step for a ticket operation given the tool results of this turn so far. */
 export function planTicketOperation(op: TicketOperation, results: ToolResult[]): ModelStep {

@@ -21,8 +21,14 @@ export type TicketOperationKind = TicketOperation['kind'];
  * wins: in "close #98 - confirmed fixed" the request is the close, "fixed" is the note.
  */
 const OPERATION_WORDS: [TicketOperationKind, RegExp][] = [
-  ['add_note', /\b(?:internal note|int\.? note|note to self|add (?:an? )?(?:internal )?note|for the team\b)|^\s*note\b/i],
-  ['add_reply', /\b(?:public reply|reply|respond|tell the (?:user|requester)|let (?:them|the user|the requester)\b|message the (?:user|requester))/i],
+  [
+    'add_note',
+    /\b(?:internal note|int\.? note|note to self|add (?:an? )?(?:internal )?note|for the team\b)|^\s*note\b/i,
+  ],
+  [
+    'add_reply',
+    /\b(?:public reply|reply|respond|tell the (?:user|requester)|let (?:them|the user|the requester)\b|message the (?:user|requester))/i,
+  ],
   ['reopen_ticket', /\b(?:re-?open(?:ing|ed)?|reopn)\b|\bopen\b[^.?!]{0,40}?\bagain\b/i],
   ['resolve_ticket', /\b(?:res|resolve|resolvd|resolved)\b/i],
   ['close_ticket', /\b(?:close(?: out)?|closed|cls|clsoe)\b/i],
@@ -90,7 +96,8 @@ function freeText(message: string, mention: TicketMention, action: RegExpExecArr
 function resolution(text: string): { code?: ResolutionCode; notes?: string } {
   for (const [code, pattern] of RESOLUTION_WORDS) {
     const match = pattern.exec(text);
-    if (match) return { code, notes: clean(text.slice(match.index + match[0].length)) ?? clean(text.slice(0, match.index)) };
+    if (match)
+      return { code, notes: clean(text.slice(match.index + match[0].length)) ?? clean(text.slice(0, match.index)) };
   }
   return { notes: clean(text) };
 }
@@ -120,7 +127,14 @@ function fieldUpdates(message: string): { title?: string; category?: string; add
   return {
     ...(title ? { title: title.trim() } : {}),
     ...(category ? { category } : {}),
-    ...(tags ? { addTags: tags.split(/\s*(?:,|\band\b)\s*/).map((tag) => tag.trim()).filter(Boolean) } : {}),
+    ...(tags
+      ? {
+          addTags: tags
+            .split(/\s*(?:,|\band\b)\s*/)
+            .map((tag) => tag.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
 }
 
@@ -131,7 +145,9 @@ function fieldUpdates(message: string): { title?: string; category?: string; add
 export function parseTicketOperation(message: string, mention: TicketMention): TicketOperation | undefined {
   const asksToAct = /^\s*(?:(?:can|could|would|will)\s+you|please|pls)\b/i.test(message);
   const asksAboutState =
-    STARTS_AS_QUESTION.test(message) || ASKS_MIDWAY.test(message) || (STATE_REPORT.test(message) && message.includes('?'));
+    STARTS_AS_QUESTION.test(message) ||
+    ASKS_MIDWAY.test(message) ||
+    (STATE_REPORT.test(message) && message.includes('?'));
   if (asksAboutState && !asksToAct) return undefined;
   let first: { kind: TicketOperationKind; match: RegExpExecArray } | undefined;
   for (const [kind, pattern] of OPERATION_WORDS) {
@@ -153,7 +169,9 @@ export function parseTicketOperation(message: string, mention: TicketMention): T
       return { kind, ticket, notes: freeText(message, mention, match) };
     case 'pending_ticket': {
       // "waiting on the vendor" is both the request and its reason.
-      const reason = /^(?:waiting|awaiting)/i.test(match[0]) ? clean(message.slice(match.index)) : freeText(message, mention, match);
+      const reason = /^(?:waiting|awaiting)/i.test(match[0])
+        ? clean(message.slice(match.index))
+        : freeText(message, mention, match);
       return { kind, ticket, reason };
     }
     case 'reopen_ticket':

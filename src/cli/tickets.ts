@@ -1,0 +1,270 @@
+import { openReadyStore } from '../bootstrap.js';
+import { resolveConfig } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import {
+  type Actor,
+  createTicket,
+  getTicket,
+  type Level,
+  RESOLUTION_CODES,
+  type ResolutionCode,
+  searchTickets,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type Ticket,
+  type TicketDetails,
+  type TicketPriority,
+  type TicketStatus,
+  transitionTicket,
+  updateTicket,
+} from '../tickets/index.js';
+import { formatTable } from './table.js';
+
+/** `itbot tickets …`: the same ticket module the MCP server uses, as plain commands for staff. */
+
+async function withStore<T>(run: (store: Store, actor: Actor) => Promise<T>): Promise<T> {
+  const config = resolveConfig();
+  const store = await openReadyStore(config, {
+    purpose: 'itbot tickets',
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  try {
+    // Staff using the admin commands act as helpdesk agents on the timeline.
+    return await run(store, { name: config.user, kind: 'agent' });
+  } finally {
+    await store.close();
+  }
+}
+
+function print(json: boolean | undefined, value: unknown, text: () => string): number {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
+  return 0;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`Unknown ${what} "${value}".`, `Choose one of: ${allowed.join(', ')}.`);
+  return value as T;
+}
+
+function level(value: string | undefined, what: string): Level | undefined {
+  if (value === undefined) return undefined;
+  if (!['1', '2', '3'].includes(value)) throw new UsageError(`${what} must be 1, 2 or 3 (got "${value}").`);
+  return Number(value) as Level;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function ticketRows(tickets: Ticket[]): string {
+  if (tickets.length === 0) return 'No tickets match.';
+  return formatTable(
+    ['NUMBER', 'STATUS', 'PRI', 'ASSIGNEE', 'GROUP', 'OPENED', 'TITLE'],
+    tickets.map((t) => [
+      t.number,
+      t.status,
+      t.priority,
+      t.assignee ?? '-',
+      t.group ?? '-',
+      t.createdAt.slice(0, 10),
+      t.title,
+    ]),
+  );
+}
+
+function ticketCard({ ticket, events, links }: TicketDetails): string {
+  const lines = [
+    `${ticket.number}  ${ticket.title}`,
+    `  status ${ticket.status}${ticket.pendingReason ? ` (${ticket.pendingReason})` : ''} · priority ${ticket.priority}${ticket.priorityOverridden ? ' (set by hand)' : ''} (impact ${ticket.impact}, urgency ${ticket.urgency}) · ${ticket.type}`,
+    `  requester ${ticket.requester} · assignee ${ticket.assignee ?? '-'} · group ${ticket.group ?? '-'} · category ${ticket.category ?? '-'}`,
+    `  first response due ${ticket.sla.firstResponseDue?.slice(0, 16) ?? '-'} · resolution due ${ticket.sla.resolutionDue?.slice(0, 16) ?? '-'} · version ${ticket.version}`,
+  ];
+  if (ticket.tags.length) lines.push(`  tags ${ticket.tags.join(', ')}`);
+  if (ticket.resolutionCode)
+    lines.push(`  resolved: ${ticket.resolutionCode}${ticket.resolutionNotes ? ` — ${ticket.resolutionNotes}` : ''}`);
+  if (ticket.description) lines.push('', ...ticket.description.split('\n').map((line) => `  ${line}`));
+  if (links.length)
+    lines.push(
+      '',
+      ...links.map(
+        (l) =>
+          `  link: ${l.direction === 'outgoing' ? `${l.kind} ${l.ticket}` : `${l.ticket} ${l.kind} this`} (${l.status}) ${l.title}`,
+      ),
+    );
+  lines.push('', '  timeline:');
+  for (const event of events) {
+    const what = event.changes
+      ? Object.entries(event.changes)
+          .map(([field, c]) => `${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
+          .join('; ')
+      : '';
+    const body = event.body ? ` ${event.body.split('\n')[0]?.slice(0, 100)}` : '';
+    lines.push(
+      `  ${event.createdAt.slice(0, 16).replace('T', ' ')}  ${event.kind}${event.visibility === 'internal' ? ' (internal)' : ''} by ${event.author} (${event.authorKind})${what ? ` ${what}` : ''}${body}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface ListOptions {
+  status?: string;
+  priority?: string;
+  assignee?: string;
+  group?: string;
+  requester?: string;
+  category?: string;
+  tag?: string;
+  text?: string;
+  all?: boolean;
+  limit: number;
+  cursor?: string;
+  json?: boolean;
+}
+
+export function listTicketsCommand(options: ListOptions): Promise<number> {
+  const status = list(options.status)?.map((s) => oneOf(s, TICKET_STATUSES, 'status') as TicketStatus);
+  const priority = list(options.priority)?.map(
+    (p) => oneOf(p.toUpperCase(), TICKET_PRIORITIES, 'priority') as TicketPriority,
+  );
+  return withStore(async (store) => {
+    const page = await searchTickets(store, {
+      status: status ?? (options.all ? undefined : ['new', 'open', 'pending']),
+      priority,
+      assignee: options.assignee,
+      group: options.group,
+      requester: options.requester,
+      category: options.category,
+      tags: list(options.tag),
+      text: options.text,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return print(options.json, page, () => {
+      const more = page.hasMore ? `\n(more: --cursor ${page.nextCursor})` : '';
+      return `${ticketRows(page.tickets)}${more}`;
+    });
+  });
+}
+
+export function showTicketCommand(reference: string, options: { json?: boolean }): Promise<number> {
+  return withStore(async (store) => {
+    const details = await getTicket(store, reference);
+    return print(options.json, details, () => ticketCard(details));
+  });
+}
+
+export interface CreateOptions {
+  title: string;
+  description?: string;
+  impact?: string;
+  urgency?: string;
+  priority?: string;
+  category?: string;
+  requester?: string;
+  assignee?: string;
+  group?: string;
+  tag?: string;
+  json?: boolean;
+}
+
+export function createTicketCommand(options: CreateOptions): Promise<number> {
+  return withStore(async (store, actor) => {
+    const { ticket } = await createTicket(
+      store,
+      {
+        title: options.title,
+        description: options.description,
+        impact: level(options.impact, '--impact'),
+        urgency: level(options.urgency, '--urgency'),
+        priority: oneOf(options.priority?.toUpperCase(), TICKET_PRIORITIES, 'priority'),
+        category: options.category,
+        requester: options.requester ?? actor.name,
+        assignee: options.assignee,
+        group: options.group,
+        source: 'itbot',
+        tags: list(options.tag),
+      },
+      actor,
+    );
+    return print(
+      options.json,
+      { ticket },
+      () => `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`,
+    );
+  });
+}
+
+export interface UpdateOptions {
+  expectedVersion: number;
+  title?: string;
+  description?: string;
+  impact?: string;
+  urgency?: string;
+  priority?: string;
+  category?: string;
+  addTag?: string;
+  removeTag?: string;
+  json?: boolean;
+}
+
+export function updateTicketCommand(reference: string, options: UpdateOptions): Promise<number> {
+  return withStore(async (store, actor) => {
+    const { ticket, changes } = await updateTicket(
+      store,
+      reference,
+      {
+        title: options.title,
+        description: options.description,
+        impact: level(options.impact, '--impact'),
+        urgency: level(options.urgency, '--urgency'),
+        priority:
+          options.priority === 'auto' ? null : oneOf(options.priority?.toUpperCase(), TICKET_PRIORITIES, 'priority'),
+        category: options.category,
+        addTags: list(options.addTag),
+        removeTags: list(options.removeTag),
+      },
+      options.expectedVersion,
+      actor,
+    );
+    return print(options.json, { ticket, changes }, () => {
+      const what = Object.entries(changes).map(
+        ([field, c]) => `  ${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`,
+      );
+      return what.length
+        ? `Updated ${ticket.number} (now version ${ticket.version}):\n${what.join('\n')}`
+        : `Nothing to change on ${ticket.number}.`;
+    });
+  });
+}
+
+/** Resolves (if it is not yet) and closes a ticket in one go. */
+export function closeTicketCommand(
+  reference: string,
+  options: { code?: string; notes?: string; json?: boolean },
+): Promise<number> {
+  const code = oneOf(options.code, RESOLUTION_CODES, 'resolution code') as ResolutionCode | undefined;
+  return withStore(async (store, actor) => {
+    const { ticket: current } = await getTicket(store, reference);
+    if (current.status !== 'resolved') {
+      if (!code)
+        throw new UsageError(
+          `${current.number} is ${current.status}; closing it resolves it first, which needs --code.`,
+          `Codes: ${RESOLUTION_CODES.join(', ')}.`,
+        );
+      await transitionTicket(
+        store,
+        reference,
+        { to: 'resolved', resolutionCode: code, resolutionNotes: options.notes },
+        actor,
+      );
+    }
+    const ticket = await transitionTicket(store, reference, { to: 'closed' }, actor);
+    return print(options.json, { ticket }, () => `Closed ${ticket.number} (${ticket.resolutionCode}).`);
+  });
+}
