@@ -2,11 +2,14 @@ import { openReadyStore } from '../bootstrap.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { connectTicketServer } from '../mcp/index.js';
+import { storeHasVectors } from '../knowledge/index.js';
 import type { Store } from '../store/index.js';
 
 interface Check {
   name: string;
   ok: boolean;
+  /** Works, but not as well as it could: shown with "!" and does not fail the doctor. */
+  warning?: boolean;
   detail: string;
   fix?: string;
 }
@@ -21,6 +24,25 @@ async function storeChecks(config: ItbotConfig): Promise<Check[]> {
   }
   try {
     const checks: Check[] = [{ name: 'store', ok: true, detail: `${store.kind}: ${store.location}` }];
+    checks.push(
+      (await storeHasVectors(store))
+        ? { name: 'vector search', ok: true, detail: 'pgvector is installed: knowledge search is hybrid (vectors + full text)' }
+        : {
+            name: 'vector search',
+            ok: true,
+            warning: true,
+            detail: 'pgvector is not installed on this PostgreSQL server, so knowledge search uses full text only',
+            fix: 'Use a server with the vector extension (e.g. the pgvector/pgvector image in docker-compose.yml) for better answers.',
+          },
+    );
+    const { rows: people } = await store.query<{ users: string; categories: string }>(
+      'SELECT (SELECT count(*) FROM users)::text AS users, (SELECT count(*) FROM categories)::text AS categories',
+    );
+    checks.push(
+      Number(people[0]?.users) > 0
+        ? { name: 'directory', ok: true, detail: `${people[0]?.users} users, ${people[0]?.categories} categories` }
+        : { name: 'directory', ok: true, warning: true, detail: 'no users or categories yet', fix: 'Run `itbot seed` for the sample company.' },
+    );
     const { rows: index } = await store.query<{ embedder: string; version: string; documents: string; chunks: string }>(
       `SELECT i.embedder, i.version::text,
               (SELECT count(*) FROM kb_documents)::text AS documents, (SELECT count(*) FROM kb_chunks)::text AS chunks
@@ -100,7 +122,7 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
     process.stdout.write(`${JSON.stringify({ healthy, checks })}\n`);
   } else {
     for (const check of checks) {
-      process.stdout.write(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}\n`);
+      process.stdout.write(`${check.ok ? (check.warning ? '!' : '✓') : '✗'} ${check.name}: ${check.detail}\n`);
       if (check.fix) process.stdout.write(`    fix: ${check.fix}\n`);
     }
   }

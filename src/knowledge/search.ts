@@ -59,7 +59,7 @@ function searchSql(withVectors: boolean): string {
     : '';
   return `
 WITH query AS (
-  SELECT ${withVectors ? '$1::vector' : 'NULL::text'} AS embedding, to_tsquery('english', $2) AS words
+  SELECT ${withVectors ? '$1::vector' : '$1::text'} AS embedding, to_tsquery('english', $2) AS words
 ),
 allowed AS (
   SELECT id FROM kb_documents WHERE $5::text[] IS NULL OR source = ANY($5::text[])
