@@ -112,7 +112,9 @@ describe('itbot MCP server over stdio', () => {
     expect(users.map((u) => u.username)).toEqual(expect.arrayContaining(['john.okafor', 'priya.shah']));
     expect(users.map((u) => u.username)).not.toContain('maria.lopez');
     const { groups } = await data<{ groups: { name: string; members: string[] }[] }>('list_groups', {});
-    expect(groups.find((g) => g.name === 'Network')?.members).toEqual(expect.arrayContaining(['john.okafor', 'priya.shah']));
+    expect(groups.find((g) => g.name === 'Network')?.members).toEqual(
+      expect.arrayContaining(['john.okafor', 'priya.shah']),
+    );
     expect(
       (await data<{ categories: { path: string }[] }>('list_categories', {})).categories.map((c) => c.path),
     ).toContain('Network/VPN');

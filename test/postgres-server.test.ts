@@ -26,19 +26,32 @@ describe.skipIf(!postgresUrl())('itbot on a PostgreSQL server without pgvector',
   });
 
   it('runs tickets end to end through the agent and the admin commands', async () => {
-    const created = await runItbot(['ask', '--yes', '--json', 'open a ticket: VPN drops every ten minutes'], { env: env() });
+    const created = await runItbot(['ask', '--yes', '--json', 'open a ticket: VPN drops every ten minutes'], {
+      env: env(),
+    });
     const number = /IT-\d{6}/.exec(JSON.parse(created.stdout).answer)?.[0] as string;
     expect(number).toBeDefined();
-    expect((await runItbot(['ask', '--yes', `assign ${number} to aisha`], { env: env() })).stdout).toMatch(`${number} is now with aisha.khan`);
-    expect((await runItbot(['tickets', 'close', number, '--code', 'fixed', '--notes', 'MTU'], { env: env() })).stdout).toMatch(`Closed ${number} (fixed)`);
+    expect((await runItbot(['ask', '--yes', `assign ${number} to aisha`], { env: env() })).stdout).toMatch(
+      `${number} is now with aisha.khan`,
+    );
+    expect(
+      (await runItbot(['tickets', 'close', number, '--code', 'fixed', '--notes', 'MTU'], { env: env() })).stdout,
+    ).toMatch(`Closed ${number} (fixed)`);
     const show = await runItbot(['tickets', 'show', number, '--json'], { env: env() });
-    expect(JSON.parse(show.stdout).events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'assignment', 'status', 'status']);
+    expect(JSON.parse(show.stdout).events.map((e: { kind: string }) => e.kind)).toEqual([
+      'created',
+      'assignment',
+      'status',
+      'status',
+    ]);
   });
 
   it('explains in doctor that vector search is missing', async () => {
     const doctor = await runItbot(['doctor'], { env: env() });
     expect(doctor.code).toBe(0);
-    expect(doctor.stdout).toMatch(/! vector search: pgvector is not installed on this PostgreSQL server, so knowledge search uses full text only/);
+    expect(doctor.stdout).toMatch(
+      /! vector search: pgvector is not installed on this PostgreSQL server, so knowledge search uses full text only/,
+    );
     expect(doctor.stdout).toMatch(/✓ MCP server: 15 tools/);
   });
 });

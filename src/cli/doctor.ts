@@ -1,8 +1,8 @@
 import { openReadyStore } from '../bootstrap.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
-import { connectTicketServer } from '../mcp/index.js';
 import { storeHasVectors } from '../knowledge/index.js';
+import { connectTicketServer } from '../mcp/index.js';
 import type { Store } from '../store/index.js';
 
 interface Check {
@@ -26,7 +26,11 @@ async function storeChecks(config: ItbotConfig): Promise<Check[]> {
     const checks: Check[] = [{ name: 'store', ok: true, detail: `${store.kind}: ${store.location}` }];
     checks.push(
       (await storeHasVectors(store))
-        ? { name: 'vector search', ok: true, detail: 'pgvector is installed: knowledge search is hybrid (vectors + full text)' }
+        ? {
+            name: 'vector search',
+            ok: true,
+            detail: 'pgvector is installed: knowledge search is hybrid (vectors + full text)',
+          }
         : {
             name: 'vector search',
             ok: true,
@@ -41,7 +45,13 @@ async function storeChecks(config: ItbotConfig): Promise<Check[]> {
     checks.push(
       Number(people[0]?.users) > 0
         ? { name: 'directory', ok: true, detail: `${people[0]?.users} users, ${people[0]?.categories} categories` }
-        : { name: 'directory', ok: true, warning: true, detail: 'no users or categories yet', fix: 'Run `itbot seed` for the sample company.' },
+        : {
+            name: 'directory',
+            ok: true,
+            warning: true,
+            detail: 'no users or categories yet',
+            fix: 'Run `itbot seed` for the sample company.',
+          },
     );
     const { rows: index } = await store.query<{ embedder: string; version: string; documents: string; chunks: string }>(
       `SELECT i.embedder, i.version::text,

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledPaths, packageRoot } from '../src/paths.js';
+import { makeSeededDataDir } from './helpers/data-dir.js';
+
+// An MCP client we did not write: the official MCP Inspector in CLI mode lists and calls our tools.
+// Inspector 2.12 needs Node 22.19+, so on Node 20 this skips (CI runs the suite on Node 24 too).
+const INSPECTOR = path.join(
+  packageRoot(),
+  'node_modules',
+  '@modelcontextprotocol',
+  'inspector',
+  'clients',
+  'launcher',
+  'build',
+  'index.js',
+);
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const supported = major > 22 || (major === 22 && minor >= 19);
+if (!supported)
+  process.stderr.write(`MCP Inspector test skipped: it needs Node 22.19+, this is ${process.versions.node}\n`);
+
+interface InspectorRun {
+  code: number | null;
+  json: Record<string, unknown>;
+}
+
+describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp', () => {
+  let dataDir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir: dataDir, cleanup } = makeSeededDataDir());
+  });
+  afterAll(() => cleanup?.());
+
+  function inspect(...args: string[]): Promise<InspectorRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          INSPECTOR,
+          '--cli',
+          '-e',
+          `ITBOT_DATA_DIR=${dataDir}`,
+          '-e',
+          'ITBOT_USER=maria.lopez',
+          process.execPath,
+          bundledPaths.mcpServerEntry(),
+          ...args,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, json: JSON.parse(stdout || '{}') as Record<string, unknown> });
+      });
+    });
+  }
+
+  it('lists every tool with its schema', async () => {
+    const { code, json } = await inspect('--method', 'tools/list');
+    expect(code).toBe(0);
+    const tools = json.tools as { name: string; inputSchema: object; outputSchema?: object }[];
+    expect(tools).toHaveLength(15);
+    expect(tools.every((tool) => tool.outputSchema)).toBe(true);
+  });
+
+  it('calls a tool and gets structured content back', async () => {
+    const { code, json } = await inspect(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'create_ticket',
+      '--tool-arg',
+      'title=Filed by the Inspector',
+      '--tool-arg',
+      'impact=2',
+    );
+    expect(code).toBe(0);
+    expect(json.structuredContent).toMatchObject({
+      created: true,
+      ticket: { title: 'Filed by the Inspector', priority: 'P3' },
+    });
+  });
+
+  it('sees an isError result for an unknown ticket (the Inspector exits 5)', async () => {
+    const { code, json } = await inspect(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'get_ticket',
+      '--tool-arg',
+      'ticket=IT-999999',
+    );
+    expect(code).toBe(5);
+    expect(json).toMatchObject({ isError: true });
+  });
+});
