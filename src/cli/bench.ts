@@ -3,14 +3,9 @@ import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { bundledPaths } from '../paths.js';
 import { openStore } from '../store/index.js';
+import { median } from './bench-stats.js';
 
 const QUESTION = 'outlook keeps asking for my password';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 interface AskSample {
   wallMs: number;
@@ -75,7 +70,21 @@ async function benchAsk(runs: number, json: boolean): Promise<number> {
   return 0;
 }
 
-export async function benchCommand(what: string, options: { runs: number; json?: boolean }): Promise<number> {
+export interface BenchOptions {
+  runs: number;
+  tickets: number;
+  ops: number;
+  databaseUrl?: string;
+  json?: boolean;
+}
+
+export async function benchCommand(what: string, options: BenchOptions): Promise<number> {
   if (what === 'ask') return benchAsk(options.runs, options.json === true);
-  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask.');
+  if (what === 'tickets') {
+    const { benchTickets, formatTicketBench } = await import('./bench-tickets.js');
+    const result = await benchTickets(options);
+    process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatTicketBench(result));
+    return 0;
+  }
+  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets.');
 }

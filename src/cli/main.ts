@@ -220,8 +220,11 @@ program
 program
   .command('bench')
   .description('Measure itbot on this machine')
-  .argument('<what>', 'what to measure: ask (fresh `itbot ask` processes)')
-  .option('--runs <n>', 'number of runs', positiveInt, 10)
+  .argument('<what>', 'ask (fresh `itbot ask` processes) or tickets (create/update/search through MCP)')
+  .option('--runs <n>', 'ask: number of runs', positiveInt, 10)
+  .option('--tickets <n>', 'tickets: how many to load first', positiveInt, 10_000)
+  .option('--ops <n>', 'tickets: calls of each kind to time', positiveInt, 200)
+  .option('--database-url <url>', 'tickets: an empty scratch PostgreSQL database (default: a temporary embedded store)')
   .option('--json', 'print the measurements as JSON')
   .action(
     runCommand(async (what: string, options) => {
