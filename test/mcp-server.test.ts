@@ -240,6 +240,14 @@ describe('itbot MCP server over stdio', () => {
       /changed since you read it.*retry with the new expected_version/s,
     ],
     ['a forged cursor', 'search_tickets', { cursor: 'abc' }, /cursor is not one this server gave out/],
+    ['an empty note', 'add_internal_note', { ticket: 'IT-000002', text: '   ' }, /text/],
+    ['a reply to an unknown ticket', 'reply_to_ticket', { ticket: 'IT-999998', text: 'hello' }, /There is no ticket IT-999998/],
+    ['an unknown group', 'assign_ticket', { ticket: 'IT-000002', group: 'Plumbers' }, /no group "Plumbers".*Known groups:/s],
+    ['a link to an unknown ticket', 'link_tickets', { ticket: 'IT-000002', kind: 'relates_to', other: 'IT-999997' }, /There is no ticket IT-999997/],
+    ['an unknown link kind', 'link_tickets', { ticket: 'IT-000002', kind: 'blocks', other: 'IT-000001' }, /kind/],
+    ['a merge into itself', 'merge_tickets', { duplicate: 'IT-000002', survivor: '#2' }, /with itself/],
+    ['a bad role', 'list_users', { role: 'admin' }, /role/],
+    ['an unknown status target', 'transition_ticket', { ticket: 'IT-000002', to: 'merged' }, /to/],
     ['an unknown tool', 'delete_everything', {}, /delete_everything/],
   ])('answers %s with an isError result that says what to fix', async (_case, name, args, message) => {
     const result = await call(name, args);

@@ -131,7 +131,7 @@ export async function findAgent(
     [username.trim()],
   );
   const user = rows[0];
-  if (!user || user.role !== 'agent') {
+  if (user?.role !== 'agent') {
     throw new TicketValidationError(
       user
         ? `${user.username} is not a helpdesk agent, so tickets cannot be assigned to them.`
