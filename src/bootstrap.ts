@@ -2,7 +2,7 @@ import type { ItbotConfig } from './config/index.js';
 import { StoreError } from './errors.js';
 import { createHashedEmbedder, type Embedder, indexBundledKnowledgeBase } from './knowledge/index.js';
 import { bundledPaths } from './paths.js';
-import { isEmbedded, migrateToLatest, openStore, pendingMigrations, type Store } from './store/index.js';
+import { isEmbedded, migrateEmbeddedToLatest, openStore, pendingMigrations, type Store } from './store/index.js';
 import { readCompanySeed, seedCompany } from './tickets/index.js';
 
 export interface ReadyStoreOptions {
@@ -27,11 +27,13 @@ export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOpt
   const store = await openStore(config, { purpose: options.purpose, templateDir: options.templateDir });
   try {
     if (isEmbedded(store)) {
-      const applied = await migrateToLatest(store);
+      const applied = await migrateEmbeddedToLatest(store);
       if (store.created || applied.length) {
         const indexed = await indexBundledKnowledgeBase(store, createEmbedder(config));
-        // A fresh install gets the sample company's people, groups and categories to work with.
-        await seedCompany(store, readCompanySeed(bundledPaths.seed()));
+        // A fresh install gets the sample company's people, groups and categories to work with
+        // (the prepared image already has them; `itbot seed` refreshes them on demand).
+        const { rows } = await store.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty');
+        if (rows[0]?.empty) await seedCompany(store, readCompanySeed(bundledPaths.seed()));
         if (store.created) {
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
           options.log(

@@ -16,6 +16,8 @@ export interface EmbeddedStoreOptions {
 }
 
 export interface EmbeddedStore extends Store {
+  /** The data dir holding the database (pgdata/) and itbot's files beside it. */
+  readonly dataDir: string;
   /** True when this open created the database (first run). */
   readonly created: boolean;
   /** True when the database was created by copying the prepared template. */
@@ -108,6 +110,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   return {
     kind: 'embedded',
     location: pgdata,
+    dataDir: options.dataDir,
     created,
     fromTemplate,
     query: base.query,

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ItbotConfig } from '../config/index.js';
 import { bundledPaths } from '../paths.js';
 import { type EmbeddedStore, openEmbeddedStore } from './embedded-store.js';
@@ -46,6 +49,23 @@ export async function pendingMigrations(store: Store): Promise<MigrationFile[]> 
 
 export async function migrateToLatest(store: Store): Promise<MigrationFile[]> {
   return migrate(store, bundledMigrations());
+}
+
+/**
+ * migrateToLatest for the embedded store, skipped when the migration files are exactly those it
+ * last applied (a stamp beside the database): the check costs ~30 ms of every `itbot ask`. The
+ * embedded database belongs to itbot alone, so nothing else can change its schema meanwhile.
+ */
+export async function migrateEmbeddedToLatest(store: EmbeddedStore): Promise<MigrationFile[]> {
+  const files = bundledMigrations();
+  const fingerprint = createHash('sha256')
+    .update(files.map((file) => `${file.version}:${file.checksum}`).join('\n'))
+    .digest('hex');
+  const stamp = path.join(store.dataDir, 'schema.sha256');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) return [];
+  const applied = await migrate(store, files);
+  fs.writeFileSync(stamp, fingerprint);
+  return applied;
 }
 
 export async function openServerStore(options: import('./server-store.js').ServerStoreOptions): Promise<Store> {
