@@ -25,6 +25,8 @@ export const bundledPaths = {
   knowledgeBase: () => path.join(packageRoot(), 'kb'),
   /** The sample company (users, groups, categories) and its historical tickets. */
   seed: () => path.join(packageRoot(), 'seed'),
+  /** Everyday IT phrases mapped to the words articles use, for query expansion. */
+  thesaurus: () => path.join(packageRoot(), 'data', 'it-thesaurus.json'),
   /** A migrated, indexed embedded database made by `npm run build`, copied on first run. */
   templateDatabase: () => path.join(packageRoot(), 'dist', 'template', 'pgdata'),
   mcpServerEntry: () => path.join(packageRoot(), 'dist', 'mcp-server', 'main.js'),
