@@ -100,6 +100,21 @@ program
   );
 
 program
+  .command('kb')
+  .description('The knowledge base')
+  .command('search')
+  .description('Search the knowledge base: ranked articles with their best section')
+  .argument('<query...>', 'the question or words to look for')
+  .option('--limit <n>', 'how many articles', positiveInt, 5)
+  .option('--json', 'print JSON (what the MCP search_knowledge tool returns)')
+  .action(
+    runCommand(async (words: string[], options) => {
+      const { kbSearchCommand } = await import('./kb.js');
+      return kbSearchCommand(words, options);
+    }),
+  );
+
+program
   .command('seed')
   .description('Load the sample company (users, groups, categories); with --tickets, its historical tickets too')
   .option('--tickets', 'also load 360 historical tickets (for demos and measuring triage)')
