@@ -8,6 +8,7 @@ import {
   assignTicket,
   createTicket,
   DESCRIPTION_MAX,
+  findSimilarTickets,
   getTicket,
   LINK_KINDS,
   linkTickets,
@@ -17,6 +18,7 @@ import {
   RESOLUTION_CODES,
   replyToTicket,
   searchTickets,
+  suggestTriage,
   TICKET_PRIORITIES,
   TICKET_SOURCES,
   TICKET_STATUSES,
@@ -90,6 +92,61 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
           requester: me(input.requester),
         });
         return ok({ tickets: page.tickets, has_more: page.hasMore, next_cursor: page.nextCursor });
+      }),
+  );
+
+  const about = {
+    ticket: ticketReference.optional().describe('An existing ticket to compare'),
+    text: z.string().max(5000).optional().describe('Or: the problem in words, e.g. a new report before it is filed'),
+  };
+  const similarSchema = z.object({
+    ticket: ticketSchema,
+    score: z.number().describe('Relative match strength within this answer'),
+  });
+
+  server.registerTool(
+    'find_similar_tickets',
+    {
+      title: 'Find similar tickets',
+      description: `Finds likely duplicates among recent active tickets, and resolved tickets about the same thing with how they were fixed. Use it before opening a ticket, and to suggest a fix. ${UNTRUSTED}`,
+      inputSchema: {
+        ...about,
+        limit: z.number().int().min(1).max(20).default(5).describe('At most this many of each kind'),
+      },
+      outputSchema: { likely_duplicates: z.array(similarSchema), past_resolutions: z.array(similarSchema) },
+      annotations: READ_ONLY,
+    },
+    ({ ticket, text, limit }) =>
+      guarded(async () => {
+        const similar = await findSimilarTickets(await store(), { ticket, text }, limit);
+        return ok({ likely_duplicates: similar.likelyDuplicates, past_resolutions: similar.pastResolutions });
+      }),
+  );
+
+  server.registerTool(
+    'suggest_triage',
+    {
+      title: 'Suggest category and priority',
+      description:
+        'Predicts category and priority from the nearest resolved tickets, with a confidence (the share of their votes). Changes nothing: to apply it, call update_ticket.',
+      inputSchema: about,
+      outputSchema: {
+        category: z.string().nullable(),
+        priority: z.enum(TICKET_PRIORITIES).nullable(),
+        confidence: z.object({ category: z.number(), priority: z.number() }).describe('0–1'),
+        based_on: z.array(z.string()).describe('The resolved tickets it learned from'),
+      },
+      annotations: READ_ONLY,
+    },
+    ({ ticket, text }) =>
+      guarded(async () => {
+        const suggestion = await suggestTriage(await store(), { ticket, text });
+        return ok({
+          category: suggestion.category,
+          priority: suggestion.priority,
+          confidence: suggestion.confidence,
+          based_on: suggestion.basedOn,
+        });
       }),
   );
 

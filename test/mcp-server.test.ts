@@ -10,6 +10,8 @@ import { makeSeededDataDir } from './helpers/data-dir.js';
 
 // The real server as a child process over a real stdio pipe, driven by the SDK's own client.
 const READ_TOOLS = [
+  'find_similar_tickets',
+  'suggest_triage',
   'get_article',
   'get_ticket',
   'list_categories',
@@ -188,6 +190,18 @@ describe('itbot MCP server over stdio', () => {
     expect(mine.tickets.map((t) => t.number)).toEqual([number]);
   });
 
+  it('finds similar tickets and suggests triage without changing anything', async () => {
+    const similar = await data<{ likely_duplicates: { ticket: { number: string } }[]; past_resolutions: unknown[] }>('find_similar_tickets', {
+      text: 'vpn drops every ten minutes',
+    });
+    expect(similar.likely_duplicates.length).toBeGreaterThan(0);
+    const triage = await data<{ category: string | null; confidence: { category: number } }>('suggest_triage', { ticket: 'IT-000002' });
+    expect(triage.confidence.category).toBeGreaterThanOrEqual(0);
+    const bad = await call('find_similar_tickets', {});
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/Give a ticket number or a description/);
+  });
+
   it('pages through search results with next_cursor', async () => {
     for (let i = 0; i < 5; i++) await data('create_ticket', { title: `Paging via MCP ${i}`, tags: ['mcp-paging'] });
     const first = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: string }>('search_tickets', {
@@ -283,7 +297,7 @@ describe('itbot MCP server in read-only mode', () => {
     const client = await connect(['--read-only']);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(READ_TOOLS);
+      expect(tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS].sort());
       const result = (await client.callTool({ name: 'create_ticket', arguments: { title: 'nope' } })) as CallToolResult;
       expect(result.isError).toBe(true);
     } finally {

@@ -52,6 +52,6 @@ describe.skipIf(!postgresUrl())('itbot on a PostgreSQL server without pgvector',
     expect(doctor.stdout).toMatch(
       /! vector search: pgvector is not installed on this PostgreSQL server, so knowledge search uses full text only/,
     );
-    expect(doctor.stdout).toMatch(/✓ MCP server: 15 tools/);
+    expect(doctor.stdout).toMatch(/✓ MCP server: 17 tools/);
   });
 });

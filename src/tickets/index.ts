@@ -41,3 +41,4 @@ export {
   type TicketPage,
   type TicketSearch,
 } from './ticket-queries.js';
+export { findSimilarTickets, suggestTriage, type SimilarTicket, type SimilarTickets, type TriageSuggestion } from './similar.js';
