@@ -1,18 +1,24 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { evaluateRetrieval, readLabelledQueries } from '../knowledge/index.js';
+import { bundledPaths } from '../paths.js';
+import { evaluateTriage, readTicketSeeds } from '../tickets/index.js';
 
 export interface EvalOptions {
-  queries: string;
+  queries?: string;
   source?: string;
   json?: boolean;
 }
 
 /** `itbot eval retrieval`: recall@1/5/10 and MRR of knowledge search on labelled queries. */
 export async function evalCommand(what: string, options: EvalOptions): Promise<number> {
-  if (what !== 'retrieval') throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval.');
+  if (what === 'triage') return evalTriage(options);
+  if (what !== 'retrieval') throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, triage.');
+  if (!options.queries) throw new UsageError('eval retrieval needs --queries FILE.');
   const queries = readLabelledQueries(options.queries);
   const config = resolveConfig();
   const store = await openReadyStore(config, {
@@ -38,5 +44,39 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * `itbot eval triage`: suggestions for held-out sample tickets (every fifth), learned from the
+ * rest, in a throwaway embedded store so no real data is touched.
+ */
+async function evalTriage(options: EvalOptions): Promise<number> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-triage-'));
+  try {
+    const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
+    const store = await openReadyStore(config, { purpose: 'itbot eval triage', log: () => {} });
+    try {
+      const report = await evaluateTriage(store, readTicketSeeds(bundledPaths.seed()));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else {
+        process.stdout.write(
+          [
+            `triage on ${report.test} held-out sample tickets, learned from ${report.train}:`,
+            `  category (exact)      ${report.categoryAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.category.toFixed(3)})`,
+            `  category (top level)  ${report.topLevelAccuracy.toFixed(3)}`,
+            `  priority              ${report.priorityAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.priority.toFixed(3)})`,
+            `  confident (≥ 0.5)     ${report.confident.share.toFixed(3)} of tickets, category right in ${report.confident.categoryAccuracy.toFixed(3)}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,10 @@ import { formatTable } from './table.js';
 export async function kbSearchCommand(words: string[], options: { limit: number; json?: boolean }): Promise<number> {
   const query = words.join(' ').trim();
   const config = resolveConfig();
-  const store = await openReadyStore(config, { purpose: 'itbot kb search', log: (line) => process.stderr.write(`${line}\n`) });
+  const store = await openReadyStore(config, {
+    purpose: 'itbot kb search',
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   try {
     const hits = await searchKnowledge(store, createEmbedder(config), query, { limit: options.limit });
     if (options.json) {

@@ -205,6 +205,19 @@ tickets
   );
 
 tickets
+  .command('similar')
+  .description('Likely duplicates and past resolutions of a ticket, and a suggested category and priority')
+  .argument('<ticket>', 'the ticket number')
+  .option('--limit <n>', 'at most this many of each', positiveInt, 5)
+  .option('--json', 'print JSON')
+  .action(
+    runCommand(async (reference: string, options) => {
+      const { similarTicketsCommand } = await import('./tickets.js');
+      return similarTicketsCommand(reference, options);
+    }),
+  );
+
+tickets
   .command('close')
   .description('Close a ticket, resolving it first if needed')
   .argument('<ticket>', 'the ticket number')
@@ -221,8 +234,8 @@ tickets
 program
   .command('eval')
   .description('Measure answer quality')
-  .argument('<what>', 'what to evaluate: retrieval')
-  .requiredOption('--queries <file>', 'JSON Lines of {"id","query","relevant":[paths]}')
+  .argument('<what>', 'retrieval (recall and MRR of knowledge search) or triage (category and priority suggestions)')
+  .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
   .option('--source <dir>', 'only search documents indexed from this directory')
   .option('--json', 'print the report as JSON')
   .action(

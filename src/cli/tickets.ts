@@ -5,11 +5,13 @@ import type { Store } from '../store/index.js';
 import {
   type Actor,
   createTicket,
+  findSimilarTickets,
   getTicket,
   type Level,
   RESOLUTION_CODES,
   type ResolutionCode,
   searchTickets,
+  suggestTriage,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type Ticket,
@@ -266,5 +268,34 @@ export function closeTicketCommand(
     }
     const ticket = await transitionTicket(store, reference, { to: 'closed' }, actor);
     return print(options.json, { ticket }, () => `Closed ${ticket.number} (${ticket.resolutionCode}).`);
+  });
+}
+
+/** `itbot tickets similar N`: likely duplicates and past resolutions, plus a triage suggestion. */
+export function similarTicketsCommand(reference: string, options: { limit: number; json?: boolean }): Promise<number> {
+  return withStore(async (store) => {
+    const similar = await findSimilarTickets(store, { ticket: reference }, options.limit);
+    const triage = await suggestTriage(store, { ticket: reference });
+    return print(options.json, { ...similar, triage }, () => {
+      const lines = [
+        'Likely duplicates (active):',
+        ticketRows(similar.likelyDuplicates.map((s) => s.ticket)),
+        '',
+        'Past resolutions:',
+      ];
+      if (similar.pastResolutions.length === 0) lines.push('None found.');
+      for (const { ticket } of similar.pastResolutions) {
+        lines.push(
+          `  ${ticket.number} ${ticket.title}`,
+          `    ${ticket.resolutionCode}: ${ticket.resolutionNotes ?? '(no notes)'}`,
+        );
+      }
+      const pct = (share: number) => `${Math.round(share * 100)} %`;
+      lines.push(
+        '',
+        `Suggested triage (not applied): category ${triage.category ?? '-'} (${pct(triage.confidence.category)}), priority ${triage.priority ?? '-'} (${pct(triage.confidence.priority)})`,
+      );
+      return lines.join('\n');
+    });
   });
 }

@@ -15,6 +15,13 @@ export {
   seedTickets,
   type TicketSeed,
 } from './seed.js';
+export {
+  findSimilarTickets,
+  type SimilarTicket,
+  type SimilarTickets,
+  suggestTriage,
+  type TriageSuggestion,
+} from './similar.js';
 export { describeAllowed, REOPEN_WINDOW_DAYS, TRANSITIONS, type TransitionRequirement } from './status-machine.js';
 export {
   type Assignment,
@@ -41,4 +48,4 @@ export {
   type TicketPage,
   type TicketSearch,
 } from './ticket-queries.js';
-export { findSimilarTickets, suggestTriage, type SimilarTicket, type SimilarTickets, type TriageSuggestion } from './similar.js';
+export { evaluateTriage, splitForEvaluation, type TriageReport } from './triage-evaluation.js';

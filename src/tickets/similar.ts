@@ -26,7 +26,13 @@ function similarityQuery(text: string): string {
   return [...new Set(tokenize(text))].slice(0, QUERY_TERMS).join(' | ');
 }
 
-async function rankedTickets(db: Queryable, words: string, statusCondition: string, excludeId: string | null, limit: number) {
+async function rankedTickets(
+  db: Queryable,
+  words: string,
+  statusCondition: string,
+  excludeId: string | null,
+  limit: number,
+) {
   const { rows } = await db.query<TicketRow & { score: number }>(
     `WITH ranked AS (
        SELECT t.id, ts_rank(t.search, q.words, 1) AS score
@@ -59,7 +65,11 @@ export async function findSimilarTickets(
     excludeId = row.id;
   }
   const words = similarityQuery(text);
-  if (!words) throw new TicketValidationError('Say what the ticket is about to find similar ones.', 'Give a ticket number or a description.');
+  if (!words)
+    throw new TicketValidationError(
+      'Say what the ticket is about to find similar ones.',
+      'Give a ticket number or a description.',
+    );
   return {
     likelyDuplicates: await rankedTickets(
       db,
@@ -68,7 +78,13 @@ export async function findSimilarTickets(
       excludeId,
       limit,
     ),
-    pastResolutions: await rankedTickets(db, words, `t.status IN ('resolved', 'closed') AND t.resolution_code IS NOT NULL`, excludeId, limit),
+    pastResolutions: await rankedTickets(
+      db,
+      words,
+      `t.status IN ('resolved', 'closed') AND t.resolution_code IS NOT NULL`,
+      excludeId,
+      limit,
+    ),
   };
 }
 
@@ -100,7 +116,10 @@ function vote<T extends string>(values: (T | null)[]): { value: T | null; share:
  * Category and priority for a new ticket, predicted from the nearest resolved tickets. Only a
  * suggestion: nothing is changed unless the caller applies it.
  */
-export async function suggestTriage(db: Queryable, about: { ticket?: string; text?: string }): Promise<TriageSuggestion> {
+export async function suggestTriage(
+  db: Queryable,
+  about: { ticket?: string; text?: string },
+): Promise<TriageSuggestion> {
   const { pastResolutions } = await findSimilarTickets(db, about, TRIAGE_NEIGHBOURS);
   const category = vote(pastResolutions.map((n) => n.ticket.category));
   const priority = vote(pastResolutions.map((n) => n.ticket.priority));

@@ -1,0 +1,69 @@
+import type { Store } from '../store/index.js';
+import { priorityFor } from './priority.js';
+import type { TicketSeed } from './seed.js';
+import { seedTickets } from './seed.js';
+import { suggestTriage } from './similar.js';
+
+export interface TriageReport {
+  train: number;
+  test: number;
+  /** Exact leaf category, e.g. Network/VPN. */
+  categoryAccuracy: number;
+  /** The category's top level, e.g. Network. */
+  topLevelAccuracy: number;
+  priorityAccuracy: number;
+  /** Answers given with confidence ≥ 0.5: how many, and how often right. */
+  confident: { share: number; categoryAccuracy: number };
+  /** Always guessing the most common training value: what a suggestion must beat. */
+  majorityBaseline: { category: number; priority: number };
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+const topLevel = (path: string | null) => path?.split('/')[0] ?? null;
+
+/** Every fifth ticket is held out; the rest are loaded as history to learn from. */
+export function splitForEvaluation(seeds: TicketSeed[]): { train: TicketSeed[]; test: TicketSeed[] } {
+  return { train: seeds.filter((_, i) => i % 5 !== 0), test: seeds.filter((_, i) => i % 5 === 0) };
+}
+
+/** Loads the training tickets into an empty store and scores suggestions for the held-out ones. */
+export async function evaluateTriage(store: Store, seeds: TicketSeed[]): Promise<TriageReport> {
+  const { train, test } = splitForEvaluation(seeds);
+  await seedTickets(store, train);
+  let category = 0;
+  let top = 0;
+  let priority = 0;
+  let confident = 0;
+  let confidentRight = 0;
+  for (const ticket of test) {
+    const suggestion = await suggestTriage(store, { text: `${ticket.title}\n${ticket.description}` });
+    const right = suggestion.category === ticket.category;
+    if (right) category++;
+    if (topLevel(suggestion.category) === topLevel(ticket.category)) top++;
+    if (suggestion.priority === priorityFor(ticket.impact, ticket.urgency)) priority++;
+    if (suggestion.confidence.category >= 0.5) {
+      confident++;
+      if (right) confidentRight++;
+    }
+  }
+  const commonest = (values: string[]) => {
+    const counts = new Map<string, number>();
+    for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  };
+  const priorityOf = (t: TicketSeed) => priorityFor(t.impact, t.urgency);
+  const majorityCategory = commonest(train.map((t) => t.category));
+  const majorityPriority = commonest(train.map(priorityOf));
+  return {
+    train: train.length,
+    test: test.length,
+    categoryAccuracy: round(category / test.length),
+    topLevelAccuracy: round(top / test.length),
+    priorityAccuracy: round(priority / test.length),
+    confident: { share: round(confident / test.length), categoryAccuracy: round(confidentRight / (confident || 1)) },
+    majorityBaseline: {
+      category: round(test.filter((t) => t.category === majorityCategory).length / test.length),
+      priority: round(test.filter((t) => priorityOf(t) === majorityPriority).length / test.length),
+    },
+  };
+}
