@@ -191,11 +191,16 @@ describe('itbot MCP server over stdio', () => {
   });
 
   it('finds similar tickets and suggests triage without changing anything', async () => {
-    const similar = await data<{ likely_duplicates: { ticket: { number: string } }[]; past_resolutions: unknown[] }>('find_similar_tickets', {
-      text: 'vpn drops every ten minutes',
-    });
+    const similar = await data<{ likely_duplicates: { ticket: { number: string } }[]; past_resolutions: unknown[] }>(
+      'find_similar_tickets',
+      {
+        text: 'vpn drops every ten minutes',
+      },
+    );
     expect(similar.likely_duplicates.length).toBeGreaterThan(0);
-    const triage = await data<{ category: string | null; confidence: { category: number } }>('suggest_triage', { ticket: 'IT-000002' });
+    const triage = await data<{ category: string | null; confidence: { category: number } }>('suggest_triage', {
+      ticket: 'IT-000002',
+    });
     expect(triage.confidence.category).toBeGreaterThanOrEqual(0);
     const bad = await call('find_similar_tickets', {});
     expect(bad.isError).toBe(true);

@@ -46,7 +46,10 @@ describe('itbot on PostgreSQL over the wire (DATABASE_URL)', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/applied 001_tickets.sql\napplied 002_knowledge.sql\napplied 003_document_search.sql/);
     const status = await runItbot(['migrate', '--status', '--json'], { env: env() });
-    expect(JSON.parse(status.stdout)).toMatchObject({ pending: [], applied: [{ version: 1 }, { version: 2 }, { version: 3 }] });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      pending: [],
+      applied: [{ version: 1 }, { version: 2 }, { version: 3 }],
+    });
     expect((await runItbot(['migrate'], { env: env() })).stdout).toMatch(/Already up to date/);
   });
 

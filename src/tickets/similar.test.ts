@@ -32,7 +32,9 @@ describe('similar tickets and triage on the sample history', () => {
   });
 
   it('finds past resolutions of the same problem, with how they were fixed', async () => {
-    const { pastResolutions } = await findSimilarTickets(store, { text: 'VPN says the certificate expired and will not connect' });
+    const { pastResolutions } = await findSimilarTickets(store, {
+      text: 'VPN says the certificate expired and will not connect',
+    });
     expect(pastResolutions.length).toBeGreaterThan(0);
     expect(pastResolutions[0]?.ticket.category).toBe('Network/VPN');
     expect(pastResolutions[0]?.ticket.resolutionNotes).toBeTruthy();

@@ -1,3 +1,4 @@
+import type { Level, TicketPriority } from '../../tickets/index.js';
 import type { Message, ModelProvider, ModelStep, ToolResult } from '../types.js';
 import {
   composeCreateAnswer,
@@ -24,7 +25,12 @@ function firstCall(intent: BasicIntent, question: string): ModelStep['toolCalls'
       return {
         id: 'offline-1',
         name: 'create_ticket',
-        args: { title: draftTicketTitle(question), description: question.trim(), priority: guessPriority(question) },
+        // Impact and urgency, not a priority: the ticket system derives the priority from them.
+        args: {
+          title: draftTicketTitle(question),
+          description: question.trim(),
+          ...IMPACT_AND_URGENCY[guessPriority(question)],
+        },
       };
     case 'ticket_status':
       return { id: 'offline-1', name: 'get_ticket', args: { ticket: intent.ticket } };
@@ -34,6 +40,14 @@ function firstCall(intent: BasicIntent, question: string): ModelStep['toolCalls'
       return { id: 'offline-1', name: 'search_knowledge', args: { query: question.trim().slice(0, 2000), limit: 5 } };
   }
 }
+
+/** The impact × urgency that yields each guessed priority (see PRIORITY_MATRIX). */
+const IMPACT_AND_URGENCY: Record<TicketPriority, { impact: Level; urgency: Level }> = {
+  P1: { impact: 1, urgency: 1 },
+  P2: { impact: 2, urgency: 1 },
+  P3: { impact: 3, urgency: 2 },
+  P4: { impact: 3, urgency: 3 },
+};
 
 type BasicIntent = Exclude<Intent, TicketOperation>;
 

@@ -30,3 +30,17 @@ describe('guessPriority', () => {
     expect(guessPriority('my mouse is broken')).toBe('P3');
   });
 });
+
+describe('guessed priority as impact × urgency', () => {
+  it('derives the guessed priority through the ticket matrix, so it is not recorded as an override', async () => {
+    const { priorityFor } = await import('../../tickets/index.js');
+    const { createOfflineProvider } = await import('./offline-provider.js');
+    const step = await createOfflineProvider().generate({
+      messages: [{ role: 'user', text: 'open a ticket: vpn down for the whole sales team' }],
+      tools: [],
+    });
+    const args = step.toolCalls[0]?.args as { impact: 1 | 2 | 3; urgency: 1 | 2 | 3 };
+    expect(step.toolCalls[0]?.name).toBe('create_ticket');
+    expect(priorityFor(args.impact, args.urgency)).toBe('P2');
+  });
+});
