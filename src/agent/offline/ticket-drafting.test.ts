@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { priorityFor } from '../../tickets/index.js';
+import { createOfflineProvider } from './offline-provider.js';
 import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
 
 describe('draftTicketTitle', () => {
@@ -33,8 +35,6 @@ describe('guessPriority', () => {
 
 describe('guessed priority as impact × urgency', () => {
   it('derives the guessed priority through the ticket matrix, so it is not recorded as an override', async () => {
-    const { priorityFor } = await import('../../tickets/index.js');
-    const { createOfflineProvider } = await import('./offline-provider.js');
     const step = await createOfflineProvider().generate({
       messages: [{ role: 'user', text: 'open a ticket: vpn down for the whole sales team' }],
       tools: [],
