@@ -46,6 +46,6 @@ describe('similar tickets and triage on the sample history', () => {
     expect(ticket).toBeDefined();
     await suggestTriage(store, { ticket: ticket?.number });
     const after = await findSimilarTickets(store, { text: 'outlook password prompt' }, 1);
-    expect(after.likelyDuplicates[0]?.ticket.version).toBe(ticket.version);
+    expect(after.likelyDuplicates[0]?.ticket.version).toBe(ticket?.version);
   });
 });
