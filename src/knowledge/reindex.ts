@@ -59,19 +59,6 @@ async function assertSameEmbedder(db: Queryable, embedderId: string): Promise<vo
   }
 }
 
-/** The document's weighted full-text column, from its title, summary and chunks (see sql/003). */
-const DOCUMENT_SEARCH_UPDATE = `
-  UPDATE kb_documents d
-  SET search = setweight(to_tsvector('english', d.title), 'A')
-            || setweight(to_tsvector('english', d.summary), 'B')
-            || setweight(to_tsvector('english', chunks.headings), 'C')
-            || setweight(to_tsvector('english', chunks.body), 'D')
-  FROM (
-    SELECT string_agg(heading, ' ' ORDER BY ordinal) AS headings, string_agg(content, ' ' ORDER BY ordinal) AS body
-    FROM kb_chunks WHERE document_id = $1
-  ) chunks
-  WHERE d.id = $1`;
-
 /** Multi-row inserts; embeddings is undefined when the store has no vector column. */
 async function insertChunks(
   db: Queryable,
@@ -162,7 +149,8 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
             [sourceName, document.path, document.title, document.summary, document.tags, hash],
           );
           await insertChunks(tx, Number(rows[0]?.id), chunks, embeddings);
-          await tx.query(DOCUMENT_SEARCH_UPDATE, [rows[0]?.id]);
+          // The document's weighted full-text column, from its title, summary and chunks (sql/003).
+          await tx.query('SELECT kb_refresh_document_search($1)', [rows[0]?.id]);
         };
         await (options.rebuild ? replace(db) : store.transaction(replace));
         summary.chunks += chunks.length;
