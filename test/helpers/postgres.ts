@@ -31,10 +31,26 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
   return {
     url: url.toString(),
     async drop() {
+      // An autovacuum worker may still be in the fresh database; FORCE cannot end it without
+      // pg_signal_backend, so try a few times before leaving the database behind.
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (error) {
+            if (attempt === 10) {
+              process.stderr.write(`could not drop test database ${name}: ${(error as Error).message}\n`);
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }

@@ -1,0 +1,4 @@
+export { createGeminiClient } from './client.js';
+export { describeFailure, isRetryable, retryDelayMs } from './errors.js';
+export { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limiter.js';
+export { type RetryOptions, withRetry } from './retry.js';
