@@ -1,6 +1,11 @@
 import type { ItbotConfig } from './config/index.js';
-import { StoreError } from './errors.js';
-import { createHashedEmbedder, type Embedder, indexBundledKnowledgeBase } from './knowledge/index.js';
+import { ConfigError, EmbedderMismatchError, StoreError } from './errors.js';
+import {
+  createHashedEmbedder,
+  EMBEDDING_DIMENSIONS,
+  type Embedder,
+  indexBundledKnowledgeBase,
+} from './knowledge/index.js';
 import { bundledPaths } from './paths.js';
 import { isEmbedded, migrateEmbeddedToLatest, openStore, pendingMigrations, type Store } from './store/index.js';
 import { readCompanySeed, seedCompany } from './tickets/index.js';
@@ -12,9 +17,64 @@ export interface ReadyStoreOptions {
   templateDir?: string;
 }
 
-/** The embedder the index and queries use. Gemini's arrives with the Gemini issue; until then, local. */
-export function createEmbedder(_config: ItbotConfig): Embedder {
-  return createHashedEmbedder();
+/**
+ * The embedder the index and queries use: the local hashed one by default, Gemini's
+ * gemini-embedding-001 with ITBOT_EMBEDDER=gemini (then `itbot reindex --rebuild` once).
+ */
+export function createEmbedder(config: ItbotConfig): Embedder {
+  if (config.embedder === 'hashed') return createHashedEmbedder();
+  if (!config.geminiApiKey) {
+    throw new ConfigError(
+      'ITBOT_EMBEDDER=gemini needs a Gemini API key.',
+      'Set GEMINI_API_KEY, or unset ITBOT_EMBEDDER.',
+    );
+  }
+  return createLazyGeminiEmbedder(config, config.geminiApiKey);
+}
+
+/** Gemini's embedder, its Redis-backed pieces connected on first use rather than at start-up. */
+function createLazyGeminiEmbedder(config: ItbotConfig, apiKey: string): Embedder {
+  const warn = (message: string) => process.stderr.write(`itbot: ${message}\n`);
+  let ready: Promise<Embedder> | undefined;
+  const connect = async () => {
+    const [
+      { createGeminiClient, createMemoryRateLimiter, createRedisRateLimiter },
+      { createCache },
+      { createGeminiEmbedder },
+    ] = await Promise.all([
+      import('./gemini/index.js'),
+      import('./cache/index.js'),
+      import('./knowledge/gemini-embedder.js'),
+    ]);
+    const limiter = config.redisUrl
+      ? await createRedisRateLimiter({
+          url: config.redisUrl,
+          key: 'itbot:gemini:rpm',
+          requestsPerMinute: config.geminiRequestsPerMinute,
+          warn,
+        })
+      : createMemoryRateLimiter(config.geminiRequestsPerMinute);
+    return createGeminiEmbedder({
+      client: createGeminiClient(apiKey),
+      model: config.embedModel,
+      dimensions: EMBEDDING_DIMENSIONS,
+      limiter,
+      cache: createCache({ redisUrl: config.redisUrl, namespace: 'itbot', warn }),
+      concurrency: config.embedConcurrency,
+      retry: {
+        onRetry: ({ waitMs, reason }) =>
+          warn(`Gemini embeddings: retrying${waitMs ? ` in ${Math.ceil(waitMs / 1000)} s` : ''} (${reason})`),
+      },
+    });
+  };
+  return {
+    id: `gemini:${config.embedModel}@${EMBEDDING_DIMENSIONS}`,
+    dimensions: EMBEDDING_DIMENSIONS,
+    async embed(texts, task) {
+      ready ??= connect();
+      return (await ready).embed(texts, task);
+    },
+  };
 }
 
 /**
@@ -29,7 +89,14 @@ export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOpt
     if (isEmbedded(store)) {
       const applied = await migrateEmbeddedToLatest(store);
       if (store.created || applied.length) {
-        const indexed = await indexBundledKnowledgeBase(store, createEmbedder(config));
+        const embedder = createEmbedder(config);
+        const indexed = await indexBundledKnowledgeBase(store, embedder).catch((error: unknown) => {
+          // A new store comes from an image indexed by the local embedder: if another one was
+          // chosen (Gemini's), the new store is rebuilt with it once, here.
+          if (store.created && error instanceof EmbedderMismatchError)
+            return indexBundledKnowledgeBase(store, embedder, { rebuild: true });
+          throw error;
+        });
         // A fresh install gets the sample company's people, groups and categories to work with
         // (the prepared image already has them; `itbot seed` refreshes them on demand).
         const { rows } = await store.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty');

@@ -20,6 +20,12 @@ export interface ItbotConfig {
   databasePoolMax: number;
   /** Who "my tickets" means: the requester recorded on new tickets. */
   user: string;
+  /** Which embedder builds and queries the knowledge index: the local one, or Gemini's. */
+  embedder: 'hashed' | 'gemini';
+  /** Gemini requests per minute, shared by every itbot process through Redis when REDIS_URL is set. */
+  geminiRequestsPerMinute: number;
+  /** Embedding batches in flight at once. */
+  embedConcurrency: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -56,6 +62,12 @@ function parseCount(name: string, value: string | undefined, fallback: number, u
   return count;
 }
 
+function parseEmbedder(value: string | undefined): ItbotConfig['embedder'] {
+  if (value === undefined || value === 'hashed') return 'hashed';
+  if (value === 'gemini') return 'gemini';
+  throw new ConfigError(`ITBOT_EMBEDDER must be "hashed" or "gemini" (got "${value}").`);
+}
+
 function currentUser(): string {
   try {
     return os.userInfo().username;
@@ -82,6 +94,9 @@ export function resolveConfig(env: Env = process.env): ItbotConfig {
     storeLockWaitMs: parseCount('ITBOT_LOCK_WAIT_MS', nonEmpty(env.ITBOT_LOCK_WAIT_MS), 15_000, 'milliseconds'),
     databasePoolMax: parseCount('ITBOT_DB_POOL_MAX', nonEmpty(env.ITBOT_DB_POOL_MAX), 10, 'connections') || 1,
     user: nonEmpty(env.ITBOT_USER) ?? currentUser(),
+    embedder: parseEmbedder(nonEmpty(env.ITBOT_EMBEDDER)),
+    geminiRequestsPerMinute: parseCount('ITBOT_GEMINI_RPM', nonEmpty(env.ITBOT_GEMINI_RPM), 300, 'requests') || 1,
+    embedConcurrency: parseCount('ITBOT_EMBED_CONCURRENCY', nonEmpty(env.ITBOT_EMBED_CONCURRENCY), 2, 'batches') || 1,
   };
 }
 
