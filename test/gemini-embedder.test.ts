@@ -31,7 +31,13 @@ function embedder(options: { retries?: number } = {}) {
   return { instance, retries };
 }
 
+interface EmbedRequest {
+  taskType: string;
+  outputDimensionality: number;
+}
 const embedCalls = () => fake.requests.filter((r) => r.endpoint === 'batchEmbedContents');
+const requestsOf = (call: { body: unknown } | undefined) =>
+  (call?.body as { requests: EmbedRequest[] } | undefined)?.requests ?? [];
 const norm = (v: number[]) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
 
 describe('Gemini embeddings', () => {
@@ -42,10 +48,9 @@ describe('Gemini embeddings', () => {
     expect(vectors).toHaveLength(250);
     expect(vectors.every((v) => v.length === 768 && Math.abs(norm(v) - 1) < 1e-6)).toBe(true);
     expect(new Set(vectors.map((v) => v.slice(0, 4).join())).size).toBe(250);
-    const sizes = embedCalls().map((r) => (r.body as { requests: unknown[] }).requests.length);
+    const sizes = embedCalls().map((call) => requestsOf(call).length);
     expect(sizes.sort((a, b) => b - a)).toEqual([100, 100, 50]);
-    const first = (embedCalls()[0]?.body as { requests: { taskType: string; outputDimensionality: number }[] })
-      .requests[0];
+    const first = requestsOf(embedCalls()[0])[0];
     expect(first).toMatchObject({ taskType: 'RETRIEVAL_DOCUMENT', outputDimensionality: 768 });
     expect(embedCalls()[0]?.headers['x-goog-api-key']).toBe('test-key');
     expect(instance.id).toBe('gemini:gemini-embedding-001@768');
@@ -56,7 +61,7 @@ describe('Gemini embeddings', () => {
     const first = await instance.embed(['reset my password'], 'query');
     const second = await instance.embed(['reset my password', 'new text'], 'query');
     expect(second[0]).toEqual(first[0]);
-    expect(embedCalls().map((r) => (r.body as { requests: unknown[] }).requests.length)).toEqual([1, 1]);
+    expect(embedCalls().map((call) => requestsOf(call).length)).toEqual([1, 1]);
   });
 
   it('waits the delay a 429 asks for, then succeeds', async () => {
@@ -64,11 +69,9 @@ describe('Gemini embeddings', () => {
     const { instance, retries } = embedder();
     const vectors = await instance.embed(['outlook'], 'query');
     expect(vectors[0]).toHaveLength(768);
+    // The 1 s the server asked for was read and waited before the second call.
     expect(retries).toEqual(['rate limited 1000']);
-    const [failed, retried] = embedCalls();
-    expect(failed && retried).toBeTruthy();
-    // The retry came no sooner than the server asked.
-    expect(fake.requests.length).toBe(2);
+    expect(embedCalls()).toHaveLength(2);
   });
 
   it('retries 503s and dropped connections with backoff', async () => {

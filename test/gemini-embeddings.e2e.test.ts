@@ -8,7 +8,12 @@ describe('knowledge search with Gemini embeddings', () => {
   let fake: FakeGemini;
   let dataDir: string;
   let cleanup: () => void;
-  const env = () => ({ ITBOT_DATA_DIR: dataDir, ITBOT_EMBEDDER: 'gemini', GEMINI_API_KEY: 'test-key', GOOGLE_GEMINI_BASE_URL: fake.baseUrl });
+  const env = () => ({
+    ITBOT_DATA_DIR: dataDir,
+    ITBOT_EMBEDDER: 'gemini',
+    GEMINI_API_KEY: 'test-key',
+    GOOGLE_GEMINI_BASE_URL: fake.baseUrl,
+  });
   beforeAll(async () => {
     fake = await startFakeGemini();
     ({ dir: dataDir, cleanup } = makeTempDir());
@@ -29,14 +34,21 @@ describe('knowledge search with Gemini embeddings', () => {
     expect(JSON.parse(run.stdout).results.length).toBeGreaterThan(0);
     const batches = embedRequests();
     expect(batches.every((batch) => batch.length <= 100)).toBe(true);
-    expect(batches.slice(0, -1).flat().every((r) => r.taskType === 'RETRIEVAL_DOCUMENT' && r.outputDimensionality === 768)).toBe(true);
+    expect(
+      batches
+        .slice(0, -1)
+        .flat()
+        .every((r) => r.taskType === 'RETRIEVAL_DOCUMENT' && r.outputDimensionality === 768),
+    ).toBe(true);
     expect(batches.at(-1)?.[0]?.taskType).toBe('RETRIEVAL_QUERY');
     expect(fake.requests[0]?.headers['x-goog-api-key']).toBe('test-key');
   });
 
   it('records the embedder, and refuses to search that index with another one', async () => {
     const doctor = await runItbot(['doctor'], { env: env() });
-    expect(doctor.stdout).toMatch(/knowledge index: 58 documents, \d+ chunks, built with gemini:gemini-embedding-001@768/);
+    expect(doctor.stdout).toMatch(
+      /knowledge index: 58 documents, \d+ chunks, built with gemini:gemini-embedding-001@768/,
+    );
     const local = await runItbot(['kb', 'search', 'printer'], { env: { ITBOT_DATA_DIR: dataDir } });
     expect(local.code).toBe(4);
     expect(local.stderr).toMatch(/built with gemini:gemini-embedding-001@768 but search would use hashed-ngram-v1@768/);
@@ -44,7 +56,9 @@ describe('knowledge search with Gemini embeddings', () => {
   });
 
   it('explains a missing key', async () => {
-    const run = await runItbot(['kb', 'search', 'printer'], { env: { ITBOT_DATA_DIR: dataDir, ITBOT_EMBEDDER: 'gemini' } });
+    const run = await runItbot(['kb', 'search', 'printer'], {
+      env: { ITBOT_DATA_DIR: dataDir, ITBOT_EMBEDDER: 'gemini' },
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/ITBOT_EMBEDDER=gemini needs a Gemini API key/);
   });
