@@ -11,13 +11,42 @@ export interface ReindexCommandOptions {
   json?: boolean;
 }
 
-function progressPrinter(): (progress: ReindexProgress) => void {
-  if (!process.stderr.isTTY) return () => {};
-  return (progress) => {
-    process.stderr.write(
-      `\r  ${progress.documentsDone}/${progress.documentsTotal} documents, ${progress.chunks} chunks embedded`,
-    );
-    if (progress.documentsDone === progress.documentsTotal) process.stderr.write('\n');
+interface ProgressDisplay {
+  update(progress: ReindexProgress): void;
+  stop(): void;
+}
+
+function describeProgress(progress: ReindexProgress, startedMs: number): string {
+  const seconds = (performance.now() - startedMs) / 1000;
+  const rate = seconds > 0 ? progress.chunks / seconds : 0;
+  const left = progress.documentsTotal - progress.documentsDone;
+  const perDocument = progress.documentsDone ? seconds / progress.documentsDone : 0;
+  const eta = left && perDocument ? `, about ${Math.ceil(left * perDocument)} s left` : '';
+  return `${progress.documentsDone}/${progress.documentsTotal} documents, ${progress.chunks} chunks embedded (${Math.round(rate)}/s)${eta}`;
+}
+
+/** An ora spinner on a terminal; plain lines (every tenth of the way) when stderr is a file or pipe. */
+async function progressDisplay(): Promise<ProgressDisplay> {
+  const started = performance.now();
+  if (process.stderr.isTTY) {
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text: 'indexing…', stream: process.stderr }).start();
+    return {
+      update: (progress) => {
+        spinner.text = describeProgress(progress, started);
+      },
+      stop: () => spinner.stop(),
+    };
+  }
+  let lastTenth = -1;
+  return {
+    update(progress) {
+      const tenth = Math.floor((progress.documentsDone / Math.max(1, progress.documentsTotal)) * 10);
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      process.stderr.write(`reindex: ${describeProgress(progress, started)}\n`);
+    },
+    stop() {},
   };
 }
 
@@ -29,14 +58,16 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
     purpose: 'itbot reindex',
     log: (line) => process.stderr.write(`${line}\n`),
   });
+  const progress = options.json ? undefined : await progressDisplay();
   try {
     const summary = await reindexKnowledgeBase(store, {
       sourceDir,
       sourceName,
       embedder: createEmbedder(config),
       rebuild: options.rebuild,
-      onProgress: options.json ? undefined : progressPrinter(),
+      onProgress: progress?.update,
     });
+    progress?.stop();
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
@@ -52,6 +83,7 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
     }
     return 0;
   } finally {
+    progress?.stop();
     await store.close();
   }
 }
