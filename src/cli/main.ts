@@ -3,8 +3,18 @@ import { ExitCode } from '../errors.js';
 import { ITBOT_VERSION } from '../version.js';
 import { runCommand } from './run-command.js';
 
-// Each command's module is imported only when that command runs, so `itbot ask` never pays for
-// the TUI, and `--help` stays instant.
+// Any command function fits `never[]` parameters; commander supplies the real arguments.
+type Action = (...args: never[]) => Promise<number | undefined>;
+/**
+ * Runs a command whose module is imported only when it runs: `itbot ask` never loads the TUI or
+ * the admin commands, and `--help` stays instant. Commander passes the arguments, then options.
+ */
+function lazy(load: () => Promise<Action>) {
+  return runCommand(async (...args: unknown[]) => {
+    const action = (await load()) as (...args: unknown[]) => Promise<number | undefined>;
+    return action(...args);
+  });
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -44,24 +54,14 @@ Examples:
   itbot ask --yes "open a ticket: the 3rd floor printer is jammed"
   echo "status of IT-000042" | itbot ask --json`,
   )
-  .action(
-    runCommand(async (words: string[], options) => {
-      const { askCommand } = await import('./ask.js');
-      return askCommand(words, options);
-    }),
-  );
+  .action(lazy(() => import('./ask.js').then((module) => module.askCommand)));
 
 program
   .command('migrate')
   .description('Apply pending database migrations (sql/*.sql)')
   .option('--status', 'list applied and pending migrations without applying anything')
   .option('--json', 'print the result as JSON')
-  .action(
-    runCommand(async (options) => {
-      const { migrateCommand } = await import('./migrate.js');
-      return migrateCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./migrate.js').then((module) => module.migrateCommand)));
 
 program
   .command('reindex')
@@ -70,34 +70,19 @@ program
   .option('--name <name>', 'name of this collection (default: "bundled" for kb/, else the directory path)')
   .option('--rebuild', 'drop the whole index and rebuild it with the current embedder, in one transaction')
   .option('--json', 'print the summary as JSON')
-  .action(
-    runCommand(async (options) => {
-      const { reindexCommand } = await import('./reindex.js');
-      return reindexCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./reindex.js').then((module) => module.reindexCommand)));
 
 program
   .command('mcp')
   .description('Run the itbot MCP server (tickets and knowledge tools) over stdio')
   .option('--read-only', 'expose only the tools that read (search, get, list)')
-  .action(
-    runCommand(async (options) => {
-      const { mcpCommand } = await import('./mcp.js');
-      return mcpCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./mcp.js').then((module) => module.mcpCommand)));
 
 program
   .command('doctor')
   .description('Check configuration, store, knowledge index and the MCP server, and say what to fix')
   .option('--json', 'print the checks as JSON')
-  .action(
-    runCommand(async (options) => {
-      const { doctorCommand } = await import('./doctor.js');
-      return doctorCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./doctor.js').then((module) => module.doctorCommand)));
 
 program
   .command('kb')
@@ -107,24 +92,14 @@ program
   .argument('<query...>', 'the question or words to look for')
   .option('--limit <n>', 'how many articles', positiveInt, 5)
   .option('--json', 'print JSON (what the MCP search_knowledge tool returns)')
-  .action(
-    runCommand(async (words: string[], options) => {
-      const { kbSearchCommand } = await import('./kb.js');
-      return kbSearchCommand(words, options);
-    }),
-  );
+  .action(lazy(() => import('./kb.js').then((module) => module.kbSearchCommand)));
 
 program
   .command('seed')
   .description('Load the sample company (users, groups, categories); with --tickets, its historical tickets too')
   .option('--tickets', 'also load 360 historical tickets (for demos and measuring triage)')
   .option('--json', 'print the counts as JSON')
-  .action(
-    runCommand(async (options) => {
-      const { seedCommand } = await import('./seed.js');
-      return seedCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./seed.js').then((module) => module.seedCommand)));
 
 const tickets = program.command('tickets').description('List, show, create, update and close tickets');
 
@@ -143,24 +118,14 @@ tickets
   .option('--limit <n>', 'tickets per page (max 100)', positiveInt, 20)
   .option('--cursor <cursor>', 'the next page, from a previous list')
   .option('--json', 'print JSON')
-  .action(
-    runCommand(async (options) => {
-      const { listTicketsCommand } = await import('./tickets.js');
-      return listTicketsCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./tickets.js').then((module) => module.listTicketsCommand)));
 
 tickets
   .command('show')
   .description('One ticket with its timeline and links')
   .argument('<ticket>', 'the ticket number, e.g. IT-000123 or 123')
   .option('--json', 'print JSON')
-  .action(
-    runCommand(async (reference: string, options) => {
-      const { showTicketCommand } = await import('./tickets.js');
-      return showTicketCommand(reference, options);
-    }),
-  );
+  .action(lazy(() => import('./tickets.js').then((module) => module.showTicketCommand)));
 
 tickets
   .command('create')
@@ -176,12 +141,7 @@ tickets
   .option('--group <name>', "a group (default: the category's)")
   .option('--tag <list>', 'comma-separated tags')
   .option('--json', 'print JSON')
-  .action(
-    runCommand(async (options) => {
-      const { createTicketCommand } = await import('./tickets.js');
-      return createTicketCommand(options);
-    }),
-  );
+  .action(lazy(() => import('./tickets.js').then((module) => module.createTicketCommand)));
 
 tickets
   .command('update')
@@ -197,12 +157,7 @@ tickets
   .option('--add-tag <list>', 'tags to add')
   .option('--remove-tag <list>', 'tags to remove')
   .option('--json', 'print JSON')
-  .action(
-    runCommand(async (reference: string, options) => {
-      const { updateTicketCommand } = await import('./tickets.js');
-      return updateTicketCommand(reference, options);
-    }),
-  );
+  .action(lazy(() => import('./tickets.js').then((module) => module.updateTicketCommand)));
 
 tickets
   .command('similar')
@@ -210,12 +165,7 @@ tickets
   .argument('<ticket>', 'the ticket number')
   .option('--limit <n>', 'at most this many of each', positiveInt, 5)
   .option('--json', 'print JSON')
-  .action(
-    runCommand(async (reference: string, options) => {
-      const { similarTicketsCommand } = await import('./tickets.js');
-      return similarTicketsCommand(reference, options);
-    }),
-  );
+  .action(lazy(() => import('./tickets.js').then((module) => module.similarTicketsCommand)));
 
 tickets
   .command('close')
@@ -224,12 +174,7 @@ tickets
   .option('--code <code>', 'resolution code when it is not resolved yet: fixed, workaround, user_error, …')
   .option('--notes <text>', 'what fixed it')
   .option('--json', 'print JSON')
-  .action(
-    runCommand(async (reference: string, options) => {
-      const { closeTicketCommand } = await import('./tickets.js');
-      return closeTicketCommand(reference, options);
-    }),
-  );
+  .action(lazy(() => import('./tickets.js').then((module) => module.closeTicketCommand)));
 
 program
   .command('eval')
@@ -238,12 +183,7 @@ program
   .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
   .option('--source <dir>', 'only search documents indexed from this directory')
   .option('--json', 'print the report as JSON')
-  .action(
-    runCommand(async (what: string, options) => {
-      const { evalCommand } = await import('./eval.js');
-      return evalCommand(what, options);
-    }),
-  );
+  .action(lazy(() => import('./eval.js').then((module) => module.evalCommand)));
 
 program
   .command('bench')
@@ -254,12 +194,7 @@ program
   .option('--ops <n>', 'tickets: calls of each kind to time', positiveInt, 200)
   .option('--database-url <url>', 'tickets: an empty scratch PostgreSQL database (default: a temporary embedded store)')
   .option('--json', 'print the measurements as JSON')
-  .action(
-    runCommand(async (what: string, options) => {
-      const { benchCommand } = await import('./bench.js');
-      return benchCommand(what, options);
-    }),
-  );
+  .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
 
 if (process.argv.length <= 2) {
   process.stdout.write(program.helpInformation());
