@@ -74,6 +74,7 @@ export interface BenchOptions {
   runs: number;
   tickets: number;
   ops: number;
+  chunks: number;
   databaseUrl?: string;
   json?: boolean;
 }
@@ -86,5 +87,11 @@ export async function benchCommand(what: string, options: BenchOptions): Promise
     process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatTicketBench(result));
     return 0;
   }
-  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets.');
+  if (what === 'search') {
+    const { benchSearch, formatSearchBench } = await import('./bench-search.js');
+    const result = await benchSearch({ chunks: options.chunks, queries: options.ops });
+    process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatSearchBench(result));
+    return 0;
+  }
+  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets, search.');
 }

@@ -188,10 +188,14 @@ program
 program
   .command('bench')
   .description('Measure itbot on this machine')
-  .argument('<what>', 'ask (fresh `itbot ask` processes) or tickets (create/update/search through MCP)')
+  .argument(
+    '<what>',
+    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search)',
+  )
   .option('--runs <n>', 'ask: number of runs', positiveInt, 10)
   .option('--tickets <n>', 'tickets: how many to load first', positiveInt, 10_000)
-  .option('--ops <n>', 'tickets: calls of each kind to time', positiveInt, 200)
+  .option('--ops <n>', 'tickets, search: calls of each kind to time', positiveInt, 200)
+  .option('--chunks <n>', 'search: how many chunks to index', positiveInt, 10_000)
   .option('--database-url <url>', 'tickets: an empty scratch PostgreSQL database (default: a temporary embedded store)')
   .option('--json', 'print the measurements as JSON')
   .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
