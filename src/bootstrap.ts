@@ -1,5 +1,5 @@
 import type { ItbotConfig } from './config/index.js';
-import { ConfigError, EmbedderMismatchError, StoreError } from './errors.js';
+import { ConfigError, StoreError } from './errors.js';
 import {
   createHashedEmbedder,
   EMBEDDING_DIMENSIONS,
@@ -19,7 +19,7 @@ export interface ReadyStoreOptions {
 
 /**
  * The embedder the index and queries use: the local hashed one by default, Gemini's
- * gemini-embedding-001 with ITBOT_EMBEDDER=gemini (then `itbot reindex --rebuild` once).
+ * gemini-embedding-001 with ITBOT_EMBEDDER=gemini (the next reindex re-embeds the index once).
  */
 export function createEmbedder(config: ItbotConfig): Embedder {
   if (config.embedder === 'hashed') return createHashedEmbedder();
@@ -89,14 +89,9 @@ export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOpt
     if (isEmbedded(store)) {
       const applied = await migrateEmbeddedToLatest(store);
       if (store.created || applied.length) {
-        const embedder = createEmbedder(config);
-        const indexed = await indexBundledKnowledgeBase(store, embedder).catch((error: unknown) => {
-          // A new store comes from an image indexed by the local embedder: if another one was
-          // chosen (Gemini's), the new store is rebuilt with it once, here.
-          if (store.created && error instanceof EmbedderMismatchError)
-            return indexBundledKnowledgeBase(store, embedder, { rebuild: true });
-          throw error;
-        });
+        // The prepared image is indexed by the local embedder; with another one chosen (Gemini's)
+        // this re-embeds it once.
+        const indexed = await indexBundledKnowledgeBase(store, createEmbedder(config));
         // A fresh install gets the sample company's people, groups and categories to work with
         // (the prepared image already has them; `itbot seed` refreshes them on demand).
         const { rows } = await store.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty');

@@ -52,7 +52,7 @@ describe('knowledge search with Gemini embeddings', () => {
     const local = await runItbot(['kb', 'search', 'printer'], { env: { ITBOT_DATA_DIR: dataDir } });
     expect(local.code).toBe(4);
     expect(local.stderr).toMatch(/built with gemini:gemini-embedding-001@768 but search would use hashed-ngram-v1@768/);
-    expect(local.stderr).toMatch(/itbot reindex --rebuild/);
+    expect(local.stderr).toMatch(/Run `itbot reindex`: it re-embeds the whole index/);
   });
 
   it('explains a missing key', async () => {

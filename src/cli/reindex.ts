@@ -75,6 +75,11 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
         summary.chunks && summary.elapsedMs
           ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)`
           : '';
+      if (summary.reembedded) {
+        process.stdout.write(
+          `Re-embedded all ${summary.reembedded} indexed chunks with ${summary.embedder} (the index was built with ${summary.replacedEmbedder}).\n`,
+        );
+      }
       process.stdout.write(
         `Indexed ${summary.documents} documents from ${sourceDir}: ${summary.added} added, ${summary.updated} updated, ` +
           `${summary.unchanged} unchanged, ${summary.removed} removed; ${summary.chunks} chunks embedded in ` +

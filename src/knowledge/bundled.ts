@@ -6,15 +6,6 @@ import { type ReindexSummary, reindexKnowledgeBase } from './reindex.js';
 /** The source name of the knowledge base shipped in the repo's kb/ directory. */
 export const BUNDLED_SOURCE = 'bundled';
 
-export function indexBundledKnowledgeBase(
-  store: Store,
-  embedder: Embedder,
-  options: { rebuild?: boolean } = {},
-): Promise<ReindexSummary> {
-  return reindexKnowledgeBase(store, {
-    sourceDir: bundledPaths.knowledgeBase(),
-    sourceName: BUNDLED_SOURCE,
-    embedder,
-    rebuild: options.rebuild,
-  });
+export function indexBundledKnowledgeBase(store: Store, embedder: Embedder): Promise<ReindexSummary> {
+  return reindexKnowledgeBase(store, { sourceDir: bundledPaths.knowledgeBase(), sourceName: BUNDLED_SOURCE, embedder });
 }

@@ -100,20 +100,31 @@ describe('reindexKnowledgeBase', () => {
     expect(await reindexKnowledgeBase(store, options())).toMatchObject({ updated: 1, unchanged: 2 });
   });
 
-  it('refuses to mix embedders, and --rebuild replaces the whole index in one go', async () => {
+  it('re-embeds the whole index, every source, when the embedder changes, and never searches across embedders', async () => {
     await reindexKnowledgeBase(store, options());
     const other = { ...createHashedEmbedder(), id: 'other-embedder@768' };
-    await expect(reindexKnowledgeBase(store, { ...options(), embedder: other })).rejects.toBeInstanceOf(
-      EmbedderMismatchError,
+    const chunksBefore = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks');
+    const summary = await reindexKnowledgeBase(store, { ...options(), embedder: other });
+    expect(summary).toMatchObject({
+      unchanged: 3,
+      reembedded: chunksBefore.rows[0]?.n,
+      replacedEmbedder: 'hashed-ngram-v1@768',
+    });
+    // The bundled articles were re-embedded too, from the text already in the index.
+    const { rows } = await store.query<{ embedder: string }>('SELECT embedder FROM kb_index');
+    expect(rows[0]?.embedder).toBe('other-embedder@768');
+    await expect(searchKnowledge(store, embedder, 'vpn')).rejects.toBeInstanceOf(EmbedderMismatchError);
+    expect((await searchKnowledge(store, other, 'reinstall the VPN client', { sources: ['test'] }))[0]?.path).toBe(
+      'vpn.md',
     );
-    await expect(searchKnowledge(store, other, 'vpn')).rejects.toBeInstanceOf(EmbedderMismatchError);
+  });
 
-    const rebuilt = await reindexKnowledgeBase(store, { ...options(), embedder: other, rebuild: true });
+  it('--rebuild replaces the whole index from one source in one go', async () => {
+    await reindexKnowledgeBase(store, options());
+    const rebuilt = await reindexKnowledgeBase(store, { ...options(), rebuild: true });
     expect(rebuilt).toMatchObject({ added: 3 });
-    const { rows } = await store.query<{ embedder: string; documents: number }>(
-      'SELECT embedder, (SELECT count(*)::int FROM kb_documents) AS documents FROM kb_index',
-    );
-    expect(rows[0]).toEqual({ embedder: 'other-embedder@768', documents: 3 });
+    const { rows } = await store.query<{ documents: number }>('SELECT count(*)::int AS documents FROM kb_documents');
+    expect(rows[0]).toEqual({ documents: 3 });
   });
 
   it('says clearly when the source is not a directory', async () => {

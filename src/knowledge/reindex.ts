@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pgvector from 'pgvector';
-import { EmbedderMismatchError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Queryable, Store } from '../store/index.js';
 import { chunkDocument, type KnowledgeChunk } from './chunk.js';
 import type { Embedder } from './embedder.js';
 import { parseMarkdownDocument } from './markdown-document.js';
+import { reembedIndex } from './reembed.js';
 import { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';
 
 export interface ReindexOptions {
@@ -34,6 +35,10 @@ export interface ReindexSummary {
   unchanged: number;
   removed: number;
   chunks: number;
+  /** Chunks re-embedded because the index was built by another embedder (0 when it was not). */
+  reembedded: number;
+  /** The embedder the index was built with before, when this run replaced it. */
+  replacedEmbedder?: string;
   elapsedMs: number;
 }
 
@@ -48,15 +53,9 @@ function listMarkdownFiles(dir: string): string[] {
     .sort();
 }
 
-async function assertSameEmbedder(db: Queryable, embedderId: string): Promise<void> {
+async function indexedWith(db: Queryable): Promise<string | undefined> {
   const { rows } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
-  const current = rows[0];
-  if (current && current.embedder !== embedderId) {
-    throw new EmbedderMismatchError(
-      `The knowledge index was built with ${current.embedder}, not ${embedderId}; mixing them would make search meaningless.`,
-      'Run `itbot reindex --rebuild` to rebuild the whole index with the current embedder.',
-    );
-  }
+  return rows[0]?.embedder;
 }
 
 /** Multi-row inserts; embeddings is undefined when the store has no vector column. */
@@ -103,6 +102,7 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
     unchanged: 0,
     removed: 0,
     chunks: 0,
+    reembedded: 0,
     elapsedMs: 0,
   };
 
@@ -111,12 +111,17 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
   const embedderId = withVectors ? embedder.id : FULL_TEXT_ONLY;
   summary.embedder = embedderId;
 
+  // A changed embedder re-embeds the whole index first (all sources), so it is never mixed.
+  const previousEmbedder = options.rebuild ? undefined : await indexedWith(store);
+  if (previousEmbedder && previousEmbedder !== embedderId) {
+    summary.reembedded = await reembedIndex(store, embedder);
+    summary.replacedEmbedder = previousEmbedder;
+  }
+
   const run = async (db: Queryable) => {
     if (options.rebuild) {
       await db.query('DELETE FROM kb_documents');
       await db.query('DELETE FROM kb_index');
-    } else {
-      await assertSameEmbedder(db, embedderId);
     }
     const { rows: existing } = await db.query<{ id: number; path: string; content_hash: string }>(
       'SELECT id, path, content_hash FROM kb_documents WHERE source = $1',

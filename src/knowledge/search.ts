@@ -136,7 +136,7 @@ export async function searchKnowledge(
   if (withVectors && builtWith !== embedder.id) {
     throw new EmbedderMismatchError(
       `The knowledge index was built with ${builtWith} but search would use ${embedder.id}.`,
-      'Run `itbot reindex --rebuild` so index and queries use the same embedder.',
+      'Run `itbot reindex`: it re-embeds the whole index with the current embedder.',
     );
   }
   // Everyday phrases ("code from my phone") also search for the words articles use ("mfa").
