@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHashedEmbedder, reindexKnowledgeBase, searchKnowledge } from '../knowledge/index.js';
 import { migrateToLatest, openEmbeddedStore } from '../store/index.js';
-import { type LatencySummary, summarize, timed } from './bench-stats.js';
+import { IT_SUBJECTS, type LatencySummary, summarize, timed } from './bench-stats.js';
 
 export interface SearchBenchOptions {
   chunks: number;
@@ -19,23 +19,6 @@ export interface SearchBenchResult {
   search: LatencySummary;
 }
 
-const SUBJECTS = [
-  'vpn',
-  'printer',
-  'outlook',
-  'password',
-  'laptop',
-  'wifi',
-  'teams',
-  'onedrive',
-  'monitor',
-  'bitlocker',
-  'sharepoint',
-  'dock',
-  'mfa',
-  'browser',
-  'certificate',
-];
 const VERBS = [
   'fails',
   'disconnects',
@@ -74,12 +57,12 @@ function writeCorpus(dir: string, chunks: number): number {
   const next = random(42);
   const documents = Math.ceil(chunks / SECTIONS);
   for (let d = 0; d < documents; d++) {
-    const subject = pick(SUBJECTS, next);
+    const subject = pick(IT_SUBJECTS, next);
     const sections = Array.from({ length: SECTIONS }, (_, s) => {
       const sentences = Array.from(
         { length: 4 },
         () =>
-          `The ${pick(SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)} (case ${d}-${s}-${Math.floor(next() * 1e6)}).`,
+          `The ${pick(IT_SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)} (case ${d}-${s}-${Math.floor(next() * 1e6)}).`,
       );
       return `## Step ${s + 1}: ${subject} ${pick(VERBS, next)}\n\n${sentences.join(' ')}`;
     });
@@ -111,7 +94,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       const next = random(7);
       const latencies: number[] = [];
       for (let i = 0; i < options.queries; i++) {
-        const query = `${pick(SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)}`;
+        const query = `${pick(IT_SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)}`;
         await timed(() => searchKnowledge(store, embedder, query, { limit: 5 }), latencies);
       }
       return {

@@ -1,4 +1,23 @@
-/** Latency summaries for `itbot bench`. */
+/** Latency summaries and synthetic data for `itbot bench`. */
+
+/** What helpdesk text is about, for synthetic tickets and articles. */
+export const IT_SUBJECTS = [
+  'vpn',
+  'printer',
+  'outlook',
+  'password',
+  'laptop',
+  'wifi',
+  'teams',
+  'onedrive',
+  'monitor',
+  'bitlocker',
+  'sharepoint',
+  'dock',
+  'mfa',
+  'browser',
+  'certificate',
+] as const;
 export interface LatencySummary {
   count: number;
   p50Ms: number;

@@ -7,7 +7,7 @@ import { connectTicketServer } from '../mcp/index.js';
 import { bundledPaths } from '../paths.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { readCompanySeed, seedCompany } from '../tickets/index.js';
-import { type LatencySummary, summarize, timed } from './bench-stats.js';
+import { IT_SUBJECTS, type LatencySummary, summarize, timed } from './bench-stats.js';
 
 export interface TicketBenchOptions {
   tickets: number;
@@ -17,20 +17,6 @@ export interface TicketBenchOptions {
   json?: boolean;
 }
 
-const WORDS = [
-  'vpn',
-  'printer',
-  'outlook',
-  'password',
-  'laptop',
-  'wifi',
-  'teams',
-  'onedrive',
-  'monitor',
-  'mfa',
-  'sharepoint',
-  'dock',
-];
 const PROBLEMS = [
   'keeps disconnecting',
   'not working',
@@ -56,7 +42,7 @@ async function loadTickets(store: Store, count: number): Promise<number> {
               now() - make_interval(mins => i)
        FROM generate_series($3::int, $4::int) AS i
        CROSS JOIN LATERAL (SELECT id, default_group_id FROM categories ORDER BY id OFFSET (i % 30) LIMIT 1) c`,
-      [WORDS, PROBLEMS, done, done + size - 1],
+      [IT_SUBJECTS, PROBLEMS, done, done + size - 1],
     );
   }
   return Math.round(performance.now() - started);
@@ -128,7 +114,7 @@ export async function benchTickets(options: TicketBenchOptions): Promise<TicketB
           () => call('update_ticket', { ticket: ticket.number, expected_version: ticket.version, add_tags: ['bench'] }),
           update,
         );
-        const word = WORDS[i % WORDS.length] as string;
+        const word = IT_SUBJECTS[i % IT_SUBJECTS.length] as string;
         await timed(
           () => call('search_tickets', { text: `${word} ${PROBLEMS[i % PROBLEMS.length]}`, limit: 20 }),
           searchText,
