@@ -1,4 +1,11 @@
-export { type AgentTurnOptions, hasUnrecoveredToolFailure, runAgentTurn, TurnLimitError } from './loop.js';
+export {
+  type AgentTurnOptions,
+  describeToolActivity,
+  hasUnrecoveredToolFailure,
+  runAgentTurn,
+  TurnCancelledError,
+  TurnLimitError,
+} from './loop.js';
 export {
   classifyIntent,
   createOfflineProvider,

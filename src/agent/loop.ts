@@ -34,7 +34,24 @@ export interface AgentTurnOptions {
   history?: Message[];
   maxSteps?: number;
   toolTimeoutMs?: number;
+  /** Cancels the turn (Ctrl+C): the model call is aborted and no further tool runs. */
+  signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
+}
+
+export class TurnCancelledError extends ItbotError {
+  constructor() {
+    super('Cancelled.', ExitCode.cancelled);
+  }
+}
+
+/** What the spinner says while a tool runs. */
+export function describeToolActivity(name: string): string {
+  if (name.includes('knowledge')) return 'searching the knowledge base';
+  if (name.includes('similar')) return 'looking for similar tickets';
+  if (name.includes('triage')) return 'suggesting a category and priority';
+  if (name.startsWith('list_') || name.startsWith('get_') || name.startsWith('search_')) return `looking up (${name})`;
+  return `running ${name}`;
 }
 
 const DEFAULT_MAX_STEPS = 8;
@@ -61,6 +78,7 @@ async function runToolCall(
     return finish('failed', error, error);
   }
   options.onEvent?.({ type: 'tool_call', call, changesData: declaration.changesData });
+  options.onEvent?.({ type: 'status', text: describeToolActivity(call.name) });
   if (declaration.changesData && !(await options.consent(call))) {
     const reason = options.refusalReason ?? 'the user did not allow this change.';
     return finish('not_allowed', reason, reason);
@@ -106,13 +124,35 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
   let toolMs = 0;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
 
+  const throwIfCancelled = () => {
+    if (options.signal?.aborted) throw new TurnCancelledError();
+  };
+
   for (let step = 0; step < maxSteps; step++) {
+    throwIfCancelled();
     const modelStarted = performance.now();
-    const reply = await options.provider.generate({ messages, tools: options.tools });
+    options.onEvent?.({ type: 'status', text: `asking ${options.provider.model}` });
+    const reply = await options.provider
+      .generate({
+        messages,
+        tools: options.tools,
+        signal: options.signal,
+        onTextDelta: (text) => options.onEvent?.({ type: 'text_delta', text }),
+        onRetry: (notice) => options.onEvent?.({ type: 'retry', notice }),
+      })
+      .catch((error: unknown) => {
+        throwIfCancelled();
+        throw error;
+      });
     modelMs += performance.now() - modelStarted;
     usage.inputTokens += reply.usage?.inputTokens ?? 0;
     usage.outputTokens += reply.usage?.outputTokens ?? 0;
-    messages.push({ role: 'model', text: reply.text, toolCalls: reply.toolCalls });
+    messages.push({
+      role: 'model',
+      text: reply.text,
+      toolCalls: reply.toolCalls,
+      ...(reply.providerContent === undefined ? {} : { providerContent: reply.providerContent }),
+    });
     if (reply.text) options.onEvent?.({ type: 'model_text', text: reply.text });
 
     if (reply.toolCalls.length === 0) {
@@ -128,12 +168,14 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
         provider: options.provider.name,
         model: options.provider.model,
         usage,
+        messages,
       };
     }
 
     const toolsStarted = performance.now();
     const stepResults: ToolResult[] = [];
     for (const call of reply.toolCalls) {
+      throwIfCancelled();
       const { result, record } = await runToolCall(call, options, declarations);
       options.onEvent?.({ type: 'tool_result', call, record });
       records.push(record);

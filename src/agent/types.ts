@@ -19,7 +19,16 @@ export interface ToolResult {
 
 export type Message =
   | { role: 'user'; text: string }
-  | { role: 'model'; text: string; toolCalls: ToolCall[] }
+  | {
+      role: 'model';
+      text: string;
+      toolCalls: ToolCall[];
+      /**
+       * The provider's own record of this reply (Gemini's content with its thought signatures),
+       * sent back unchanged on the next request. Other providers ignore it.
+       */
+      providerContent?: unknown;
+    }
   | { role: 'tool'; results: ToolResult[] };
 
 /** An article the answer relies on. */
@@ -43,13 +52,32 @@ export interface ModelStep {
   /** Providers that know exactly which articles they used say so; otherwise the loop infers it. */
   citations?: Citation[];
   usage?: { inputTokens: number; outputTokens: number };
+  providerContent?: unknown;
+}
+
+/** Why a model call is waiting before it tries again. */
+export interface RetryNotice {
+  attempt: number;
+  delayMs: number;
+  /** Short and human: "rate limited", "server unavailable (503)", "connection lost". */
+  reason: string;
+}
+
+export interface GenerateRequest {
+  messages: Message[];
+  tools: ToolDeclaration[];
+  /** Aborted when the user cancels the turn (Ctrl+C). */
+  signal?: AbortSignal;
+  /** Text as it streams. A provider that retries mid-stream never repeats text it already gave. */
+  onTextDelta?: (text: string) => void;
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 /** The one interface every model sits behind: the offline provider, Gemini, and test fakes. */
 export interface ModelProvider {
   readonly name: 'offline' | 'gemini';
   readonly model: string;
-  generate(request: { messages: Message[]; tools: ToolDeclaration[] }): Promise<ModelStep>;
+  generate(request: GenerateRequest): Promise<ModelStep>;
 }
 
 export interface ToolCallRecord {
@@ -75,10 +103,18 @@ export interface TurnResult {
   provider: ModelProvider['name'];
   model: string;
   usage: { inputTokens: number; outputTokens: number };
+  /** The conversation including this turn: pass it as `history` to continue it. */
+  messages: Message[];
 }
 
 /** What the loop reports as it goes, for front ends that show progress. */
 export type AgentEvent =
+  /** A piece of the model's text as it streams (only from streaming providers). */
+  | { type: 'text_delta'; text: string }
+  /** The whole text of one model step, once it is complete. */
   | { type: 'model_text'; text: string }
+  /** What the agent is doing now, for a spinner: "asking gemini-2.5-flash", "searching the knowledge base". */
+  | { type: 'status'; text: string }
+  | { type: 'retry'; notice: RetryNotice }
   | { type: 'tool_call'; call: ToolCall; changesData: boolean }
   | { type: 'tool_result'; call: ToolCall; record: ToolCallRecord };

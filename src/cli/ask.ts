@@ -82,7 +82,8 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
         processStartMs,
         totalMs: Math.round(performance.now() - started),
       };
-      process.stdout.write(`${JSON.stringify({ ...result, timings, exitCode })}\n`);
+      const { messages: _conversation, ...summary } = result;
+      process.stdout.write(`${JSON.stringify({ ...summary, timings, exitCode })}\n`);
     } else {
       process.stdout.write(formatText(result));
     }
