@@ -37,23 +37,12 @@ function createLazyGeminiEmbedder(config: ItbotConfig, apiKey: string): Embedder
   const warn = (message: string) => process.stderr.write(`itbot: ${message}\n`);
   let ready: Promise<Embedder> | undefined;
   const connect = async () => {
-    const [
-      { createGeminiClient, createMemoryRateLimiter, createRedisRateLimiter },
-      { createCache },
-      { createGeminiEmbedder },
-    ] = await Promise.all([
+    const [{ createGeminiClient, createGeminiLimiter }, { createCache }, { createGeminiEmbedder }] = await Promise.all([
       import('./gemini/index.js'),
       import('./cache/index.js'),
       import('./knowledge/gemini-embedder.js'),
     ]);
-    const limiter = config.redisUrl
-      ? await createRedisRateLimiter({
-          url: config.redisUrl,
-          key: 'itbot:gemini:rpm',
-          requestsPerMinute: config.geminiRequestsPerMinute,
-          warn,
-        })
-      : createMemoryRateLimiter(config.geminiRequestsPerMinute);
+    const limiter = await createGeminiLimiter(config, warn);
     return createGeminiEmbedder({
       client: createGeminiClient(apiKey),
       model: config.embedModel,

@@ -78,7 +78,18 @@ describe('Gemini embeddings', () => {
     fake.enqueueEmbedding(fakeReply.unavailable(), fakeReply.drop(), fakeReply.unavailable());
     const { instance, retries } = embedder();
     expect((await instance.embed(['printer'], 'document'))[0]).toHaveLength(768);
-    expect(retries).toEqual(['server error 503 0', 'network 0', 'server error 503 0']);
+    // Backoff from 10 ms doubling per attempt, each wait jittered between half and all of its step.
+    const [first, second, third] = retries.map((line) => Number(line.split(' ').at(-1)));
+    expect(retries.map((line) => line.replace(/ \d+$/, ''))).toEqual([
+      'model overloaded (503)',
+      'connection lost',
+      'model overloaded (503)',
+    ]);
+    expect([first, second, third].map((wait, i) => (wait ?? -1) >= 5 * 2 ** i && (wait ?? -1) <= 10 * 2 ** i)).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('never retries a 400, and gives up after the retry budget', async () => {

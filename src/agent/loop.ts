@@ -131,7 +131,10 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
   for (let step = 0; step < maxSteps; step++) {
     throwIfCancelled();
     const modelStarted = performance.now();
-    options.onEvent?.({ type: 'status', text: `asking ${options.provider.model}` });
+    options.onEvent?.({
+      type: 'status',
+      text: options.provider.name === 'offline' ? 'working it out' : `asking ${options.provider.model}`,
+    });
     const reply = await options.provider
       .generate({
         messages,

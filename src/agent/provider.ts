@@ -1,13 +1,52 @@
 import type { ItbotConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
 import { createOfflineProvider } from './offline/index.js';
 import type { ModelProvider } from './types.js';
 
 export type ProviderChoice = 'auto' | 'offline' | 'gemini';
+export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'offline', 'gemini'];
+
+export interface ProviderOptions {
+  /** Warnings that are not errors (a shared rate limit falling back to local), one line each. */
+  warn?: (message: string) => void;
+}
 
 /**
- * The model for this run. Gemini support lands with its own issue; until then every choice runs
- * the offline provider, and `itbot ask` says so.
+ * Gemini, its SDK and its Redis-backed rate limit loaded on the first model call, so a run that
+ * never reaches the model (a bad question, a cache hit) does not pay for them.
  */
-export function createProvider(_config: ItbotConfig, _choice: ProviderChoice = 'auto'): ModelProvider {
-  return createOfflineProvider();
+function createLazyGeminiProvider(config: ItbotConfig, apiKey: string, options: ProviderOptions): ModelProvider {
+  let ready: Promise<ModelProvider> | undefined;
+  const connect = async () => {
+    const [{ createGeminiClient, createGeminiLimiter }, { createGeminiProvider }] = await Promise.all([
+      import('../gemini/index.js'),
+      import('./gemini/gemini-provider.js'),
+    ]);
+    return createGeminiProvider({
+      client: createGeminiClient(apiKey),
+      model: config.model,
+      limiter: await createGeminiLimiter(config, options.warn ?? (() => {})),
+    });
+  };
+  return {
+    name: 'gemini',
+    model: config.model,
+    async generate(request) {
+      ready ??= connect();
+      return (await ready).generate(request);
+    },
+  };
+}
+
+/** The model for this run: Gemini when a key is set (or asked for), the offline provider otherwise. */
+export function createProvider(
+  config: ItbotConfig,
+  choice: ProviderChoice = 'auto',
+  options: ProviderOptions = {},
+): ModelProvider {
+  if (choice === 'offline' || (choice === 'auto' && !config.geminiApiKey)) return createOfflineProvider();
+  if (!config.geminiApiKey) {
+    throw new ConfigError('The Gemini provider needs an API key.', 'Set GEMINI_API_KEY, or use --provider offline.');
+  }
+  return createLazyGeminiProvider(config, config.geminiApiKey, options);
 }

@@ -1,42 +1,73 @@
-import type { TurnResult } from '../agent/index.js';
+import type { ProviderChoice } from '../agent/provider.js';
 import { resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError } from '../errors.js';
 // The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
 import { spawnTicketServer } from '../mcp/spawn.js';
+import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
+import { reportError } from './run-command.js';
 
 export interface AskOptions {
   json?: boolean;
+  output?: string;
   yes?: boolean;
   provider: string;
   maxSteps: number;
+  /** false with --no-cache. */
+  cache: boolean;
+  toolTimeout?: number;
 }
 
-const PROVIDERS = ['auto', 'offline', 'gemini'] as const;
+const PROVIDERS: readonly ProviderChoice[] = ['auto', 'offline', 'gemini'];
 const WRITE_REFUSAL = 'tools that change data only run with consent; run again with --yes to allow it.';
 
-function formatText(result: TurnResult): string {
-  const unmentioned = result.citations.filter((citation) => !result.answer.includes(citation.path));
-  const sources = unmentioned.map((citation) => `- ${citation.title} — ${citation.path}`);
-  return sources.length ? `${result.answer}\n\nSources:\n${sources.join('\n')}\n` : `${result.answer}\n`;
+function chooseOutput(options: AskOptions): OutputFormat {
+  if (options.json && options.output && options.output !== 'json') {
+    throw new UsageError('--json and --output disagree.', '--json is short for --output json; give one of them.');
+  }
+  const format = options.json ? 'json' : (options.output ?? 'text');
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`Unknown output format "${format}".`, `Choose one of: ${OUTPUT_FORMATS.join(', ')}.`);
+  }
+  return format as OutputFormat;
 }
 
-export async function askCommand(words: string[], options: AskOptions): Promise<number> {
-  const started = performance.now();
-  const processStartMs = Math.round(process.uptime() * 1000);
-  const config = resolveConfig();
+function chooseProvider(options: AskOptions): ProviderChoice {
   if (!(PROVIDERS as readonly string[]).includes(options.provider)) {
     throw new UsageError(`Unknown provider "${options.provider}".`, `Choose one of: ${PROVIDERS.join(', ')}.`);
   }
-  if (options.provider === 'gemini') {
+  return options.provider as ProviderChoice;
+}
+
+export async function askCommand(words: string[], options: AskOptions): Promise<number> {
+  const format = chooseOutput(options);
+  const output = createAskOutput(format, { stdout: process.stdout, stderr: process.stderr });
+  try {
+    return await ask(words, options, output);
+  } catch (error) {
+    // JSON readers get the failure on stdout as well; stderr keeps the human message and the exit code.
+    const exitCode = error instanceof ItbotError ? error.exitCode : ExitCode.internal;
+    output.fail(error as Error, exitCode);
+    return reportError(error);
+  }
+}
+
+async function ask(words: string[], options: AskOptions, output: AskOutput): Promise<number> {
+  const started = performance.now();
+  const processStartMs = Math.round(process.uptime() * 1000);
+  const config = resolveConfig();
+  const choice = chooseProvider(options);
+  if (choice === 'gemini' && !config.geminiApiKey) {
     throw new ItbotError(
-      'The Gemini provider is not available in this version of itbot.',
-      ExitCode.modelUnavailable,
-      'Use --provider offline.',
+      'The Gemini provider needs an API key.',
+      ExitCode.config,
+      'Set GEMINI_API_KEY, or use --provider offline.',
     );
   }
-  if (options.provider === 'auto' && config.geminiApiKey) {
-    process.stderr.write('itbot: Gemini support is not built yet; answering with the offline provider.\n');
+  if (choice === 'auto' && !config.geminiApiKey) {
+    process.stderr.write(
+      'itbot: no GEMINI_API_KEY set; answering offline (knowledge base and rules, no language model).\n',
+    );
   }
 
   // A question on the command line is checked before anything starts; one on stdin is read
@@ -58,38 +89,48 @@ export async function askCommand(words: string[], options: AskOptions): Promise<
       await connecting.then((connection) => connection.close()).catch(() => {});
       throw error;
     }));
+  const provider = createProvider(config, choice, {
+    warn: (message) => process.stderr.write(`itbot: ${message}\n`),
+  });
+  output.start({ provider: provider.name, model: provider.model, question });
+
   const connection = await connecting;
   const mcpReadyMs = performance.now() - started;
-  const stop = () => {
-    void connection.close().finally(() => process.exit(ExitCode.cancelled));
+  // Ctrl+C cancels the turn (exit 130) and lets the server shut down cleanly; a second one quits at once.
+  const cancel = new AbortController();
+  const onInterrupt = () => {
+    if (cancel.signal.aborted) process.exit(ExitCode.cancelled);
+    cancel.abort();
   };
-  process.once('SIGINT', stop);
+  process.on('SIGINT', onInterrupt);
   try {
     const tools = await connection.listTools();
     const result = await runAgentTurn(question, {
-      provider: createProvider(config),
+      provider,
       connection,
       tools,
       consent: async () => options.yes === true,
       refusalReason: WRITE_REFUSAL,
       maxSteps: options.maxSteps,
+      toolTimeoutMs: options.toolTimeout,
+      signal: cancel.signal,
+      onEvent: (event) => output.event(event),
     });
     const exitCode = hasUnrecoveredToolFailure(result.toolCalls) ? ExitCode.toolFailed : ExitCode.ok;
-    if (options.json) {
-      const timings = {
+    output.finish({
+      result,
+      exitCode,
+      cached: false,
+      timings: {
         ...result.timings,
         mcpReadyMs: Math.round(mcpReadyMs),
         processStartMs,
         totalMs: Math.round(performance.now() - started),
-      };
-      const { messages: _conversation, ...summary } = result;
-      process.stdout.write(`${JSON.stringify({ ...summary, timings, exitCode })}\n`);
-    } else {
-      process.stdout.write(formatText(result));
-    }
+      },
+    });
     return exitCode;
   } finally {
-    process.off('SIGINT', stop);
+    process.off('SIGINT', onInterrupt);
     await connection.close();
   }
 }

@@ -39,10 +39,16 @@ program
   .command('ask')
   .description('Ask one question or give one instruction; prints the answer (for scripts and CI)')
   .argument('[question...]', 'the question; read from stdin when omitted or "-"')
-  .option('--json', 'print one JSON object: answer, citations, tool calls, timings, provider')
+  .option(
+    '-o, --output <format>',
+    'text, json (one object at the end) or stream-json (JSON Lines events as they happen)',
+  )
+  .option('--json', 'short for --output json')
   .option('-y, --yes', 'allow tools that change data (open a ticket, …); without it they are described, not run')
-  .option('--provider <name>', 'model provider: auto, offline or gemini', 'auto')
+  .option('--provider <name>', 'model provider: auto (Gemini when GEMINI_API_KEY is set), offline or gemini', 'auto')
   .option('--max-steps <n>', 'stop after this many model steps', positiveInt, 8)
+  .option('--tool-timeout <ms>', 'give up on one tool call after this long', positiveInt)
+  .option('--no-cache', 'do not answer from, or store in, the response cache')
   .addHelpText(
     'after',
     `
@@ -52,7 +58,8 @@ Exit codes: 0 answered · 2 bad usage · 3 configuration · 4 store · 5 model u
 Examples:
   itbot ask "outlook keeps asking for my password"
   itbot ask --yes "open a ticket: the 3rd floor printer is jammed"
-  echo "status of IT-000042" | itbot ask --json`,
+  echo "status of IT-000042" | itbot ask --json
+  itbot ask --output stream-json "why does the VPN drop every hour?" | jq -c .`,
   )
   .action(lazy(() => import('./ask.js').then((module) => module.askCommand)));
 

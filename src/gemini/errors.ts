@@ -47,6 +47,10 @@ export function retryDelayMs(error: unknown): number | undefined {
 
 /** A short reason for people: "rate limited", "server error 503", "network". */
 export function describeFailure(error: unknown): string {
-  if (error instanceof ApiError) return error.status === 429 ? 'rate limited' : `server error ${error.status}`;
-  return 'network';
+  if (error instanceof ApiError) {
+    if (error.status === 429) return 'rate limited';
+    if (error.status === 503) return 'model overloaded (503)';
+    return `server error ${error.status}`;
+  }
+  return 'connection lost';
 }

@@ -1,0 +1,64 @@
+import type { Content, Part } from '@google/genai';
+import type { Message, ToolResult } from '../types.js';
+import type { GeminiToolSet } from './function-declarations.js';
+
+/** Ids itbot made up for calls Gemini sent without one; they are not sent back. */
+export const LOCAL_CALL_ID_PREFIX = 'itbot-call-';
+
+function functionResponse(result: ToolResult, tools: GeminiToolSet): Part {
+  // Gemini reads "output" as the function's result and "error" as its failure.
+  const response =
+    result.outcome === 'done'
+      ? { output: result.content }
+      : { error: result.outcome === 'not_allowed' ? `Not allowed: ${String(result.content)}` : result.content };
+  return {
+    functionResponse: {
+      name: tools.geminiName(result.name),
+      response,
+      ...(result.callId.startsWith(LOCAL_CALL_ID_PREFIX) ? {} : { id: result.callId }),
+    },
+  };
+}
+
+/**
+ * The conversation as Gemini contents. A model turn Gemini produced goes back exactly as it came
+ * (thought signatures included: the API refuses or degrades function calling without them).
+ */
+export function toContents(messages: Message[], tools: GeminiToolSet): Content[] {
+  return messages.map((message): Content => {
+    switch (message.role) {
+      case 'user':
+        return { role: 'user', parts: [{ text: message.text }] };
+      case 'tool':
+        return { role: 'user', parts: message.results.map((result) => functionResponse(result, tools)) };
+      case 'model': {
+        if (message.providerContent) return message.providerContent as Content;
+        const parts: Part[] = message.text ? [{ text: message.text }] : [];
+        for (const call of message.toolCalls) {
+          parts.push({ functionCall: { name: tools.geminiName(call.name), args: call.args } });
+        }
+        return { role: 'model', parts };
+      }
+    }
+  });
+}
+
+/**
+ * Stream chunks carry a model turn in pieces. Adjacent plain text pieces are joined; anything with
+ * a signature, a function call or a thought stays its own part, in order, as the API sent it.
+ */
+export function mergeParts(parts: Part[]): Part[] {
+  const merged: Part[] = [];
+  const plainText = (part: Part | undefined) =>
+    part !== undefined &&
+    typeof part.text === 'string' &&
+    !part.thought &&
+    !part.thoughtSignature &&
+    Object.keys(part).length === 1;
+  for (const part of parts) {
+    const last = merged.at(-1);
+    if (plainText(part) && plainText(last)) merged[merged.length - 1] = { text: `${last?.text}${part.text}` };
+    else merged.push({ ...part });
+  }
+  return merged;
+}
