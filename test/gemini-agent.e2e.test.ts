@@ -102,7 +102,8 @@ describe('itbot ask with Gemini', () => {
     ]);
     const result = lines.at(-1);
     expect(result).toMatchObject({ type: 'result', exitCode: 0, provider: 'gemini' });
-    expect((result?.usage as { inputTokens: number }).inputTokens).toBeGreaterThan(0);
+    expect(result?.usage).toMatchObject({ inputTokens: expect.any(Number) });
+    expect((result?.usage as { inputTokens: number } | undefined)?.inputTokens).toBeGreaterThan(0);
   });
 
   it('does not run a tool that changes data without --yes, and tells the model so', async () => {

@@ -31,7 +31,7 @@ export function toContents(messages: Message[], tools: GeminiToolSet): Content[]
         return { role: 'user', parts: [{ text: message.text }] };
       case 'tool':
         return { role: 'user', parts: message.results.map((result) => functionResponse(result, tools)) };
-      case 'model': {
+      default: {
         if (message.providerContent) return message.providerContent as Content;
         const parts: Part[] = message.text ? [{ text: message.text }] : [];
         for (const call of message.toolCalls) {
