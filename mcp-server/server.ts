@@ -3,6 +3,7 @@ import type { Cache } from '../src/cache/index.js';
 import type { Embedder } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import { registerDirectoryTools } from './directory-tools.js';
+import { registerKnowledgeStatusResource } from './knowledge-status-resource.js';
 import { registerKnowledgeTools } from './knowledge-tools.js';
 import { registerTicketTools } from './ticket-tools.js';
 
@@ -30,6 +31,7 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
   );
   const store = () => options.store;
   registerKnowledgeTools(server, store, options.embedder, options.cache);
+  registerKnowledgeStatusResource(server, store);
   // Calls arrive from a model (or another MCP host) acting for the user: the timeline says so.
   registerTicketTools(server, store, {
     actor: { name: options.actorName, kind: 'ai' },

@@ -243,7 +243,7 @@ describe('itbot ask with Gemini', () => {
 
       const replay = await startFakeGemini({ replayFrom: recording });
       try {
-        const again = await runItbot(['ask', 'teams does not see my camera'], {
+        const again = await runItbot(['ask', '--no-cache', 'teams does not see my camera'], {
           env: { ...env(), GOOGLE_GEMINI_BASE_URL: replay.baseUrl },
         });
         expect(again.code).toBe(0);
@@ -254,6 +254,34 @@ describe('itbot ask with Gemini', () => {
     } finally {
       remove();
     }
+  });
+});
+
+describe('the response cache', () => {
+  it('answers a repeated knowledge question without calling the model', async () => {
+    const question = `how do I map a network drive ${Date.now()}`;
+    fake.enqueue(fakeReply.functionCall('search_knowledge', { query: 'map network drive' }), 'Open File Explorer …');
+    const first = await ask(['--json', question]);
+    expect(JSON.parse(first.stdout)).toMatchObject({ cached: false, answer: 'Open File Explorer …' });
+    const callsAfterFirst = generationBodies().length;
+
+    const second = await ask(['--json', question]);
+    expect(JSON.parse(second.stdout)).toMatchObject({ cached: true, answer: 'Open File Explorer …', exitCode: 0 });
+    expect(generationBodies()).toHaveLength(callsAfterFirst);
+
+    fake.enqueue('A fresh answer.');
+    const bypass = await ask(['--json', '--no-cache', question]);
+    expect(JSON.parse(bypass.stdout)).toMatchObject({ cached: false, answer: 'A fresh answer.' });
+  });
+
+  it('does not keep answers that read tickets, which go stale', async () => {
+    const question = `what is the status of IT-000001 ${Date.now()}`;
+    fake.enqueue(fakeReply.functionCall('get_ticket', { ticket: 'IT-000001' }), 'It is open.');
+    const first = await ask(['--json', question]);
+    expect(JSON.parse(first.stdout)).toMatchObject({ cached: false, answer: 'It is open.' });
+    fake.enqueue(fakeReply.functionCall('get_ticket', { ticket: 'IT-000001' }), 'It is resolved now.');
+    const second = await ask(['--json', question]);
+    expect(JSON.parse(second.stdout)).toMatchObject({ cached: false });
   });
 });
 

@@ -84,7 +84,10 @@ async function runToolCall(
     return finish('not_allowed', reason, reason);
   }
   try {
-    const outcome = await options.connection.callTool(call.name, call.args, { timeoutMs: options.toolTimeoutMs });
+    const outcome = await options.connection.callTool(call.name, call.args, {
+      timeoutMs: options.toolTimeoutMs,
+      signal: options.signal,
+    });
     return outcome.ok
       ? finish('done', outcome.data ?? { text: outcome.text })
       : finish('failed', outcome.text, outcome.text);

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/helpers/data-dir.js';
 import { redisAvailable, startTestRedis, type TestRedis } from '../../test/helpers/redis-server.js';
 import { createCache } from './cache.js';
+import { FileStore } from './file-store.js';
 
 describe('in-memory cache', () => {
   it('stores, expires and stays bounded', async () => {
@@ -14,6 +17,37 @@ describe('in-memory cache', () => {
     await cache.set('c', 3, 60_000);
     expect(await cache.get('a')).toBeUndefined(); // evicted: capacity 2
     expect(cache.kind).toBe('memory');
+  });
+});
+
+describe('file cache', () => {
+  it('keeps entries for the next process, expires them, and drops the oldest past its bound', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const first = createCache({ namespace: 't', warn: () => {}, directory: dir });
+      await first.set('answer', { text: 'restart the spooler' }, 60_000);
+      await first.set('short', 1, 1);
+      const next = createCache({ namespace: 't', warn: () => {}, directory: dir });
+      expect(next.kind).toBe('file');
+      expect(await next.get('answer')).toEqual({ text: 'restart the spooler' });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await next.get('short')).toBeUndefined();
+
+      const store = new FileStore(path.join(dir, 'bounded'), 3);
+      for (const key of ['a', 'b', 'c', 'd', 'e']) {
+        await store.set(key, key);
+        await new Promise((resolve) => setTimeout(resolve, 5)); // distinct modification times
+      }
+      expect(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => store.get(key)))).toEqual([
+        undefined,
+        undefined,
+        'c',
+        'd',
+        'e',
+      ]);
+    } finally {
+      cleanup();
+    }
   });
 });
 

@@ -1,12 +1,13 @@
 import { Keyv } from 'keyv';
 import { errorMessage } from '../errors.js';
+import { FileStore } from './file-store.js';
 
 /**
  * A best-effort cache: a miss, never a failure. With Redis it is shared between processes and
  * hosts; when Redis is down every call returns quickly (no hang, no throw) and one warning says so.
  */
 export interface Cache {
-  readonly kind: 'redis' | 'memory';
+  readonly kind: 'redis' | 'file' | 'memory';
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
   close(): Promise<void>;
@@ -22,6 +23,8 @@ export interface CacheOptions {
   operationTimeoutMs?: number;
   /** Entries kept by the in-memory cache. */
   memoryEntries?: number;
+  /** Without Redis, keep entries in files here (so they outlive the process) instead of in memory. */
+  directory?: string;
 }
 
 /** A Map that forgets its oldest entry when full, so a long-running server cannot grow without bound. */
@@ -63,11 +66,10 @@ async function redisKeyv(url: string, namespace: string, timeoutMs: number): Pro
 
 export function createCache(options: CacheOptions): Cache {
   const timeoutMs = options.operationTimeoutMs ?? 1_000;
+  const local = options.directory ? new FileStore(options.directory) : new BoundedMap(options.memoryEntries ?? 1_000);
   const keyv: Promise<Keyv> = options.redisUrl
     ? redisKeyv(options.redisUrl, options.namespace, timeoutMs)
-    : Promise.resolve(
-        new Keyv({ store: new BoundedMap(options.memoryEntries ?? 1_000), namespace: options.namespace }),
-      );
+    : Promise.resolve(new Keyv({ store: local, namespace: options.namespace }));
   let healthy = true;
 
   const guard = async <T>(operation: () => Promise<T>, fallback: T): Promise<T> => {
@@ -83,7 +85,7 @@ export function createCache(options: CacheOptions): Cache {
   };
 
   return {
-    kind: options.redisUrl ? 'redis' : 'memory',
+    kind: options.redisUrl ? 'redis' : options.directory ? 'file' : 'memory',
     get: <T>(key: string) => guard(async () => (await keyv).get<T>(key), undefined),
     set: (key, value, ttlMs) => guard(async () => void (await (await keyv).set(key, value, ttlMs)), undefined),
     close: () => guard(async () => (await keyv).disconnect(), undefined),

@@ -1,7 +1,11 @@
+import path from 'node:path';
+import type { TurnResult } from '../agent/index.js';
 import type { ProviderChoice } from '../agent/provider.js';
-import { resolveConfig } from '../config/index.js';
+import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError } from '../errors.js';
 // The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
+import type { TicketServerConnection } from '../mcp/index.js';
+import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources.js';
 import { spawnTicketServer } from '../mcp/spawn.js';
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
@@ -103,7 +107,28 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     cancel.abort();
   };
   process.on('SIGINT', onInterrupt);
+  const responses =
+    provider.name === 'gemini' && options.cache
+      ? await openResponseCache(config, connection, provider.model, question)
+      : undefined;
   try {
+    const cached = await responses?.lookUp();
+    if (cached) {
+      output.event({ type: 'model_text', text: cached.answer });
+      output.finish({
+        result: cached,
+        exitCode: ExitCode.ok,
+        cached: true,
+        timings: {
+          modelMs: 0,
+          toolMs: 0,
+          mcpReadyMs: Math.round(mcpReadyMs),
+          processStartMs,
+          totalMs: Math.round(performance.now() - started),
+        },
+      });
+      return ExitCode.ok;
+    }
     const tools = await connection.listTools();
     const result = await runAgentTurn(question, {
       provider,
@@ -117,6 +142,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       onEvent: (event) => output.event(event),
     });
     const exitCode = hasUnrecoveredToolFailure(result.toolCalls) ? ExitCode.toolFailed : ExitCode.ok;
+    await responses?.store(result);
     output.finish({
       result,
       exitCode,
@@ -131,6 +157,42 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     return exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
-    await connection.close();
+    await Promise.all([connection.close(), responses?.close()]);
   }
+}
+
+/** The response cache for this question, keyed on the knowledge index version the server reports. */
+async function openResponseCache(
+  config: ItbotConfig,
+  connection: TicketServerConnection,
+  model: string,
+  question: string,
+) {
+  const [{ createCache }, { isCacheable, lookUpAnswer, responseCacheKey, storeAnswer }, { SYSTEM_PROMPT }] =
+    await Promise.all([
+      import('../cache/index.js'),
+      import('../agent/response-cache.js'),
+      import('../agent/gemini/system-prompt.js'),
+    ]);
+  const status = await connection.readJsonResource<KnowledgeBaseStatus>(KNOWLEDGE_STATUS_URI);
+  const cache = createCache({
+    redisUrl: config.redisUrl,
+    // Without Redis the answers are kept in the data dir, so the next `itbot ask` finds them.
+    directory: path.join(config.dataDir, 'cache', 'answers'),
+    namespace: 'itbot',
+    warn: (message) => process.stderr.write(`itbot: ${message}\n`),
+  });
+  const key = responseCacheKey({ model, systemPrompt: SYSTEM_PROMPT, question, knowledgeIndexVersion: status.version });
+  return {
+    async lookUp(): Promise<TurnResult | undefined> {
+      const hit = await lookUpAnswer(cache, key);
+      if (!hit) return undefined;
+      const timings = { modelMs: 0, toolMs: 0, totalMs: 0 };
+      return { ...hit, provider: 'gemini', timings, messages: [] };
+    },
+    async store(result: TurnResult) {
+      if (isCacheable(result)) await storeAnswer(cache, key, result);
+    },
+    close: () => cache.close(),
+  };
 }

@@ -30,9 +30,17 @@ interface ServerError {
   hint: string | null;
 }
 
+export interface CallOptions {
+  timeoutMs?: number;
+  /** Abandons the call (Ctrl+C); the server is told to cancel it. */
+  signal?: AbortSignal;
+}
+
 export interface TicketServerConnection {
   listTools(): Promise<ToolInfo[]>;
-  callTool(name: string, args: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<ToolOutcome>;
+  callTool(name: string, args: Record<string, unknown>, options?: CallOptions): Promise<ToolOutcome>;
+  /** A JSON resource the server publishes, e.g. itbot://knowledge-base/status. */
+  readJsonResource<T>(uri: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -86,12 +94,19 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
     async callTool(name, args, callOptions = {}) {
       const result = (await client.callTool({ name, arguments: args }, undefined, {
         timeout: callOptions.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
       })) as CallToolResult;
       const outcome = toOutcome(result);
       if (outcome.error?.exitCode === ExitCode.store) {
         throw new StoreError(outcome.error.message, outcome.error.hint ?? undefined);
       }
       return outcome;
+    },
+    async readJsonResource<T>(uri: string) {
+      const { contents } = await client.readResource({ uri });
+      const first = contents[0];
+      if (!first || !('text' in first)) throw new Error(`The ticket server returned no text for ${uri}.`);
+      return JSON.parse(first.text) as T;
     },
     close: () => client.close(),
   };
