@@ -5,6 +5,7 @@ import type { Store } from '../src/store/index.js';
 import { registerDirectoryTools } from './directory-tools.js';
 import { registerKnowledgeStatusResource } from './knowledge-status-resource.js';
 import { registerKnowledgeTools } from './knowledge-tools.js';
+import { registerLogTools } from './log-tools.js';
 import { registerTicketTools } from './ticket-tools.js';
 
 export interface ItbotMcpServerOptions {
@@ -32,6 +33,7 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
   const store = () => options.store;
   registerKnowledgeTools(server, store, options.embedder, options.cache);
   registerKnowledgeStatusResource(server, store);
+  registerLogTools(server, store, options.embedder, options.cache);
   // Calls arrive from a model (or another MCP host) acting for the user: the timeline says so.
   registerTicketTools(server, store, {
     actor: { name: options.actorName, kind: 'ai' },

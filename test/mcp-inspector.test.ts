@@ -66,7 +66,7 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp'
     const { code, json } = await inspect('--method', 'tools/list');
     expect(code).toBe(0);
     const tools = json.tools as { name: string; inputSchema: object; outputSchema?: object }[];
-    expect(tools).toHaveLength(17);
+    expect(tools).toHaveLength(18);
     expect(tools.every((tool) => tool.outputSchema)).toBe(true);
   });
 

@@ -10,6 +10,7 @@ import { makeSeededDataDir } from './helpers/data-dir.js';
 
 // The real server as a child process over a real stdio pipe, driven by the SDK's own client.
 const READ_TOOLS = [
+  'analyze_log',
   'find_similar_tickets',
   'suggest_triage',
   'get_article',
@@ -106,6 +107,21 @@ describe('itbot MCP server over stdio', () => {
     expect(results[0]?.path).toBe('kb/printing/print-job-stuck-in-queue.md');
     const article = await data<{ title: string; sections: unknown[] }>('get_article', { path: results[0]?.path });
     expect(article.title).toBe('Print job stuck in the queue');
+  });
+
+  it('analyses a pasted log: its error signatures, then articles and tickets found with them', async () => {
+    const log = [
+      '2026-11-20 08:14:32.871 [ERROR] RasClient: The user CONTOSO\\jdoe dialed a connection named Corp VPN which has failed. The error code returned on failure is 809.',
+      '2026-11-20 08:14:32.872 [ERROR] IKEEXT: connection to vpn.contoso.com timed out after 30 s (0x800704C9)',
+    ].join('\n');
+    const analysis = await data<{
+      signatures: { kind: string; value: string }[];
+      error_lines: string[];
+      articles: { path: string }[];
+    }>('analyze_log', { log, limit: 3 });
+    expect(analysis.signatures.map((s) => s.value)).toEqual(['error 809', '0x800704C9', 'vpn.contoso.com']);
+    expect(analysis.error_lines).toHaveLength(2);
+    expect(analysis.articles.map((a) => a.path).some((path) => path.startsWith('kb/network/'))).toBe(true);
   });
 
   it('lists users, groups and categories', async () => {

@@ -33,6 +33,7 @@ export interface AgentTurnOptions {
   /** Earlier messages of the conversation. */
   history?: Message[];
   maxSteps?: number;
+  /** Overrides the per-tool default (defaultToolTimeoutMs) for every call. */
   toolTimeoutMs?: number;
   /** Cancels the turn (Ctrl+C): the model call is aborted and no further tool runs. */
   signal?: AbortSignal;
@@ -56,13 +57,25 @@ export function describeToolActivity(name: string): string {
 
 const DEFAULT_MAX_STEPS = 8;
 
+/**
+ * How long one tool call may take. Reads answer in milliseconds when healthy, so 20 s means the
+ * server is stuck; writes get longer because giving up on one leaves its outcome unknown.
+ */
+export function defaultToolTimeoutMs(tool: ToolDeclaration): number {
+  return tool.changesData ? 30_000 : 20_000;
+}
+
+function isTimeout(error: unknown): boolean {
+  return /timed? ?out/i.test(errorMessage(error));
+}
+
 async function runToolCall(
   call: ToolCall,
   options: AgentTurnOptions,
   declarations: Map<string, ToolDeclaration>,
 ): Promise<{ result: ToolResult; record: ToolCallRecord }> {
   const started = performance.now();
-  const finish = (outcome: ToolResult['outcome'], content: ToolResult['content'], error?: string) => ({
+  const finish = (outcome: ToolResult['outcome'], content: ToolResult['content'], error?: string, notice?: string) => ({
     result: { callId: call.id, name: call.name, outcome, content },
     record: {
       name: call.name,
@@ -70,6 +83,7 @@ async function runToolCall(
       outcome,
       ms: Math.round(performance.now() - started),
       ...(error ? { error } : {}),
+      ...(notice ? { notice } : {}),
     },
   });
   const declaration = declarations.get(call.name);
@@ -83,17 +97,26 @@ async function runToolCall(
     const reason = options.refusalReason ?? 'the user did not allow this change.';
     return finish('not_allowed', reason, reason);
   }
+  const timeoutMs = options.toolTimeoutMs ?? defaultToolTimeoutMs(declaration);
   try {
     const outcome = await options.connection.callTool(call.name, call.args, {
-      timeoutMs: options.toolTimeoutMs,
+      timeoutMs: timeoutMs,
       signal: options.signal,
     });
+    if (outcome.notice) options.onEvent?.({ type: 'status', text: outcome.notice });
     return outcome.ok
-      ? finish('done', outcome.data ?? { text: outcome.text })
-      : finish('failed', outcome.text, outcome.text);
+      ? finish('done', outcome.data ?? { text: outcome.text }, undefined, outcome.notice)
+      : finish('failed', outcome.text, outcome.text, outcome.notice);
   } catch (error) {
     // A store outage is not something the model can fix: stop the turn with the store's exit code.
     if (error instanceof ItbotError) throw error;
+    if (isTimeout(error) && !options.signal?.aborted) {
+      const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+      const explanation = declaration.changesData
+        ? `${call.name} did not answer within ${limit}; the change may still be applied, so look it up before trying again.`
+        : `${call.name} did not answer within ${limit}.`;
+      return finish('failed', explanation, explanation);
+    }
     return finish('failed', `The tool call did not complete: ${errorMessage(error)}`, errorMessage(error));
   }
 }

@@ -86,6 +86,8 @@ export interface ToolCallRecord {
   outcome: ToolCallOutcome;
   /** Why it failed or was not allowed. */
   error?: string;
+  /** How the call went, when that matters to the user ("the ticket server … was restarted"). */
+  notice?: string;
   ms: number;
 }
 

@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage, StoreError, ToolFailedError } from '../errors.js';
 import { ITBOT_VERSION } from '../version.js';
 import { ChildProcessTransport } from './child-process-transport.js';
+import { withRestarts } from './restarting-connection.js';
 import { type SpawnOptions, spawnTicketServer } from './spawn.js';
 
 /** A tool as the server declares it; `changesData` comes from its annotations. */
@@ -22,6 +23,8 @@ export interface ToolOutcome {
   text: string;
   /** For failures: what the server said, split into parts (exit code, message, hint). */
   error: ServerError | undefined;
+  /** Something the user should know about how the call went, e.g. that the server was restarted. */
+  notice?: string;
 }
 
 interface ServerError {
@@ -41,12 +44,18 @@ export interface TicketServerConnection {
   callTool(name: string, args: Record<string, unknown>, options?: CallOptions): Promise<ToolOutcome>;
   /** A JSON resource the server publishes, e.g. itbot://knowledge-base/status. */
   readJsonResource<T>(uri: string): Promise<T>;
+  /** False once the server process has exited. */
+  readonly alive: boolean;
+  /** The server's process id, for health displays (and tests that need to stop it). */
+  readonly pid: number | undefined;
   close(): Promise<void>;
 }
 
 export interface ConnectOptions extends SpawnOptions {
   /** A server process started earlier with spawnTicketServer (so it could warm up meanwhile). */
   child?: ChildProcess;
+  /** Start a new server when this one dies (default true). */
+  restart?: boolean;
 }
 
 const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -67,8 +76,18 @@ function toOutcome(result: CallToolResult): ToolOutcome {
 
 /** Connects over stdio to the itbot MCP server in a child process, spawning it unless given one. */
 export async function connectTicketServer(options: ConnectOptions = {}): Promise<TicketServerConnection> {
-  const transport = new ChildProcessTransport(options.child ?? spawnTicketServer(options));
+  const first = await connectOnce(options.child ?? spawnTicketServer(options));
+  if (options.restart === false) return first;
+  return withRestarts(first, () => connectOnce(spawnTicketServer(options)));
+}
+
+async function connectOnce(child: ChildProcess): Promise<TicketServerConnection> {
+  const transport = new ChildProcessTransport(child);
   const client = new Client({ name: 'itbot', version: ITBOT_VERSION });
+  let alive = true;
+  client.onclose = () => {
+    alive = false;
+  };
   try {
     // A healthy server answers the handshake in well under a second; do not wait a minute for a stuck one.
     await client.connect(transport, { timeout: 15_000 });
@@ -108,6 +127,10 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
       if (!first || !('text' in first)) throw new Error(`The ticket server returned no text for ${uri}.`);
       return JSON.parse(first.text) as T;
     },
+    get alive() {
+      return alive;
+    },
+    pid: child.pid,
     close: () => client.close(),
   };
 }

@@ -176,3 +176,60 @@ export function composeListAnswer(result: ToolResult): ComposedAnswer {
   }
   return { text: lines.join('\n'), citations: [] };
 }
+
+interface LogAnalysisView {
+  signatures: { kind: string; value: string; count: number }[];
+  error_lines: string[];
+  articles: { path: string; title: string; heading: string }[];
+  past_tickets: { number: string; title: string; resolution: string | null }[];
+}
+
+function describeSignature(signature: LogAnalysisView['signatures'][number]): string {
+  const times = signature.count > 1 ? ` (${signature.count}×)` : '';
+  return signature.kind === 'host' ? `${signature.value} (failing host)${times}` : `${signature.value}${times}`;
+}
+
+/** What a pasted log says: its error signatures, the first failure, and where the fix is written down. */
+export function composeLogAnswer(result: ToolResult): ComposedAnswer {
+  if (result.outcome !== 'done' || typeof result.content === 'string') {
+    return { text: `I could not analyse the log: ${String(result.content)}`, citations: [] };
+  }
+  const analysis = result.content as unknown as LogAnalysisView;
+  if (analysis.signatures.length === 0 && analysis.error_lines.length === 0) {
+    return {
+      text: 'I found no error codes or failures in this log. Paste the lines around the failure, or ask me to open a ticket.',
+      citations: [],
+    };
+  }
+  const lines: string[] = [];
+  if (analysis.signatures.length)
+    lines.push(`The log shows: ${analysis.signatures.slice(0, 6).map(describeSignature).join(', ')}.`);
+  if (analysis.error_lines[0]) lines.push(`First failure: ${analysis.error_lines[0]}`);
+  const [best, ...others] = analysis.articles;
+  lines.push('');
+  if (best) {
+    lines.push(`Most likely relevant: ${best.title} — ${best.path} (${lastHeadingPart(best.heading)})`);
+    if (others.length)
+      lines.push(
+        `Also: ${others
+          .slice(0, 2)
+          .map((article) => `${article.title} — ${article.path}`)
+          .join('; ')}`,
+      );
+  } else {
+    lines.push('No knowledge-base article matches these errors.');
+  }
+  if (analysis.past_tickets.length) {
+    lines.push('', 'Resolved tickets with the same errors:');
+    for (const ticket of analysis.past_tickets.slice(0, 3)) {
+      const fix = ticket.resolution ? ` — fixed: ${ticket.resolution.replace(/\s+/g, ' ').slice(0, 160)}` : '';
+      lines.push(`- ${ticket.number} ${ticket.title}${fix}`);
+    }
+  }
+  lines.push('If this does not solve it, ask me to open a ticket and paste the log into it.');
+  const cited = best ? [best, ...others.slice(0, 2)] : [];
+  return {
+    text: lines.join('\n'),
+    citations: cited.map((article) => ({ title: article.title, path: article.path, heading: article.heading })),
+  };
+}

@@ -1,9 +1,11 @@
+import { looksLikeLog } from '../../logs/log-signatures.js';
 import { formatTicketNumber } from '../../tickets/index.js';
 import { parseTicketOperation, type TicketOperation } from './ticket-operations.js';
 
 /** What the offline provider decided a message asks for. */
 export type Intent =
   | { kind: 'kb_question' }
+  | { kind: 'analyze_log' }
   | { kind: 'create_ticket' }
   | { kind: 'ticket_status'; ticket: string }
   | { kind: 'list_tickets' }
@@ -109,6 +111,8 @@ export function classifyIntent(message: string): Intent {
   // "please open a separate one", "not related to #3321": a new ticket even though a number appears.
   const explicitlySeparate = /\b(?:separate|another|new)\s+(?:one|ticket)\b|\bnot related to\b/i.test(message);
   if (wantsNewTicket && (!ticket || explicitlySeparate)) return { kind: 'create_ticket' };
+  // A pasted log mentions ticket-like numbers and "failed" everywhere: read it as a log first.
+  if (!wantsNewTicket && looksLikeLog(message)) return { kind: 'analyze_log' };
   if (mention && !howTo)
     return parseTicketOperation(message, mention) ?? { kind: 'ticket_status', ticket: mention.ticket };
   if (!howTo && LIST_PATTERNS.some((pattern) => pattern.test(message))) return { kind: 'list_tickets' };

@@ -4,6 +4,7 @@ import {
   composeCreateAnswer,
   composeKnowledgeAnswer,
   composeListAnswer,
+  composeLogAnswer,
   composeStatusAnswer,
   strongestHit,
 } from './compose-answer.js';
@@ -38,6 +39,8 @@ function firstCall(intent: BasicIntent, question: string): ModelStep['toolCalls'
       return { id: 'offline-1', name: 'search_tickets', args: { requester: 'me' } };
     case 'kb_question':
       return { id: 'offline-1', name: 'search_knowledge', args: { query: question.trim().slice(0, 2000), limit: 5 } };
+    case 'analyze_log':
+      return { id: 'offline-1', name: 'analyze_log', args: { log: question, limit: 3 } };
   }
 }
 
@@ -52,7 +55,7 @@ const IMPACT_AND_URGENCY: Record<TicketPriority, { impact: Level; urgency: Level
 type BasicIntent = Exclude<Intent, TicketOperation>;
 
 function isBasic(intent: Intent): intent is BasicIntent {
-  return ['kb_question', 'create_ticket', 'ticket_status', 'list_tickets'].includes(intent.kind);
+  return ['kb_question', 'analyze_log', 'create_ticket', 'ticket_status', 'list_tickets'].includes(intent.kind);
 }
 
 function answer(intent: BasicIntent, question: string, results: ToolResult[]): ModelStep {
@@ -67,6 +70,8 @@ function answer(intent: BasicIntent, question: string, results: ToolResult[]): M
         return composeListAnswer(result);
       case 'kb_question':
         return composeKnowledgeAnswer(question, result, results[1]);
+      case 'analyze_log':
+        return composeLogAnswer(result);
     }
   })();
   return { text: composed.text, toolCalls: [], citations: composed.citations };
