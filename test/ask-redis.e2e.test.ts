@@ -1,6 +1,7 @@
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSeededDataDir } from './helpers/data-dir.js';
+import { fakeReply, startFakeGemini } from './helpers/fake-gemini-server.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './helpers/redis-server.js';
 import { runItbot } from './helpers/run-itbot.js';
 
@@ -28,6 +29,32 @@ describe.skipIf(!redisAvailable().ok)('itbot ask with REDIS_URL', () => {
     expect(keys).toHaveLength(1);
     const second = await runItbot(['ask', '--json', 'wifi keeps dropping'], { env });
     expect(JSON.parse(second.stdout).citations).toEqual(JSON.parse(first.stdout).citations);
+  });
+
+  it('draws every Gemini call from the request budget shared in Redis', async () => {
+    const fake = await startFakeGemini();
+    try {
+      fake.enqueue(fakeReply.functionCall('search_knowledge', { query: 'wifi' }), 'Forget the network and rejoin.');
+      const run = await runItbot(['ask', '--no-cache', 'wifi keeps dropping'], {
+        env: {
+          ITBOT_DATA_DIR: dataDir,
+          REDIS_URL: redis.url,
+          GEMINI_API_KEY: 'test-key',
+          GOOGLE_GEMINI_BASE_URL: fake.baseUrl,
+          ITBOT_GEMINI_RPM: '6',
+        },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      const tokens = Number(await client.hGet('itbot:gemini:rpm', 'tokens'));
+      await client.quit();
+      // Two model calls taken from a full bucket of 6, plus the refill (0.1 a second) between them.
+      expect(tokens).toBeGreaterThanOrEqual(4);
+      expect(tokens).toBeLessThan(4.5);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('still answers, with one warning, when Redis is unreachable', async () => {

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bundledPaths } from '../src/paths.js';
 import { makeSeededDataDir, makeTempDir } from './helpers/data-dir.js';
 import { type FakeGemini, fakeReply, startFakeGemini } from './helpers/fake-gemini-server.js';
 import { runItbot } from './helpers/run-itbot.js';
@@ -227,6 +230,26 @@ describe('itbot ask with Gemini', () => {
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/Gemini is unavailable \(HTTP 503\) after several retries/);
   }, 90_000);
+
+  it('cancels a turn on Ctrl+C with exit 130', async () => {
+    fake.enqueue({ kind: 'text', text: 'too late', delayMs: 20_000 });
+    const child = spawn(process.execPath, [bundledPaths.cliEntry(), 'ask', 'slow question'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    while (generationBodies().length === 0 && Date.now() < deadline) await sleep(20);
+    const interrupted = Date.now();
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, sleep(10_000).then(() => 'still running')]);
+    if (code === 'still running') child.kill('SIGKILL');
+    expect(code).toBe(130);
+    expect(Date.now() - interrupted).toBeLessThan(10_000);
+    expect(stderr).toContain('itbot: Cancelled.');
+  });
 
   it('replays a recorded session', async () => {
     const { dir, cleanup: remove } = makeTempDir();

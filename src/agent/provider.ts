@@ -35,6 +35,9 @@ function createLazyGeminiProvider(config: ItbotConfig, apiKey: string, options: 
       ready ??= connect();
       return (await ready).generate(request);
     },
+    async close() {
+      await (await ready)?.close?.();
+    },
   };
 }
 

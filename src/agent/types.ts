@@ -78,6 +78,8 @@ export interface ModelProvider {
   readonly name: 'offline' | 'gemini';
   readonly model: string;
   generate(request: GenerateRequest): Promise<ModelStep>;
+  /** Releases connections it holds (a Redis rate limiter); the process may not exit otherwise. */
+  close?(): Promise<void>;
 }
 
 export interface ToolCallRecord {

@@ -157,7 +157,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     return exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
-    await Promise.all([connection.close(), responses?.close()]);
+    await Promise.all([connection.close(), responses?.close(), provider.close?.()]);
   }
 }
 

@@ -154,6 +154,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
   return {
     name: 'gemini',
     model,
+    close: () => limiter.close(),
     async generate(request): Promise<ModelStep> {
       const tools = toolSetFor(request.tools);
       const contents = toContents(request.messages, tools);
