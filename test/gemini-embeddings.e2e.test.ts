@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from './helpers/data-dir.js';
+import { bundledArticleCount, makeTempDir } from './helpers/data-dir.js';
 import { type FakeGemini, startFakeGemini } from './helpers/fake-gemini-server.js';
 import { runItbot } from './helpers/run-itbot.js';
 
@@ -47,7 +47,9 @@ describe('knowledge search with Gemini embeddings', () => {
   it('records the embedder, and refuses to search that index with another one', async () => {
     const doctor = await runItbot(['doctor'], { env: env() });
     expect(doctor.stdout).toMatch(
-      /knowledge index: 58 documents, \d+ chunks, built with gemini:gemini-embedding-001@768/,
+      new RegExp(
+        `knowledge index: ${bundledArticleCount()} documents, \\d+ chunks, built with gemini:gemini-embedding-001@768`,
+      ),
     );
     const local = await runItbot(['kb', 'search', 'printer'], { env: { ITBOT_DATA_DIR: dataDir } });
     expect(local.code).toBe(4);

@@ -28,3 +28,10 @@ export function makeSeededDataDir(): { dir: string; cleanup: () => void } {
 export function testConfig(overrides: Partial<ItbotConfig> = {}): ItbotConfig {
   return { ...resolveConfig({}), user: 'test.user', storeLockWaitMs: 2_000, ...overrides };
 }
+
+/** Articles in the bundled knowledge base, so tests follow it as articles are added. */
+export function bundledArticleCount(): number {
+  return fs
+    .readdirSync(bundledPaths.knowledgeBase(), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md')).length;
+}
