@@ -63,6 +63,8 @@ function textOutput({ stdout, stderr }: Streams): AskOutput {
         streamed = '';
       } else if (event.type === 'retry') {
         stderr.write(`itbot: ${retryLine(event)}\n`);
+      } else if (event.type === 'tool_result' && event.record.notice) {
+        stderr.write(`itbot: ${event.call.name}: ${event.record.notice}\n`);
       }
     },
     finish({ result }) {
@@ -136,6 +138,7 @@ function streamJsonOutput({ stdout }: Streams): AskOutput {
             outcome: event.record.outcome,
             ms: event.record.ms,
             ...(event.record.error ? { error: event.record.error } : {}),
+            ...(event.record.notice ? { notice: event.record.notice } : {}),
           });
           break;
       }
