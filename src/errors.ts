@@ -62,6 +62,13 @@ export class ToolFailedError extends ItbotError {
   }
 }
 
+/** The model could not be reached or would not answer, even after retries. */
+export class ModelUnavailableError extends ItbotError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.modelUnavailable, hint);
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -46,13 +46,22 @@ export class TurnCancelledError extends ItbotError {
   }
 }
 
+const TOOL_ACTIVITY: Record<string, string> = {
+  search_knowledge: 'searching the knowledge base',
+  get_article: 'reading the article',
+  analyze_log: 'reading the log',
+  search_tickets: 'searching tickets',
+  get_ticket: 'looking up the ticket',
+  find_similar_tickets: 'looking for similar tickets',
+  suggest_triage: 'suggesting a category and priority',
+  list_users: 'looking up people',
+  list_groups: 'looking up groups',
+  list_categories: 'looking up categories',
+};
+
 /** What the spinner says while a tool runs. */
 export function describeToolActivity(name: string): string {
-  if (name.includes('knowledge')) return 'searching the knowledge base';
-  if (name.includes('similar')) return 'looking for similar tickets';
-  if (name.includes('triage')) return 'suggesting a category and priority';
-  if (name.startsWith('list_') || name.startsWith('get_') || name.startsWith('search_')) return `looking up (${name})`;
-  return `running ${name}`;
+  return TOOL_ACTIVITY[name] ?? `running ${name}`;
 }
 
 const DEFAULT_MAX_STEPS = 8;

@@ -1,5 +1,5 @@
 import { ApiError, type Content, type GoogleGenAI, type Part } from '@google/genai';
-import { ConfigError, ExitCode, ItbotError } from '../../errors.js';
+import { ConfigError, errorMessage, ItbotError, ModelUnavailableError } from '../../errors.js';
 import { type RateLimiter, type RetryOptions, withRetry } from '../../gemini/index.js';
 import type { GenerateRequest, ModelProvider, ModelStep, ToolCall, ToolDeclaration } from '../types.js';
 import { LOCAL_CALL_ID_PREFIX, mergeParts, toContents } from './contents.js';
@@ -13,12 +13,6 @@ export interface GeminiProviderOptions {
   limiter: RateLimiter;
   retry?: Pick<RetryOptions, 'retries' | 'minTimeoutMs' | 'maxTimeoutMs'>;
   systemPrompt?: string;
-}
-
-export class ModelUnavailableError extends ItbotError {
-  constructor(message: string, hint?: string) {
-    super(message, ExitCode.modelUnavailable, hint);
-  }
 }
 
 /** One streamed model turn, put back together. */
@@ -39,11 +33,11 @@ function visibleText(parts: Part[]): string {
 }
 
 /** Turns SDK failures into errors that say what to do, with itbot's exit codes. */
-function explain(error: unknown, model: string): unknown {
-  if (error instanceof ItbotError || !(error instanceof ApiError)) {
-    if (error instanceof ItbotError) return error;
+function explain(error: unknown, model: string): ItbotError {
+  if (error instanceof ItbotError) return error;
+  if (!(error instanceof ApiError)) {
     return new ModelUnavailableError(
-      `Could not reach Gemini: ${error instanceof Error ? error.message : String(error)}.`,
+      `Could not reach Gemini: ${errorMessage(error)}.`,
       'Check the network, or answer offline with --provider offline.',
     );
   }
