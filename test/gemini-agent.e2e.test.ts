@@ -172,6 +172,23 @@ describe('itbot ask with Gemini', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'result', answer: 'Step one: restart. Step two: sign in again.' });
   });
 
+  it('says so when a retried stream does not repeat what was already shown', async () => {
+    fake.enqueue(
+      fakeReply.textStream(['Restart the '], { failure: { afterChunks: 1, mode: 'destroy' } }),
+      fakeReply.textStream(['First, sign out. ', 'Then sign in again.']),
+    );
+    const run = await ask(['--output', 'stream-json', 'teams keeps signing me out']);
+    expect(run.code).toBe(0);
+    const lines = events(run.stdout).filter((line) => ['text_delta', 'text_restart'].includes(line.type as string));
+    expect(lines).toEqual([
+      { type: 'text_delta', text: 'Restart the ' },
+      { type: 'text_restart' },
+      { type: 'text_delta', text: 'First, sign out. ' },
+      { type: 'text_delta', text: 'Then sign in again.' },
+    ]);
+    expect(events(run.stdout).at(-1)).toMatchObject({ answer: 'First, sign out. Then sign in again.' });
+  });
+
   it('retries a cut connection mid-stream', async () => {
     fake.enqueue(
       fakeReply.textStream(['Half an '], { failure: { afterChunks: 1, mode: 'destroy' } }),

@@ -176,6 +176,7 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
         tools: options.tools,
         signal: options.signal,
         onTextDelta: (text) => options.onEvent?.({ type: 'text_delta', text }),
+        onTextRestart: () => options.onEvent?.({ type: 'text_restart' }),
         onRetry: (notice) => options.onEvent?.({ type: 'retry', notice }),
       })
       .catch((error: unknown) => {

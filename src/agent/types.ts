@@ -70,6 +70,8 @@ export interface GenerateRequest {
   signal?: AbortSignal;
   /** Text as it streams. A provider that retries mid-stream never repeats text it already gave. */
   onTextDelta?: (text: string) => void;
+  /** The text given so far is void: a retried stream said something else. Deltas start again. */
+  onTextRestart?: () => void;
   onRetry?: (notice: RetryNotice) => void;
 }
 
@@ -115,6 +117,8 @@ export interface TurnResult {
 export type AgentEvent =
   /** A piece of the model's text as it streams (only from streaming providers). */
   | { type: 'text_delta'; text: string }
+  /** Forget this step's streamed text: a retried stream said something else and starts again. */
+  | { type: 'text_restart' }
   /** The whole text of one model step, once it is complete. */
   | { type: 'model_text'; text: string }
   /** What the agent is doing now, for a spinner: "asking gemini-2.5-flash", "searching the knowledge base". */

@@ -61,6 +61,10 @@ function textOutput({ stdout, stderr }: Streams): AskOutput {
         // Keep whatever the next step prints on its own line.
         if (streamed && !streamed.endsWith('\n')) stdout.write('\n');
         streamed = '';
+      } else if (event.type === 'text_restart') {
+        // Printed text cannot be taken back: say that what follows replaces it.
+        stdout.write(forTerminal(stdout, '\n\n(The connection dropped and the answer starts again.)\n\n'));
+        streamed = '';
       } else if (event.type === 'retry') {
         stderr.write(`itbot: ${retryLine(event)}\n`);
       } else if (event.type === 'tool_result' && event.record.notice) {
@@ -114,6 +118,9 @@ function streamJsonOutput({ stdout }: Streams): AskOutput {
           // A provider that does not stream still gives its text as one delta, so readers need one path.
           if (!stepStreamed) emit({ type: 'text_delta', text: event.text });
           stepStreamed = false;
+          break;
+        case 'text_restart':
+          emit({ type: 'text_restart' });
           break;
         case 'status':
           emit({ type: 'status', text: event.text });

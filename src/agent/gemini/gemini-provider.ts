@@ -66,6 +66,25 @@ function explain(error: unknown, model: string): ItbotError {
 }
 
 /**
+ * Passes on the part of `text` not shown yet. A stream retried after a failure starts from the
+ * beginning again: while it repeats what was shown, nothing is passed on. A model does not always
+ * say the same thing twice, though; when the new text parts ways with the shown one, the listener
+ * is told the text starts over (so it can clear it or say so) rather than getting a garbled mix.
+ */
+function passOnNewText(text: string, emitted: { text: string }, request: GenerateRequest): void {
+  const shown = emitted.text;
+  const agrees = text.length <= shown.length ? shown.startsWith(text) : text.startsWith(shown);
+  if (!agrees) {
+    request.onTextRestart?.();
+    emitted.text = '';
+  }
+  if (text.length > emitted.text.length) {
+    request.onTextDelta?.(text.slice(emitted.text.length));
+    emitted.text = text;
+  }
+}
+
+/**
  * Gemini behind the ModelProvider interface: the conversation and MCP tools go out as contents
  * and function declarations, the answer streams back. itbot runs the tools itself (the SDK's
  * automatic function calling is off) so consent, timeouts and MCP stay in the agent loop.
@@ -114,10 +133,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
         parts.push(part);
         if (typeof part.text === 'string' && !part.thought) text += part.text;
       }
-      if (text.length > emitted.text.length) {
-        request.onTextDelta?.(text.slice(emitted.text.length));
-        emitted.text = text;
-      }
+      passOnNewText(text, emitted, request);
       finishReason = candidate?.finishReason ?? finishReason;
       finishMessage = candidate?.finishMessage ?? finishMessage;
       if (chunk.usageMetadata) {
