@@ -1,10 +1,9 @@
 import type { ItbotConfig } from '../config/index.js';
-import { ConfigError } from '../errors.js';
 import { createOfflineProvider } from './offline/index.js';
+import { type ProviderChoice, usesGemini } from './provider-choice.js';
 import type { ModelProvider } from './types.js';
 
-export type ProviderChoice = 'auto' | 'offline' | 'gemini';
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'offline', 'gemini'];
+export { PROVIDER_CHOICES, type ProviderChoice, parseProviderChoice } from './provider-choice.js';
 
 export interface ProviderOptions {
   /** Warnings that are not errors (a shared rate limit falling back to local), one line each. */
@@ -47,9 +46,6 @@ export function createProvider(
   choice: ProviderChoice = 'auto',
   options: ProviderOptions = {},
 ): ModelProvider {
-  if (choice === 'offline' || (choice === 'auto' && !config.geminiApiKey)) return createOfflineProvider();
-  if (!config.geminiApiKey) {
-    throw new ConfigError('The Gemini provider needs an API key.', 'Set GEMINI_API_KEY, or use --provider offline.');
-  }
+  if (!usesGemini(config, choice) || !config.geminiApiKey) return createOfflineProvider();
   return createLazyGeminiProvider(config, config.geminiApiKey, options);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { TurnResult } from '../agent/index.js';
-import type { ProviderChoice } from '../agent/provider.js';
+import { parseProviderChoice, usesGemini } from '../agent/provider-choice.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError } from '../errors.js';
 // The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
@@ -22,7 +22,6 @@ export interface AskOptions {
   toolTimeout?: number;
 }
 
-const PROVIDERS: readonly ProviderChoice[] = ['auto', 'offline', 'gemini'];
 const WRITE_REFUSAL = 'tools that change data only run with consent; run again with --yes to allow it.';
 
 function chooseOutput(options: AskOptions): OutputFormat {
@@ -34,13 +33,6 @@ function chooseOutput(options: AskOptions): OutputFormat {
     throw new UsageError(`Unknown output format "${format}".`, `Choose one of: ${OUTPUT_FORMATS.join(', ')}.`);
   }
   return format as OutputFormat;
-}
-
-function chooseProvider(options: AskOptions): ProviderChoice {
-  if (!(PROVIDERS as readonly string[]).includes(options.provider)) {
-    throw new UsageError(`Unknown provider "${options.provider}".`, `Choose one of: ${PROVIDERS.join(', ')}.`);
-  }
-  return options.provider as ProviderChoice;
 }
 
 export async function askCommand(words: string[], options: AskOptions): Promise<number> {
@@ -60,15 +52,8 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
   const started = performance.now();
   const processStartMs = Math.round(process.uptime() * 1000);
   const config = resolveConfig();
-  const choice = chooseProvider(options);
-  if (choice === 'gemini' && !config.geminiApiKey) {
-    throw new ItbotError(
-      'The Gemini provider needs an API key.',
-      ExitCode.config,
-      'Set GEMINI_API_KEY, or use --provider offline.',
-    );
-  }
-  if (choice === 'auto' && !config.geminiApiKey) {
+  const choice = parseProviderChoice(options.provider);
+  if (!usesGemini(config, choice) && choice === 'auto') {
     process.stderr.write(
       'itbot: no GEMINI_API_KEY set; answering offline (knowledge base and rules, no language model).\n',
     );
@@ -112,21 +97,16 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       ? await openResponseCache(config, connection, provider.model, question)
       : undefined;
   try {
+    const timings = (turn: TurnResult['timings']) => ({
+      ...turn,
+      mcpReadyMs: Math.round(mcpReadyMs),
+      processStartMs,
+      totalMs: Math.round(performance.now() - started),
+    });
     const cached = await responses?.lookUp();
     if (cached) {
       output.event({ type: 'model_text', text: cached.answer });
-      output.finish({
-        result: cached,
-        exitCode: ExitCode.ok,
-        cached: true,
-        timings: {
-          modelMs: 0,
-          toolMs: 0,
-          mcpReadyMs: Math.round(mcpReadyMs),
-          processStartMs,
-          totalMs: Math.round(performance.now() - started),
-        },
-      });
+      output.finish({ result: cached, exitCode: ExitCode.ok, cached: true, timings: timings(cached.timings) });
       return ExitCode.ok;
     }
     const tools = await connection.listTools();
@@ -143,17 +123,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     });
     const exitCode = hasUnrecoveredToolFailure(result.toolCalls) ? ExitCode.toolFailed : ExitCode.ok;
     await responses?.store(result);
-    output.finish({
-      result,
-      exitCode,
-      cached: false,
-      timings: {
-        ...result.timings,
-        mcpReadyMs: Math.round(mcpReadyMs),
-        processStartMs,
-        totalMs: Math.round(performance.now() - started),
-      },
-    });
+    output.finish({ result, exitCode, cached: false, timings: timings(result.timings) });
     return exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
