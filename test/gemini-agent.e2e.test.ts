@@ -244,7 +244,7 @@ describe('itbot ask with Gemini', () => {
   it('gives up on a model that stays unavailable, with exit 5', async () => {
     fake.script(Array.from({ length: 8 }, () => fakeReply.unavailable()));
     const run = await runItbot(['ask', 'hello'], { env: { ...env() }, timeoutMs: 90_000 });
-    expect(run.code).toBe(5);
+    expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toMatch(/Gemini is unavailable \(HTTP 503\) after several retries/);
   }, 90_000);
 
