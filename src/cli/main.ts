@@ -201,8 +201,8 @@ program
   .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
 
 if (process.argv.length <= 2) {
-  process.stdout.write(program.helpInformation());
-  process.stdout.write('\nThe chat window is not built yet; use `itbot ask "…"` meanwhile.\n');
+  // No command: the chat (its module loads Ink and React; no other command does).
+  await lazy(() => import('./chat.js').then((module) => module.chatCommand))();
 } else {
   await program.parseAsync(process.argv);
 }

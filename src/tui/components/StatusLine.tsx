@@ -1,0 +1,43 @@
+import { Box, Text } from 'ink';
+import type { McpHealth } from '../ticket-server.js';
+import { theme } from './theme.js';
+
+export interface StatusLineProps {
+  provider: string;
+  model: string;
+  store: 'embedded' | 'server';
+  health: McpHealth;
+  inputTokens: number;
+  outputTokens: number;
+  width: number;
+  /** A short message that replaces the key hints for a moment ("Press Ctrl+C again to quit"). */
+  flash?: string;
+}
+
+const HEALTH = {
+  starting: { text: 'MCP starting', color: theme.warning },
+  ready: { text: 'MCP ready', color: theme.ok },
+  down: { text: 'MCP down', color: theme.error },
+} as const;
+
+/** One line at the bottom: who answers, where the data lives, whether the ticket server is up, tokens. */
+export function StatusLine(props: StatusLineProps) {
+  const health = HEALTH[props.health.state];
+  return (
+    <Box width={props.width} justifyContent="space-between">
+      <Text wrap="truncate-end">
+        <Text color={theme.muted}>
+          {props.provider} · {props.model} · store {props.store} ·{' '}
+        </Text>
+        <Text color={health.color}>{health.text}</Text>
+        <Text color={theme.muted}>
+          {' '}
+          · tokens {props.inputTokens} in / {props.outputTokens} out
+        </Text>
+      </Text>
+      <Text color={props.flash ? theme.warning : theme.muted} wrap="truncate-start">
+        {props.flash ?? '/help'}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,27 @@
+import type { TicketServerConnection } from '../mcp/index.js';
+
+/**
+ * The ticket server connection, remembering each tool's latest structured result. The agent
+ * loop's events carry the outcome of a call but not its data; the tool cards want both
+ * ("5 articles, best: …"). The loop runs calls one at a time, so "latest by name" is the call
+ * the next tool_result event is about.
+ */
+export function recordingConnection(connection: TicketServerConnection): {
+  connection: TicketServerConnection;
+  latestData: (toolName: string) => Record<string, unknown> | undefined;
+} {
+  const latest = new Map<string, Record<string, unknown> | undefined>();
+  return {
+    connection: {
+      listTools: () => connection.listTools(),
+      close: () => connection.close(),
+      async callTool(name, args, options) {
+        latest.delete(name);
+        const outcome = await connection.callTool(name, args, options);
+        latest.set(name, outcome.data);
+        return outcome;
+      },
+    },
+    latestData: (name) => latest.get(name),
+  };
+}
