@@ -206,7 +206,9 @@ export function App({ session, history, store, colors, onQuit }: AppProps) {
   return (
     <>
       <Static key={state.reprint} items={state.items}>
-        {(item) => <TranscriptView key={item.id} item={item} width={width} />}
+        {(item, index) => (
+          <TranscriptView key={item.id} item={item} width={width} afterTool={state.items[index - 1]?.kind === 'tool'} />
+        )}
       </Static>
       <Box flexDirection="column" width={width}>
         <LiveArea live={state.live} width={width} maxRows={liveMaxRows} consentSelected={consentSelected} />

@@ -86,7 +86,9 @@ export class KeyDecoder {
       this.pasting = false;
       this.pasted = '';
       const rest = event.slice(end + PASTE_END.length);
-      return [{ type: 'text', text: normalizeNewlines(text), pasted: true }, ...(rest ? this.decode(rest) : [])];
+      // The line break most copies end with would leave an empty last line: drop it.
+      const pasted = normalizeNewlines(text).replace(/\n+$/, '');
+      return [{ type: 'text', text: pasted, pasted: true }, ...(rest ? this.decode(rest) : [])];
     }
     if (event.startsWith(PASTE_START)) {
       this.pasting = true;

@@ -24,8 +24,26 @@ function Citations({ citations }: { citations: Citation[] }) {
 
 const TONE = { info: theme.muted, warning: theme.warning, error: theme.error } as const;
 
+/** Long pasted messages are shown by their first lines; the assistant got all of them. */
+const USER_LINES_SHOWN = 8;
+
+function clipUserText(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length <= USER_LINES_SHOWN + 2) return text;
+  return `${lines.slice(0, USER_LINES_SHOWN).join('\n')}\n… ${lines.length - USER_LINES_SHOWN} more lines`;
+}
+
 /** One finished transcript entry, as printed once above the live area. */
-export function TranscriptView({ item, width }: { item: TranscriptItem; width: number }) {
+export function TranscriptView({
+  item,
+  width,
+  afterTool = false,
+}: {
+  item: TranscriptItem;
+  width: number;
+  /** Tool cards sit tight together; whatever follows them gets a blank line. */
+  afterTool?: boolean;
+}) {
   const body = (() => {
     switch (item.kind) {
       case 'welcome':
@@ -45,7 +63,7 @@ export function TranscriptView({ item, width }: { item: TranscriptItem; width: n
               {'› '}
             </Text>
             <Box width={Math.max(10, width - 2)}>
-              <Text color={theme.user}>{item.text}</Text>
+              <Text color={theme.user}>{clipUserText(item.text)}</Text>
             </Box>
           </Box>
         );
@@ -90,7 +108,11 @@ export function TranscriptView({ item, width }: { item: TranscriptItem; width: n
     }
   })();
   return (
-    <Box marginBottom={item.kind === 'tool' ? 0 : 1} width={width}>
+    <Box
+      marginBottom={item.kind === 'tool' ? 0 : 1}
+      marginTop={afterTool && item.kind !== 'tool' ? 1 : 0}
+      width={width}
+    >
       {body}
     </Box>
   );

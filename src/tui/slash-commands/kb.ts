@@ -25,10 +25,15 @@ export const kbCommand: SlashCommand = {
     }
     const text = hits
       .map((hit, i) => {
-        const heading = String(hit.heading ?? '');
         const title = String(hit.title ?? '');
-        const section = heading && heading !== title ? ` › ${heading.replace(`${title} > `, '')}` : '';
-        return `${i + 1}. **${title}**${section} — \`${String(hit.path ?? '')}\`\n   ${oneLine(String(hit.content ?? ''), 200)}`;
+        // The heading path starts with the title; show only the section under it.
+        const section = String(hit.heading ?? '')
+          .split(/\s+[›>]\s+/)
+          .filter((part) => part && part !== title)
+          .join(' › ');
+        // Quoted and stripped of Markdown, so a snippet starting "1." does not become a list.
+        const snippet = oneLine(String(hit.content ?? '').replace(/[*_`#|]/g, ''), 200);
+        return `${i + 1}. **${title}**${section ? ` › ${section}` : ''} — \`${String(hit.path ?? '')}\`\n   “${snippet}”`;
       })
       .join('\n');
     context.add({ kind: 'assistant', text: `Knowledge base results for "${query}":\n\n${text}`, citations: [] });
