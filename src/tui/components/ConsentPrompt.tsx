@@ -1,7 +1,10 @@
 import { Box, Text } from 'ink';
 import type { ToolCall } from '../../agent/index.js';
-import { summarizeArguments } from '../tool-summary.js';
+import { oneLine } from '../ticket-data.js';
 import { theme } from './theme.js';
+
+/** A write's arguments are shown one per line, so the person sees what will be written. */
+export const MAX_ARGUMENT_LINES = 6;
 
 export type ConsentChoice = 'once' | 'session' | 'deny';
 
@@ -30,9 +33,14 @@ export function ConsentPrompt({ call, selected, width }: { call: ToolCall; selec
         </Text>{' '}
         wants to change data:
       </Text>
-      <Text color={theme.muted} wrap="truncate-end">
-        {summarizeArguments(call.args, Math.max(20, Math.min(width, 100) - 4))}
-      </Text>
+      {Object.entries(call.args)
+        .slice(0, MAX_ARGUMENT_LINES)
+        .map(([key, value]) => (
+          <Text key={key} wrap="truncate-end">
+            <Text color={theme.muted}>{key}: </Text>
+            {typeof value === 'string' ? oneLine(value, 300) : JSON.stringify(value)}
+          </Text>
+        ))}
       <Box flexDirection="column" marginTop={1}>
         {CONSENT_OPTIONS.map((option, i) => (
           <Text key={option.choice} bold={i === selected}>

@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
 import wrapAnsi from 'wrap-ansi';
 import type { LiveState } from '../chat-session.js';
-import { ConsentPrompt } from './ConsentPrompt.js';
+import { ConsentPrompt, MAX_ARGUMENT_LINES } from './ConsentPrompt.js';
 import { Spinner } from './Spinner.js';
 import { ToolCard } from './ToolCard.js';
 import { theme } from './theme.js';
 
-const CONSENT_ROWS = 9;
+const CONSENT_ROWS = 8 + MAX_ARGUMENT_LINES;
 const TOOL_ROWS = 2;
 
 /** The last `maxRows` screen rows of streamed text, with a note of how much is above. */
