@@ -23,6 +23,15 @@ const HEALTH = {
 /** One line at the bottom: who answers, where the data lives, whether the ticket server is up, tokens. */
 export function StatusLine(props: StatusLineProps) {
   const health = HEALTH[props.health.state];
+  if (props.flash) {
+    return (
+      <Box width={props.width}>
+        <Text color={theme.warning} wrap="truncate-end">
+          {props.flash}
+        </Text>
+      </Box>
+    );
+  }
   return (
     <Box width={props.width} justifyContent="space-between">
       <Text wrap="truncate-end">
@@ -35,9 +44,7 @@ export function StatusLine(props: StatusLineProps) {
           · tokens {props.inputTokens} in / {props.outputTokens} out
         </Text>
       </Text>
-      <Text color={props.flash ? theme.warning : theme.muted} wrap="truncate-start">
-        {props.flash ?? '/help'}
-      </Text>
+      <Text color={theme.muted}>/help</Text>
     </Box>
   );
 }
