@@ -34,7 +34,7 @@ async function startChat() {
   session = new ChatSession({ config, provider: createOfflineProvider(), server, onQuit });
   server.start().catch(() => {});
   const history = InputHistory.load(config.dataDir);
-  const ui = render(h(App, { session, history, store: 'embedded', colors: false, onQuit }));
+  const ui = render(h(App, { session, history, store: 'embedded', colors: false }));
   const screen = (predicate: (frame: string) => boolean, what: string) =>
     waitForFrame(ui.lastFrame, predicate, { what });
   // Ink starts reading stdin once the first frame has mounted its input hook.

@@ -1,5 +1,5 @@
 import { Box, Static, useApp, useStdout } from 'ink';
-import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatSession } from './chat-session.js';
 import { CONSENT_OPTIONS, consentChoiceForKey } from './components/ConsentPrompt.js';
 import { InputBox } from './components/InputBox.js';
@@ -21,10 +21,9 @@ export interface AppProps {
   history: InputHistory;
   store: 'embedded' | 'server';
   colors: boolean;
-  onQuit: () => void;
 }
 
-export function App({ session, history, store, colors, onQuit }: AppProps) {
+export function App({ session, history, store, colors }: AppProps) {
   const state = useSyncExternalStore(session.subscribe, session.getState);
   const { stdout } = useStdout();
   const { exit } = useApp();
@@ -48,10 +47,11 @@ export function App({ session, history, store, colors, onQuit }: AppProps) {
   const { columns, rows } = useTerminalSize(reprint);
   const width = Math.max(20, columns - 1);
 
-  const quit = useCallback(() => {
-    onQuit();
-    exit();
-  }, [onQuit, exit]);
+  const quit = () => session.quit();
+  // Leaving: one last frame without the prompt (so the terminal keeps a clean transcript), then exit.
+  useEffect(() => {
+    if (state.leaving) exit();
+  }, [state.leaving, exit]);
 
   const showFlash = (text: string) => {
     setFlash(text);
@@ -59,10 +59,6 @@ export function App({ session, history, store, colors, onQuit }: AppProps) {
   };
 
   const submit = (text: string) => {
-    if (state.live.busy) {
-      showFlash('still working: Enter again when it is done, or Ctrl+C to cancel');
-      return;
-    }
     history.add(text);
     historyCursor.current.reset();
     setEditor(edit.emptyEditor);
@@ -77,6 +73,9 @@ export function App({ session, history, store, colors, onQuit }: AppProps) {
     }
     lastCtrlC.current = now;
     if (session.cancel()) {
+      // Inputs queued behind the cancelled turn come back to the input box, not run.
+      const queued = session.drainQueue();
+      if (queued.length && !editorRef.current.text) setEditor(edit.withText(queued.join('\n')));
       showFlash('cancelled · Ctrl+C again to quit');
     } else if (editorRef.current.text) {
       setEditor(edit.emptyEditor);
@@ -210,28 +209,36 @@ export function App({ session, history, store, colors, onQuit }: AppProps) {
           <TranscriptView key={item.id} item={item} width={width} afterTool={state.items[index - 1]?.kind === 'tool'} />
         )}
       </Static>
-      <Box flexDirection="column" width={width}>
-        <LiveArea live={state.live} width={width} maxRows={liveMaxRows} consentSelected={consentSelected} />
-        <InputBox
-          editor={editor}
-          width={width}
-          maxRows={inputMaxRows}
-          hint={hint}
-          showCursor={!state.live.consent}
-          plainCursor={!colors}
-          placeholder={state.live.busy ? undefined : 'Ask an IT question, or /help'}
-        />
-        <StatusLine
-          provider={session.provider.name}
-          model={session.provider.model}
-          store={store}
-          health={state.health}
-          inputTokens={state.stats.inputTokens}
-          outputTokens={state.stats.outputTokens}
-          width={width}
-          flash={flash}
-        />
-      </Box>
+      {state.leaving ? null : (
+        <Box flexDirection="column" width={width}>
+          <LiveArea
+            live={state.live}
+            queued={state.queued}
+            width={width}
+            maxRows={liveMaxRows}
+            consentSelected={consentSelected}
+          />
+          <InputBox
+            editor={editor}
+            width={width}
+            maxRows={inputMaxRows}
+            hint={hint}
+            showCursor={!state.live.consent}
+            plainCursor={!colors}
+            placeholder={state.live.busy ? undefined : 'Ask an IT question, or /help'}
+          />
+          <StatusLine
+            provider={session.provider.name}
+            model={session.provider.model}
+            store={store}
+            health={state.health}
+            inputTokens={state.stats.inputTokens}
+            outputTokens={state.stats.outputTokens}
+            width={width}
+            flash={flash}
+          />
+        </Box>
+      )}
     </>
   );
 }

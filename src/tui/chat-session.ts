@@ -26,8 +26,6 @@ export interface LiveState {
   runningTool?: { call: ToolCall; changesData: boolean };
   retry?: { notice: RetryNotice; at: number };
   consent?: { call: ToolCall };
-  /** Set after a first Ctrl+C at an idle prompt: a second one within 2 s quits. */
-  quitArmedUntil?: number;
 }
 
 export interface ChatStats {
@@ -45,10 +43,14 @@ export interface ChatStats {
 export interface ChatState {
   items: TranscriptItem[];
   live: LiveState;
+  /** Inputs sent while a turn was running: they run, in order, when it ends. */
+  queued: string[];
   health: McpHealth;
   stats: ChatStats;
   /** Bumped to print the whole transcript again (after a resize or /clear). */
   reprint: number;
+  /** The user asked to quit: the UI draws its last frame without the prompt, then exits. */
+  leaving: boolean;
 }
 
 export interface ChatSessionOptions {
@@ -84,6 +86,7 @@ export class ChatSession {
     this.state = {
       items: [{ id: 0, kind: 'welcome' }],
       live: IDLE,
+      queued: [],
       health: { state: 'starting' },
       stats: {
         turns: 0,
@@ -97,6 +100,7 @@ export class ChatSession {
         toolMs: 0,
       },
       reprint: 0,
+      leaving: false,
     };
   }
 
@@ -139,8 +143,36 @@ export class ChatSession {
   /** Input from the prompt: a slash command or a question for the agent. */
   async submit(text: string): Promise<void> {
     const trimmed = text.trim();
-    if (!trimmed || this.state.live.busy) return;
+    if (!trimmed) return;
+    if (this.state.live.busy) {
+      this.update({ queued: [...this.state.queued, text] });
+      return;
+    }
+    try {
+      await this.run(text);
+    } finally {
+      this.runNextQueued();
+    }
+  }
+
+  private runNextQueued(): void {
+    const [next, ...rest] = this.state.queued;
+    if (next === undefined || this.state.live.busy) return;
+    this.update({ queued: rest });
+    void this.submit(next);
+  }
+
+  /** Takes back the queued inputs (Ctrl+C puts them into the input box instead of running them). */
+  drainQueue(): string[] {
+    const queued = this.state.queued;
+    if (queued.length) this.update({ queued: [] });
+    return queued;
+  }
+
+  private async run(text: string): Promise<void> {
+    const trimmed = text.trim();
     if (trimmed.startsWith('/')) {
+      this.add({ kind: 'user', text: trimmed });
       this.setLive({ busy: true, startedAt: this.now(), status: `running ${trimmed.split(/\s/)[0]}` });
       try {
         await runSlashCommand(trimmed, this.commandContext());
@@ -166,7 +198,7 @@ export class ChatSession {
       health: () => this.state.health,
       provider: this.options.provider,
       config: this.options.config,
-      quit: () => this.options.onQuit(),
+      quit: () => this.quit(),
       now: this.now,
       width: () => process.stdout.columns || 80,
     };
@@ -326,8 +358,13 @@ export class ChatSession {
     return true;
   }
 
-  armQuit(until: number): void {
-    this.setLive({ quitArmedUntil: until });
+  /** Ends the chat: a running turn is cancelled quietly. */
+  quit(): void {
+    if (this.state.leaving) return;
+    this.controller?.abort();
+    this.consentResolve?.(false);
+    this.update({ leaving: true, live: { ...IDLE }, queued: [] });
+    this.options.onQuit();
   }
 
   addError(error: unknown): void {

@@ -28,7 +28,7 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
   const latency = latencyFromEnv();
   const baseProvider = createProvider(config);
   const provider = latency ? withModelLatency(baseProvider, latency) : baseProvider;
-  session = new ChatSession({ config, provider, server, onQuit: () => instance.unmount() });
+  session = new ChatSession({ config, provider, server, onQuit: () => {} });
   // The prompt is drawn while the server (and with it the store) starts.
   server.start().catch(() => {});
 
@@ -38,13 +38,7 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
   const instance = render(
-    <App
-      session={session}
-      history={history}
-      store={config.databaseUrl ? 'server' : 'embedded'}
-      colors={colors}
-      onQuit={() => {}}
-    />,
+    <App session={session} history={history} store={config.databaseUrl ? 'server' : 'embedded'} colors={colors} />,
     { exitOnCtrlC: false },
   );
   try {

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import wrapAnsi from 'wrap-ansi';
 import type { LiveState } from '../chat-session.js';
+import { oneLine } from '../ticket-data.js';
 import { ConsentPrompt, MAX_ARGUMENT_LINES } from './ConsentPrompt.js';
 import { Spinner } from './Spinner.js';
 import { ToolCard } from './ToolCard.js';
@@ -33,17 +34,23 @@ function statusLabel(live: LiveState, now: number): string {
  */
 export function LiveArea({
   live,
+  queued,
   width,
   maxRows,
   consentSelected,
 }: {
   live: LiveState;
+  queued: string[];
   width: number;
   maxRows: number;
   consentSelected: number;
 }) {
   if (!live.busy) return null;
-  const fixed = 1 + (live.consent ? CONSENT_ROWS : 0) + (live.runningTool && !live.consent ? TOOL_ROWS : 0);
+  const fixed =
+    1 +
+    (queued.length ? 1 : 0) +
+    (live.consent ? CONSENT_ROWS : 0) +
+    (live.runningTool && !live.consent ? TOOL_ROWS : 0);
   const textRows = Math.max(0, maxRows - fixed - 1);
   const { rows, hidden } = tailRows(live.streamed, width, textRows);
   return (
@@ -59,6 +66,11 @@ export function LiveArea({
       ) : null}
       {live.consent ? <ConsentPrompt call={live.consent.call} selected={consentSelected} width={width} /> : null}
       {live.consent ? null : <Spinner label={() => statusLabel(live, Date.now())} />}
+      {queued.length ? (
+        <Text color={theme.muted} wrap="truncate-end">
+          queued: {queued.map((text) => oneLine(text, 40)).join(' · ')} (runs next; Ctrl+C takes it back)
+        </Text>
+      ) : null}
     </Box>
   );
 }
