@@ -190,9 +190,9 @@ program
   .description('Measure itbot on this machine')
   .argument(
     '<what>',
-    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search)',
+    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search), tui (chat start-up and memory)',
   )
-  .option('--runs <n>', 'ask: number of runs', positiveInt, 10)
+  .option('--runs <n>', 'ask, tui: number of runs', positiveInt, 10)
   .option('--tickets <n>', 'tickets: how many to load first', positiveInt, 10_000)
   .option('--ops <n>', 'tickets, search: calls of each kind to time', positiveInt, 200)
   .option('--chunks <n>', 'search: how many chunks to index', positiveInt, 10_000)

@@ -29,8 +29,6 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
   const baseProvider = createProvider(config);
   const provider = latency ? withModelLatency(baseProvider, latency) : baseProvider;
   session = new ChatSession({ config, provider, server, onQuit: () => {} });
-  // The prompt is drawn while the server (and with it the store) starts.
-  server.start().catch(() => {});
 
   process.stdout.write(BRACKETED_PASTE_ON);
   const restoreTerminal = () => process.stdout.write(BRACKETED_PASTE_OFF);
@@ -41,6 +39,9 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
     <App session={session} history={history} store={config.databaseUrl ? 'server' : 'embedded'} colors={colors} />,
     { exitOnCtrlC: false },
   );
+  // The ticket server (and with it the store) starts once the prompt is drawn, in the background:
+  // spawning it first would have it compete with the first frame for the CPU.
+  setImmediate(() => server.start().catch(() => {}));
   try {
     await instance.waitUntilExit();
   } finally {
