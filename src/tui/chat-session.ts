@@ -62,7 +62,8 @@ export interface ChatSessionOptions {
   now?: () => number;
 }
 
-const REFUSAL = 'the user chose "deny" in the chat, so it was not done. Say so, and do not retry it.';
+// Read by the model and, through its answer, by the person: plain words for both.
+const REFUSAL = 'the user chose "Deny" when asked in the chat.';
 const IDLE: LiveState = { busy: false, startedAt: 0, status: '', streamed: '' };
 
 /**

@@ -44,7 +44,9 @@ export function StatusLine(props: StatusLineProps) {
           · tokens {props.inputTokens} in / {props.outputTokens} out
         </Text>
       </Text>
-      <Text color={theme.muted}>/help</Text>
+      <Box flexShrink={0} marginLeft={1}>
+        <Text color={theme.muted}>/help</Text>
+      </Box>
     </Box>
   );
 }
