@@ -22,7 +22,12 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
   const history = InputHistory.load(config.dataDir);
   let session: ChatSession | undefined;
   const server = new TicketServerSupervisor(
-    (health) => session?.setHealth(health),
+    (health) => {
+      session?.setHealth(health);
+      // The status line says "MCP down"; the transcript says why, once per failure.
+      if (health.state === 'down')
+        session?.add({ kind: 'notice', tone: 'error', text: `Ticket server: ${health.reason}` });
+    },
     (line) => session?.add({ kind: 'notice', tone: /error|fail/i.test(line) ? 'error' : 'info', text: line }),
   );
   const latency = latencyFromEnv();
