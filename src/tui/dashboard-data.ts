@@ -35,7 +35,8 @@ export function buildDashboard(tickets: TicketSummary[], now: number, truncated 
     atRisk: tickets.filter((t) => slaState(t, now) === 'at_risk').sort(byDue),
     oldestUnassigned: tickets
       .filter((t) => t.assignee === null)
-      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+      // Tickets opened in the same instant (an import) are oldest by number.
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.number.localeCompare(b.number))
       .slice(0, 5),
     truncated,
     now,
