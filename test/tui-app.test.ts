@@ -81,6 +81,16 @@ describe('the chat window', () => {
       frame = await screen((f) => f.includes('IT-000002 The docking station at desk 12 is dead'), 'the ticket card');
       expect(frame).toContain('status new · priority');
       expect(frame).toContain('resolution due in');
+
+      // The turn's search and this one ask the server the same thing: the second comes from its cache.
+      await type(ui, '/kb my print job is stuck in the queue');
+      await type(ui, '\r');
+      await screen((f) => f.includes('Knowledge base results for "my print job is stuck in the queue"'), '/kb results');
+      await type(ui, '/stats');
+      await type(ui, '\r');
+      frame = await screen((f) => f.includes('knowledge cache hits'), '/stats');
+      expect(frame).toMatch(/knowledge cache hits\s+1 of 2 searches/);
+      expect(frame).toMatch(/turns answered\s+4/);
     } finally {
       ui.unmount();
       await server.close();

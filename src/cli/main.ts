@@ -27,6 +27,7 @@ const program = new Command()
   .description('IT-support assistant for the helpdesk: answers from the knowledge base and works tickets.')
   .version(ITBOT_VERSION, '-v, --version')
   .showHelpAfterError('(run `itbot help` or `itbot <command> --help` for usage)')
+  .addHelpText('after', '\nRun `itbot` with no command to open the chat (in a terminal).')
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride((error) => {
     // commander's own exits: help and version are success, everything else is a usage error.

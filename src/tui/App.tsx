@@ -65,6 +65,14 @@ export function App({ session, history, store, colors }: AppProps) {
     void session.submit(text);
   };
 
+  /** Stops the running answer; inputs queued behind it come back to the input box, not run. */
+  const cancelTurn = (): boolean => {
+    if (!session.cancel()) return false;
+    const queued = session.drainQueue();
+    if (queued.length && !editorRef.current.text) setEditor(edit.withText(queued.join('\n')));
+    return true;
+  };
+
   const onCtrlC = () => {
     const now = Date.now();
     if (now - lastCtrlC.current < QUIT_WINDOW_MS) {
@@ -72,10 +80,7 @@ export function App({ session, history, store, colors }: AppProps) {
       return;
     }
     lastCtrlC.current = now;
-    if (session.cancel()) {
-      // Inputs queued behind the cancelled turn come back to the input box, not run.
-      const queued = session.drainQueue();
-      if (queued.length && !editorRef.current.text) setEditor(edit.withText(queued.join('\n')));
+    if (cancelTurn()) {
       showFlash('cancelled · Ctrl+C again to quit');
     } else if (editorRef.current.text) {
       setEditor(edit.emptyEditor);
@@ -168,6 +173,10 @@ export function App({ session, history, store, colors }: AppProps) {
         return;
       case 'ctrl-l':
         reprint();
+        return;
+      case 'escape':
+        // Esc stops a running answer too (without arming the quit that a Ctrl+C would).
+        if (cancelTurn()) showFlash('cancelled');
         return;
       case 'up':
       case 'down': {

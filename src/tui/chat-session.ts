@@ -38,6 +38,8 @@ export interface ChatStats {
   turnMs: number[];
   modelMs: number;
   toolMs: number;
+  knowledgeSearches: number;
+  cacheHits: number;
 }
 
 export interface ChatState {
@@ -99,6 +101,8 @@ export class ChatSession {
         turnMs: [],
         modelMs: 0,
         toolMs: 0,
+        knowledgeSearches: 0,
+        cacheHits: 0,
       },
       reprint: 0,
       leaving: false,
@@ -190,7 +194,13 @@ export class ChatSession {
   private commandContext(): SlashCommandContext {
     return {
       add: (entry) => this.add(entry),
-      server: () => this.options.server.get(),
+      server: async () => {
+        const server = await this.options.server.get();
+        return {
+          ...server,
+          connection: recordingConnection(server.connection, (cached) => this.countSearch(cached)).connection,
+        };
+      },
       newConversation: () => {
         this.history = [];
         this.allowedForSession.clear();
@@ -219,7 +229,7 @@ export class ChatSession {
     });
     try {
       const server = await abortable(this.options.server.get(), controller.signal);
-      const recorder = recordingConnection(server.connection);
+      const recorder = recordingConnection(server.connection, (cached) => this.countSearch(cached));
       const result = await runTurnLazily(question, {
         provider: this.provider,
         connection: recorder.connection,
@@ -245,6 +255,18 @@ export class ChatSession {
         this.setLive({ ...IDLE });
       }
     }
+  }
+
+  /** Knowledge searches and cache hits, from turns and from /kb alike. */
+  countSearch(cached: boolean): void {
+    const stats = this.state.stats;
+    this.update({
+      stats: {
+        ...stats,
+        knowledgeSearches: stats.knowledgeSearches + 1,
+        cacheHits: stats.cacheHits + (cached ? 1 : 0),
+      },
+    });
   }
 
   private finishTurn(result: TurnResult, startedAt: number): void {

@@ -6,7 +6,11 @@ import type { TicketServerConnection } from '../mcp/index.js';
  * ("5 articles, best: …"). The loop runs calls one at a time, so "latest by name" is the call
  * the next tool_result event is about.
  */
-export function recordingConnection(connection: TicketServerConnection): {
+export function recordingConnection(
+  connection: TicketServerConnection,
+  /** Told about every knowledge search: whether the server answered it from its cache. */
+  onKnowledgeSearch?: (cached: boolean) => void,
+): {
   connection: TicketServerConnection;
   latestData: (toolName: string) => Record<string, unknown> | undefined;
 } {
@@ -19,6 +23,7 @@ export function recordingConnection(connection: TicketServerConnection): {
         latest.delete(name);
         const outcome = await connection.callTool(name, args, options);
         latest.set(name, outcome.data);
+        if (name === 'search_knowledge' && outcome.ok) onKnowledgeSearch?.(outcome.data?.cached === true);
         return outcome;
       },
     },

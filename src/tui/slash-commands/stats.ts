@@ -24,7 +24,10 @@ export const statsCommand: SlashCommand = {
         stats.turnMs.length ? `${median(stats.turnMs)} ms / ${Math.max(...stats.turnMs)} ms` : '-',
       ],
       ['time in model / tools', `${stats.modelMs} ms / ${stats.toolMs} ms`],
-      ['knowledge cache hits', 'not reported by the ticket server yet'],
+      [
+        'knowledge cache hits',
+        stats.knowledgeSearches ? `${stats.cacheHits} of ${stats.knowledgeSearches} searches` : 'no searches yet',
+      ],
       ['ticket server', health.state === 'ready' ? `ready (${health.tools} tools)` : health.state],
       ['memory (this process)', `${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB resident`],
     ];
