@@ -9,6 +9,7 @@ import type {
 } from '../agent/index.js';
 import type { ItbotConfig } from '../config/index.js';
 import { ItbotError } from '../errors.js';
+import { type ChatStats, emptyStats, withAnsweredTurn, withKnowledgeSearch } from './chat-stats.js';
 import type { ConsentChoice } from './components/ConsentPrompt.js';
 import { recordingConnection } from './recording-connection.js';
 import { runSlashCommand, type SlashCommandContext } from './slash-commands/index.js';
@@ -28,19 +29,7 @@ export interface LiveState {
   consent?: { call: ToolCall };
 }
 
-export interface ChatStats {
-  turns: number;
-  cancelled: number;
-  failed: number;
-  toolCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  turnMs: number[];
-  modelMs: number;
-  toolMs: number;
-  knowledgeSearches: number;
-  cacheHits: number;
-}
+export type { ChatStats } from './chat-stats.js';
 
 export interface ChatState {
   items: TranscriptItem[];
@@ -49,7 +38,7 @@ export interface ChatState {
   queued: string[];
   health: McpHealth;
   stats: ChatStats;
-  /** Bumped to print the whole transcript again (after a resize or /clear). */
+  /** Bumped to print the whole transcript again (after a resize, or Ctrl+L). */
   reprint: number;
   /** The user asked to quit: the UI draws its last frame without the prompt, then exits. */
   leaving: boolean;
@@ -91,19 +80,7 @@ export class ChatSession {
       live: IDLE,
       queued: [],
       health: { state: 'starting' },
-      stats: {
-        turns: 0,
-        cancelled: 0,
-        failed: 0,
-        toolCalls: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        turnMs: [],
-        modelMs: 0,
-        toolMs: 0,
-        knowledgeSearches: 0,
-        cacheHits: 0,
-      },
+      stats: emptyStats,
       reprint: 0,
       leaving: false,
     };
@@ -259,14 +236,7 @@ export class ChatSession {
 
   /** Knowledge searches and cache hits, from turns and from /kb alike. */
   countSearch(cached: boolean): void {
-    const stats = this.state.stats;
-    this.update({
-      stats: {
-        ...stats,
-        knowledgeSearches: stats.knowledgeSearches + 1,
-        cacheHits: stats.cacheHits + (cached ? 1 : 0),
-      },
-    });
+    this.update({ stats: withKnowledgeSearch(this.state.stats, cached) });
   }
 
   private finishTurn(result: TurnResult, startedAt: number): void {
@@ -281,19 +251,7 @@ export class ChatSession {
       citations: unmentioned,
       footer: `${result.model} · ${seconds} s${tokens ? ` · ${tokens} tokens` : ''}`,
     });
-    const stats = this.state.stats;
-    this.update({
-      stats: {
-        ...stats,
-        turns: stats.turns + 1,
-        toolCalls: stats.toolCalls + result.toolCalls.length,
-        inputTokens: stats.inputTokens + result.usage.inputTokens,
-        outputTokens: stats.outputTokens + result.usage.outputTokens,
-        turnMs: [...stats.turnMs, result.timings.totalMs],
-        modelMs: stats.modelMs + result.timings.modelMs,
-        toolMs: stats.toolMs + result.timings.toolMs,
-      },
-    });
+    this.update({ stats: withAnsweredTurn(this.state.stats, result) });
   }
 
   private onAgentEvent(event: AgentEvent, latestData: (tool: string) => Record<string, unknown> | undefined): void {
