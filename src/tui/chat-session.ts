@@ -257,7 +257,8 @@ export class ChatSession {
   private onAgentEvent(event: AgentEvent, latestData: (tool: string) => Record<string, unknown> | undefined): void {
     switch (event.type) {
       case 'status':
-        this.setLive({ status: event.text });
+        // A new step (a tool, the next model call) ends any retry the last one was waiting on.
+        this.setLive({ status: event.text, retry: undefined });
         break;
       case 'text_delta':
         this.setLive({ streamed: this.state.live.streamed + event.text, retry: undefined });

@@ -22,7 +22,8 @@ function statusLabel(live: LiveState, now: number): string {
   const seconds = ((now - live.startedAt) / 1000).toFixed(1);
   if (live.retry) {
     const left = Math.max(0, Math.ceil((live.retry.at + live.retry.notice.delayMs - now) / 1000));
-    return `retrying in ${left} s: ${live.retry.notice.reason} (attempt ${live.retry.notice.attempt}) · Ctrl+C to cancel`;
+    const when = left > 0 ? `retrying in ${left} s` : 'retrying now';
+    return `${when}: ${live.retry.notice.reason} (attempt ${live.retry.notice.attempt}) · Ctrl+C to cancel`;
   }
   return `${live.status || 'working'} (${seconds} s) · Ctrl+C to cancel`;
 }
