@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createOfflineProvider } from '../src/agent/index.js';
+import { createOfflineProvider, type ModelProvider, type ModelStep } from '../src/agent/index.js';
 import { resolveConfig } from '../src/config/index.js';
 import { App } from '../src/tui/App.js';
 import { ChatSession } from '../src/tui/chat-session.js';
@@ -23,7 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => dataDir.cleanup());
 
-async function startChat() {
+async function startChat(provider: ModelProvider = createOfflineProvider()) {
   const config = resolveConfig();
   let session: ChatSession | undefined;
   const server = new TicketServerSupervisor(
@@ -31,7 +31,7 @@ async function startChat() {
     () => {},
   );
   const onQuit = vi.fn();
-  session = new ChatSession({ config, provider: createOfflineProvider(), server, onQuit });
+  session = new ChatSession({ config, provider, server, onQuit });
   server.start().catch(() => {});
   const history = InputHistory.load(config.dataDir);
   const ui = render(h(App, { session, history, store: 'embedded', colors: false }));
@@ -131,6 +131,69 @@ describe('the chat window', () => {
       expect(onQuit).not.toHaveBeenCalled();
       await type(ui, '\x04'); // now the line is empty
       expect(onQuit).toHaveBeenCalledTimes(1);
+    } finally {
+      ui.unmount();
+      await server.close();
+    }
+  });
+
+  it("streams a provider's text, shows its retries, prints a preamble before the tool card, and cancels mid-stream", async () => {
+    // A provider that behaves like a streaming model (what the Gemini provider emits): a preamble
+    // and a knowledge search, a rate-limit retry, then the answer word by word.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const provider: ModelProvider = {
+      name: 'gemini',
+      model: 'fake-streaming-model',
+      async generate({ onTextDelta, onRetry, signal }): Promise<ModelStep> {
+        calls++;
+        if (calls === 1) {
+          onTextDelta?.('Let me look that up.');
+          return {
+            text: 'Let me look that up.',
+            toolCalls: [{ id: 't1', name: 'search_knowledge', args: { query: 'vpn drops' } }],
+          };
+        }
+        if (calls === 2) {
+          onRetry?.({ attempt: 1, delayMs: 3000, reason: 'rate limited' });
+          await gate;
+          for (const word of ['Reconnect ', 'the ', 'VPN ', 'client.']) onTextDelta?.(word);
+          return {
+            text: 'Reconnect the VPN client.',
+            toolCalls: [],
+            citations: [{ title: 'VPN keeps disconnecting', path: 'kb/network/vpn-keeps-disconnecting.md' }],
+            usage: { inputTokens: 120, outputTokens: 8 },
+          };
+        }
+        // Third turn: streams half a sentence, then waits until cancelled.
+        onTextDelta?.('Half an answer');
+        await new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+        throw new Error('unreachable');
+      },
+    };
+    const { ui, server, screen } = await startChat(provider);
+    try {
+      await screen((f) => f.includes('MCP ready'), 'the ticket server to be ready');
+      await type(ui, 'my vpn drops');
+      await type(ui, '\r');
+      let frame = await screen((f) => f.includes('retrying in 3 s: rate limited (attempt 1)'), 'the retry notice');
+      expect(frame.indexOf('Let me look that up.')).toBeLessThan(frame.indexOf('✓ search_knowledge'));
+      release();
+      frame = await screen((f) => /fake-streaming-model · \d+\.\d s · 128 tokens/.test(f), 'the answer and its footer');
+      expect(frame).toContain('Reconnect the VPN client.');
+      expect(frame).toMatch(/Sources:\n\s+• VPN keeps disconnecting — kb\/network\/vpn-keeps-disconnecting\.md/);
+      expect(frame).toContain('tokens 120 in / 8 out');
+
+      await type(ui, 'and then?');
+      await type(ui, '\r');
+      await screen((f) => f.includes('Half an answer') && f.includes('Ctrl+C to cancel'), 'the streaming answer');
+      await type(ui, '\x03');
+      frame = await screen((f) => f.includes('Cancelled.'), 'the cancelled turn');
+      expect(frame).toContain('Half an answer'); // what was streamed stays in the transcript
+      expect(frame).toContain('Ask an IT question');
     } finally {
       ui.unmount();
       await server.close();
