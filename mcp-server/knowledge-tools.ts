@@ -34,13 +34,18 @@ export function registerKnowledgeTools(
         query: z.string().trim().min(1).max(2000).describe("The question or problem, in the user's words"),
         limit: z.number().int().min(1).max(20).default(5).describe('How many articles to return (1–20)'),
       },
-      outputSchema: { results: z.array(hitSchema) },
+      outputSchema: {
+        results: z.array(hitSchema),
+        cached: z
+          .boolean()
+          .describe('Whether the answer came from the search cache (for hosts that report cache hits)'),
+      },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     ({ query, limit }) =>
       guarded(async () => {
-        const { hits } = await searchKnowledgeCached(await store(), embedder, cache, query, { limit });
-        return ok({ results: hits });
+        const { hits, cached } = await searchKnowledgeCached(await store(), embedder, cache, query, { limit });
+        return ok({ results: hits, cached });
       }),
   );
 

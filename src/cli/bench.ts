@@ -93,5 +93,11 @@ export async function benchCommand(what: string, options: BenchOptions): Promise
     process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatSearchBench(result));
     return 0;
   }
-  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets, search.');
+  if (what === 'tui') {
+    const { benchTui, formatTuiBench } = await import('./bench-tui.js');
+    const result = await benchTui(options.runs);
+    process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatTuiBench(result));
+    return 0;
+  }
+  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets, search, tui.');
 }

@@ -27,6 +27,7 @@ const program = new Command()
   .description('IT-support assistant for the helpdesk: answers from the knowledge base and works tickets.')
   .version(ITBOT_VERSION, '-v, --version')
   .showHelpAfterError('(run `itbot help` or `itbot <command> --help` for usage)')
+  .addHelpText('after', '\nRun `itbot` with no command to open the chat (in a terminal).')
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride((error) => {
     // commander's own exits: help and version are success, everything else is a usage error.
@@ -197,9 +198,9 @@ program
   .description('Measure itbot on this machine')
   .argument(
     '<what>',
-    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search)',
+    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search), tui (chat start-up and memory)',
   )
-  .option('--runs <n>', 'ask: number of runs', positiveInt, 10)
+  .option('--runs <n>', 'ask, tui: number of runs', positiveInt, 10)
   .option('--tickets <n>', 'tickets: how many to load first', positiveInt, 10_000)
   .option('--ops <n>', 'tickets, search: calls of each kind to time', positiveInt, 200)
   .option('--chunks <n>', 'search: how many chunks to index', positiveInt, 10_000)
@@ -208,8 +209,8 @@ program
   .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
 
 if (process.argv.length <= 2) {
-  process.stdout.write(program.helpInformation());
-  process.stdout.write('\nThe chat window is not built yet; use `itbot ask "…"` meanwhile.\n');
+  // No command: the chat (its module loads Ink and React; no other command does).
+  await lazy(() => import('./chat.js').then((module) => module.chatCommand))();
 } else {
   await program.parseAsync(process.argv);
 }

@@ -4,8 +4,8 @@ import { bundledPaths } from '../paths.js';
 export interface SpawnOptions {
   /** Environment for the server process; defaults to this process's. */
   env?: NodeJS.ProcessEnv;
-  /** Where the server's own stderr (first-run notes, errors) goes. */
-  stderr?: 'inherit' | 'ignore';
+  /** Where the server's own stderr (first-run notes, errors) goes; 'pipe' lets the chat show it in its window. */
+  stderr?: 'inherit' | 'ignore' | 'pipe';
 }
 
 /**

@@ -1,0 +1,91 @@
+import { Box, Text } from 'ink';
+import {
+  describeEvent,
+  relativeTime,
+  shortDateTime,
+  slaState,
+  type TicketEvent,
+  type TicketSummary,
+} from '../ticket-data.js';
+import { truncate } from './Table.js';
+import { theme } from './theme.js';
+
+const LAST_EVENTS = 5;
+
+const SLA_COLOR = { breached: theme.error, at_risk: theme.warning, ok: theme.ok, none: theme.muted } as const;
+const SLA_LABEL = { breached: 'BREACHED', at_risk: 'at risk', ok: 'on track', none: '' } as const;
+
+function Due({ label, iso, now }: { label: string; iso: string | null; now: number }) {
+  if (!iso) return null;
+  return (
+    <Text>
+      {label} {relativeTime(iso, now)} <Text color={theme.muted}>({shortDateTime(iso)})</Text>
+    </Text>
+  );
+}
+
+/** One ticket: number, title, status, priority, who has it, SLA due times and the latest events. */
+export function TicketCard({
+  ticket,
+  events,
+  now,
+  width,
+}: {
+  ticket: TicketSummary;
+  events: TicketEvent[];
+  now: number;
+  width: number;
+}) {
+  const sla = slaState(ticket, now);
+  const inner = Math.max(20, width - 4);
+  const recent = events.slice(-LAST_EVENTS);
+  return (
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={theme.accent}
+      paddingX={1}
+      width={Math.min(width, 100)}
+    >
+      <Text wrap="truncate-end">
+        <Text bold color={theme.accent}>
+          {ticket.number}
+        </Text>{' '}
+        <Text bold>{ticket.title}</Text>
+      </Text>
+      <Text>
+        status <Text bold>{ticket.status}</Text> · priority <Text bold>{ticket.priority}</Text>
+        {ticket.priorityOverridden ? ' (set by hand)' : ''} · assignee{' '}
+        <Text bold>{ticket.assignee ?? 'unassigned'}</Text>
+        {ticket.group ? ` (${ticket.group})` : ''}
+      </Text>
+      <Text color={theme.muted}>
+        requester {ticket.requester} · category {ticket.category ?? '-'} · opened {shortDateTime(ticket.createdAt)}
+      </Text>
+      {sla !== 'none' ? (
+        <Text>
+          SLA <Text color={SLA_COLOR[sla]}>{SLA_LABEL[sla]}</Text>
+        </Text>
+      ) : null}
+      <Due label="first response due" iso={ticket.firstResponseDue} now={now} />
+      <Due label="resolution due" iso={ticket.resolutionDue} now={now} />
+      {recent.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color={theme.muted}>
+            last {recent.length === 1 ? 'event' : `${recent.length} events`}
+            {events.length > recent.length ? ` of ${events.length}` : ''}:
+          </Text>
+          {recent.map((event, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a timeline never reorders
+            <Text key={i} wrap="truncate-end">
+              {truncate(
+                `${shortDateTime(event.createdAt).slice(0, 16)}  ${event.author}  ${describeEvent(event)}`,
+                inner,
+              )}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
