@@ -58,13 +58,14 @@ describe.skipIf(!tmuxAvailable().ok)('itbot chat in a terminal', () => {
       (c) => c.includes('30 lines') && c.includes('Enter sends it all'),
       'the pasted log in the input',
     );
-    expect(chat.capture()).not.toContain('query="at Printer.spool'); // nothing submitted early
+    expect(chat.capture()).not.toContain('log="at Printer.spool'); // nothing submitted early
     chat.key('Enter');
     capture = await chat.waitFor(
       (c) => c.includes('… 22 more lines') && count(c, /rules\+retrieval · \d/g) === 3,
       'an answer to the log',
     );
-    expect(count(capture, /search_knowledge query="at Printer\.spool/g)).toBe(1); // one message, not thirty
+    // One message, not thirty, read as a log.
+    expect(count(capture, /analyze_log log="at Printer\.spool/g)).toBe(1);
 
     chat.type('the vpn keeps dropping every ten minutes');
     await chat.waitFor((c) => c.includes('Ctrl+C to cancel'), 'a running turn');

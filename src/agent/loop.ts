@@ -216,7 +216,8 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
     for (const call of reply.toolCalls) {
       throwIfCancelled();
       const { result, record } = await runToolCall(call, options, declarations);
-      options.onEvent?.({ type: 'tool_result', call, record });
+      const data = result.outcome === 'done' && typeof result.content !== 'string' ? result.content : undefined;
+      options.onEvent?.({ type: 'tool_result', call, record, ...(data ? { data } : {}) });
       records.push(record);
       stepResults.push(result);
     }

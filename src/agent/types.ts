@@ -125,4 +125,5 @@ export type AgentEvent =
   | { type: 'status'; text: string }
   | { type: 'retry'; notice: RetryNotice }
   | { type: 'tool_call'; call: ToolCall; changesData: boolean }
-  | { type: 'tool_result'; call: ToolCall; record: ToolCallRecord };
+  /** `data` is the tool's structured result when it ran (for cards that summarise it). */
+  | { type: 'tool_result'; call: ToolCall; record: ToolCallRecord; data?: Record<string, unknown> };

@@ -11,7 +11,7 @@ import type { ItbotConfig } from '../config/index.js';
 import { ItbotError } from '../errors.js';
 import { type ChatStats, emptyStats, withAnsweredTurn, withKnowledgeSearch } from './chat-stats.js';
 import type { ConsentChoice } from './components/ConsentPrompt.js';
-import { recordingConnection } from './recording-connection.js';
+import { countingKnowledgeSearches } from './counting-connection.js';
 import { runSlashCommand, type SlashCommandContext } from './slash-commands/index.js';
 import type { McpHealth, TicketServerSupervisor } from './ticket-server.js';
 import { summarizeOutcome } from './tool-summary.js';
@@ -175,7 +175,7 @@ export class ChatSession {
         const server = await this.options.server.get();
         return {
           ...server,
-          connection: recordingConnection(server.connection, (cached) => this.countSearch(cached)).connection,
+          connection: countingKnowledgeSearches(server.connection, (cached) => this.countSearch(cached)),
         };
       },
       newConversation: () => {
@@ -206,17 +206,16 @@ export class ChatSession {
     });
     try {
       const server = await abortable(this.options.server.get(), controller.signal);
-      const recorder = recordingConnection(server.connection, (cached) => this.countSearch(cached));
       const result = await runTurnLazily(question, {
         provider: this.provider,
-        connection: recorder.connection,
+        connection: server.connection,
         tools: server.tools,
         consent: (call) => this.askConsent(call, controller.signal),
         refusalReason: REFUSAL,
         history: this.history,
         signal: controller.signal,
         onEvent: (event) => {
-          if (!controller.signal.aborted) this.onAgentEvent(event, recorder.latestData);
+          if (!controller.signal.aborted) this.onAgentEvent(event);
         },
       });
       if (controller.signal.aborted) return; // cancelled: the late answer is not shown
@@ -254,7 +253,7 @@ export class ChatSession {
     this.update({ stats: withAnsweredTurn(this.state.stats, result) });
   }
 
-  private onAgentEvent(event: AgentEvent, latestData: (tool: string) => Record<string, unknown> | undefined): void {
+  private onAgentEvent(event: AgentEvent): void {
     switch (event.type) {
       case 'status':
         // A new step (a tool, the next model call) ends any retry the last one was waiting on.
@@ -262,6 +261,10 @@ export class ChatSession {
         break;
       case 'text_delta':
         this.setLive({ streamed: this.state.live.streamed + event.text, retry: undefined });
+        break;
+      case 'text_restart':
+        // A retried stream said something else: what was shown of this step is void.
+        this.setLive({ streamed: '' });
         break;
       case 'model_text':
         this.pendingStepText = event.text;
@@ -275,13 +278,16 @@ export class ChatSession {
         this.setLive({ runningTool: { call: event.call, changesData: event.changesData }, streamed: '' });
         break;
       case 'tool_result': {
+        if (event.call.name === 'search_knowledge' && event.record.outcome === 'done') {
+          this.countSearch(event.data?.cached === true);
+        }
         const changesData = this.state.live.runningTool?.changesData ?? false;
         this.add({
           kind: 'tool',
           call: event.call,
           record: event.record,
           changesData,
-          summary: summarizeOutcome(event.call, event.record, latestData(event.call.name)),
+          summary: summarizeOutcome(event.call, event.record, event.data),
         });
         this.setLive({ runningTool: undefined, consent: undefined });
         break;

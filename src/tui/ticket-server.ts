@@ -41,7 +41,8 @@ export class TicketServerSupervisor {
     });
     const ready = (async () => {
       const { connectTicketServer } = await import('../mcp/index.js');
-      const connection = await connectTicketServer({ child });
+      // This supervisor restarts the server itself (its stderr piped into the transcript).
+      const connection = await connectTicketServer({ child, restart: false });
       const tools = await connection.listTools();
       return { connection, tools };
     })();

@@ -15,6 +15,14 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
 /** What a successful call returned, in a few words: "5 articles, best: …", "IT-000001 (new, P3)". */
 function summarizeData(name: string, data: Record<string, unknown> | undefined): string | undefined {
   if (!data) return undefined;
+  if (Array.isArray(data.signatures) && Array.isArray(data.articles)) {
+    const signatures = (data.signatures as { value?: unknown }[])
+      .slice(0, 3)
+      .map((signature) => String(signature.value));
+    const best = (data.articles[0] ?? {}) as { title?: unknown };
+    const found = signatures.length ? `found ${signatures.join(', ')}` : 'no error codes found';
+    return `${found}${typeof best.title === 'string' ? `; best article: ${best.title}` : ''}`;
+  }
   if (Array.isArray(data.results)) {
     const best = (data.results[0] ?? {}) as { title?: unknown };
     const suffix = typeof best.title === 'string' ? `, best: ${best.title}` : '';
