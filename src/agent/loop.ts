@@ -83,7 +83,8 @@ async function runToolCall(
   options: AgentTurnOptions,
   declarations: Map<string, ToolDeclaration>,
 ): Promise<{ result: ToolResult; record: ToolCallRecord }> {
-  const started = performance.now();
+  // The call's own time: waiting for the user's consent does not count.
+  let started = performance.now();
   const finish = (outcome: ToolResult['outcome'], content: ToolResult['content'], error?: string, notice?: string) => ({
     result: { callId: call.id, name: call.name, outcome, content },
     record: {
@@ -106,6 +107,7 @@ async function runToolCall(
     const reason = options.refusalReason ?? 'the user did not allow this change.';
     return finish('not_allowed', reason, reason);
   }
+  started = performance.now();
   const timeoutMs = options.toolTimeoutMs ?? defaultToolTimeoutMs(declaration);
   try {
     const outcome = await options.connection.callTool(call.name, call.args, {
@@ -211,7 +213,6 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
       };
     }
 
-    const toolsStarted = performance.now();
     const stepResults: ToolResult[] = [];
     for (const call of reply.toolCalls) {
       throwIfCancelled();
@@ -220,8 +221,8 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
       options.onEvent?.({ type: 'tool_result', call, record, ...(data ? { data } : {}) });
       records.push(record);
       stepResults.push(result);
+      toolMs += record.ms;
     }
-    toolMs += performance.now() - toolsStarted;
     results.push(...stepResults);
     messages.push({ role: 'tool', results: stepResults });
   }
