@@ -10,6 +10,7 @@ export function withModelLatency(provider: ModelProvider, latencyMs: number): Mo
   return {
     name: provider.name,
     model: provider.model,
+    close: () => provider.close?.() ?? Promise.resolve(),
     async generate(request) {
       await sleep(latencyMs, request.signal);
       const step = await provider.generate({ ...request, onTextDelta: undefined });

@@ -53,7 +53,8 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
     restoreTerminal();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
-    await server.close();
+    // The Gemini provider holds a Redis client (the shared rate limit) that would keep the process alive.
+    await Promise.all([server.close(), baseProvider.close?.()]);
   }
   return ExitCode.ok;
 }
