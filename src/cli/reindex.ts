@@ -3,6 +3,7 @@ import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { BUNDLED_SOURCE, type ReindexProgress, reindexKnowledgeBase } from '../knowledge/index.js';
 import { bundledPaths } from '../paths.js';
+import { embedTickets } from '../tickets/index.js';
 
 export interface ReindexCommandOptions {
   source?: string;
@@ -60,13 +61,21 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
   });
   const progress = options.json ? undefined : await progressDisplay();
   try {
-    const summary = await reindexKnowledgeBase(store, {
+    const embedder = createEmbedder(config);
+    const knowledge = await reindexKnowledgeBase(store, {
       sourceDir,
       sourceName,
-      embedder: createEmbedder(config),
+      embedder,
       rebuild: options.rebuild,
       onProgress: progress?.update,
+      // The steps after the load (indexes, HNSW) take a while at scale: say what is happening.
+      onBuildStep: (step) => {
+        if (!options.json && step !== 'swapped') process.stderr.write(`reindex: side index ${step}\n`);
+      },
     });
+    // Tickets use the same embedder: new, changed or differently embedded ones are embedded now.
+    const ticketsEmbedded = await embedTickets(store, embedder);
+    const summary = { ...knowledge, ticketsEmbedded };
     progress?.stop();
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -75,6 +84,9 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
         summary.chunks && summary.elapsedMs
           ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)`
           : '';
+      if (summary.sideBuild && !summary.reembedded) {
+        process.stdout.write('Built a new index beside the live one and swapped it in.\n');
+      }
       if (summary.reembedded) {
         process.stdout.write(
           `Re-embedded all ${summary.reembedded} indexed chunks with ${summary.embedder} (the index was built with ${summary.replacedEmbedder}).\n`,
@@ -85,6 +97,7 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
           `${summary.unchanged} unchanged, ${summary.removed} removed; ${summary.chunks} chunks embedded in ` +
           `${(summary.elapsedMs / 1000).toFixed(2)} s${rate} with ${summary.embedder}.\n`,
       );
+      if (ticketsEmbedded) process.stdout.write(`Embedded ${ticketsEmbedded} new or changed tickets.\n`);
     }
     return 0;
   } finally {

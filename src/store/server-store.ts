@@ -50,6 +50,9 @@ async function lookUpVectorOid(pool: pg.Pool): Promise<number | undefined> {
   return rows[0]?.oid;
 }
 
+/** A placeholder setting where pgvector is absent, so harmless everywhere. */
+export const ITERATIVE_HNSW_SCAN = "SET hnsw.iterative_scan = 'relaxed_order'";
+
 export async function openServerStore(options: ServerStoreOptions): Promise<Store> {
   let vectorOid: number | undefined;
   const pool = new pg.Pool({
@@ -61,6 +64,11 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Filtered vector searches (a knowledge source, ticket statuses) otherwise stop at HNSW's
+  // ef_search nearest rows and return fewer than asked; pg queues this before the client's first query.
+  pool.on('connect', (client) => {
+    client.query(ITERATIVE_HNSW_SCAN).catch(() => {});
+  });
 
   try {
     vectorOid = await lookUpVectorOid(pool);
