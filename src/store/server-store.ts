@@ -50,9 +50,6 @@ async function lookUpVectorOid(pool: pg.Pool): Promise<number | undefined> {
   return rows[0]?.oid;
 }
 
-/** A placeholder setting where pgvector is absent, so harmless everywhere. */
-export const ITERATIVE_HNSW_SCAN = "SET hnsw.iterative_scan = 'relaxed_order'";
-
 export async function openServerStore(options: ServerStoreOptions): Promise<Store> {
   let vectorOid: number | undefined;
   const pool = new pg.Pool({
@@ -61,14 +58,12 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     types: typesWithVector(() => vectorOid),
+    // Filtered vector searches (one knowledge source, ticket statuses) otherwise stop at HNSW's
+    // ef_search nearest rows and return fewer than asked. A placeholder where pgvector is absent.
+    options: '-c hnsw.iterative_scan=relaxed_order',
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  // Filtered vector searches (a knowledge source, ticket statuses) otherwise stop at HNSW's
-  // ef_search nearest rows and return fewer than asked; pg queues this before the client's first query.
-  pool.on('connect', (client) => {
-    client.query(ITERATIVE_HNSW_SCAN).catch(() => {});
-  });
 
   try {
     vectorOid = await lookUpVectorOid(pool);
