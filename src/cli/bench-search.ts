@@ -13,6 +13,8 @@ export interface SearchBenchResult {
   chunks: number;
   documents: number;
   reindexSeconds: number;
+  /** When each side-build step ended, in ms from the start of the first reindex. */
+  reindexStepsMs?: Record<string, number>;
   chunksPerSecond: number;
   noChangeReindexSeconds: number;
   search: LatencySummary;
@@ -179,6 +181,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
         chunks: first.chunks,
         documents,
         reindexSeconds: Math.round(first.elapsedMs / 100) / 10,
+        reindexStepsMs: first.stepsMs,
         chunksPerSecond: Math.round((first.chunks / first.elapsedMs) * 1000),
         noChangeReindexSeconds: Math.round(again.elapsedMs / 100) / 10,
         search: summarize(latencies),
@@ -197,6 +200,13 @@ export function formatSearchBench(result: SearchBenchResult): string {
   return [
     `knowledge search, ${result.store} store${result.hnsw ? '' : ' without HNSW (exact vectors)'}, ${result.chunks.toLocaleString('en')} chunks in ${result.documents.toLocaleString('en')} synthetic articles:`,
     `  reindex               ${result.reindexSeconds} s (${result.chunksPerSecond} chunks/s)`,
+    ...(result.reindexStepsMs
+      ? [
+          `    side build steps ended at (s): ${Object.entries(result.reindexStepsMs)
+            .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)}`)
+            .join(', ')}`,
+        ]
+      : []),
     `  reindex, no change    ${result.noChangeReindexSeconds} s`,
     `  search (${result.search.count} queries)   p50 ${result.search.p50Ms} ms   p95 ${result.search.p95Ms} ms`,
     `  filtered to a ${FILTERED_SOURCE_DOCUMENTS}-article source (${iterativeScan.count} queries):`,

@@ -50,6 +50,8 @@ export interface ReindexSummary {
   replacedEmbedder?: string;
   /** Whether a whole new index was built beside the live one and swapped in. */
   sideBuild: boolean;
+  /** For a side build: milliseconds from the start of the run to the end of each step. */
+  stepsMs?: Partial<Record<SideBuildStep, number>>;
   elapsedMs: number;
 }
 
@@ -148,14 +150,16 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
   const changed: ChangedDocument[] = [];
   for (const file of files) {
     const text = fs.readFileSync(path.join(sourceDir, file), 'utf8');
-    const document = parseMarkdownDocument(file, text);
-    seen.add(document.path);
+    const documentPath = file.split(path.sep).join('/');
+    seen.add(documentPath);
     const contentHash = createHash('sha256').update(text).digest('hex');
-    const previous = known.get(document.path);
+    const previous = known.get(documentPath);
+    // Unchanged articles are not even parsed: a no-change reindex is reading and hashing.
     if (!options.rebuild && previous?.content_hash === contentHash) {
       summary.unchanged++;
       continue;
     }
+    const document = parseMarkdownDocument(file, text);
     changed.push({
       document,
       contentHash,
@@ -169,7 +173,7 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
   summary.sideBuild =
     options.rebuild === true ||
     embedderChanged ||
-    changedChunks >= Math.max(SIDE_BUILD_MIN_CHUNKS, await liveChunkCount(store));
+    (changedChunks >= SIDE_BUILD_MIN_CHUNKS && changedChunks >= (await liveChunkCount(store)));
 
   if (summary.sideBuild) {
     const dropDocumentIds = options.rebuild
@@ -181,7 +185,10 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
       dropDocumentIds,
       reembedWith: embedderChanged ? embedder : undefined,
       add: { source: sourceName, documents: changed, embedder },
-      onStep: options.onBuildStep,
+      onStep: (step) => {
+        summary.stepsMs = { ...summary.stepsMs, [step]: Math.round(performance.now() - started) };
+        return options.onBuildStep?.(step);
+      },
       onLoaded: (documents, chunks) =>
         options.onProgress?.({ documentsDone: summary.unchanged + documents, documentsTotal: files.length, chunks }),
     });
