@@ -107,9 +107,6 @@ async function openBenchStore(dataDir: string, wire: boolean): Promise<BenchStor
     }),
   ]);
   const db = await PGlite.create({ dataDir, extensions: { vector } });
-  // The socket server ignores startup options, where server-store.ts asks for iterative HNSW
-  // scans; PGlite is a single session, so set it there.
-  await db.exec("SET hnsw.iterative_scan = 'relaxed_order'");
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   // The socket server serves one connection at a time: a pool of one.
@@ -172,6 +169,8 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
         }
         return { ...summarize(times), meanResults: Math.round((returned / times.length) * 10) / 10 };
       };
+      // Session settings: the embedded store is one session, the wire bench a pool of one.
+      await store.query("SET hnsw.iterative_scan = 'relaxed_order'");
       const filteredIterative = await filtered();
       await store.query("SET hnsw.iterative_scan = 'off'");
       const filteredPlain = await filtered();

@@ -96,8 +96,6 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
       fromTemplate = await createDatabase(pgdata, options.templateDir);
     }
     db = await PGlite.create({ dataDir: pgdata, extensions: { vector } });
-    // Filtered vector searches otherwise stop at HNSW's ef_search nearest rows (server-store.ts).
-    await db.exec("SET hnsw.iterative_scan = 'relaxed_order'");
   } catch (error) {
     lock.release();
     throw new StoreError(

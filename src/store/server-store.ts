@@ -58,9 +58,6 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     types: typesWithVector(() => vectorOid),
-    // Filtered vector searches (one knowledge source, ticket statuses) otherwise stop at HNSW's
-    // ef_search nearest rows and return fewer than asked. A placeholder where pgvector is absent.
-    options: '-c hnsw.iterative_scan=relaxed_order',
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
