@@ -233,6 +233,23 @@ describe('searchKnowledge', () => {
     expect(hits[0]?.heading.startsWith('Outlook keeps asking for my password')).toBe(true);
   });
 
+  it('still finds the article about the words when more articles than it ranks mention them', async () => {
+    // 450 articles mention the printer in passing; search ranks at most 400 candidates, taken
+    // first from articles whose title, summary or headings carry the query's rarest words.
+    for (let i = 0; i < 450; i++) {
+      writeArticle(
+        `note-${String(i).padStart(3, '0')}.md`,
+        `Office note ${i}`,
+        'The printer on floor two was serviced.',
+      );
+    }
+    writeArticle('zz-driver.md', 'Printer driver rollback', '## Steps\n\nRoll back the driver from Device Manager.');
+    const summary = await reindexKnowledgeBase(store, options());
+    expect(summary).toMatchObject({ added: 454 });
+    const hits = await searchKnowledge(store, embedder, 'printer driver', { sources: ['test'] });
+    expect(hits[0]?.path).toBe('zz-driver.md');
+  });
+
   it('returns nothing, rather than failing, for an empty index', async () => {
     await store.query('DELETE FROM kb_index');
     expect(await searchKnowledge(store, embedder, 'vpn')).toEqual([]);
