@@ -150,3 +150,13 @@ export async function countLexemes(db: Queryable, tables: IndexTables, ids: numb
     [ids],
   );
 }
+
+/** Records the embedder and moves the version search caches key on (cached-search.ts). */
+export async function bumpIndexVersion(db: Queryable, embedderId: string, dimensions: number): Promise<void> {
+  await db.query(
+    `INSERT INTO kb_index (embedder, dimensions, version) VALUES ($1, $2, 1)
+     ON CONFLICT (singleton) DO UPDATE SET embedder = $1, dimensions = $2,
+       version = kb_index.version + 1, updated_at = now()`,
+    [embedderId, dimensions],
+  );
+}

@@ -6,6 +6,7 @@ import type { Queryable, Store } from '../store/index.js';
 import { chunkDocument } from './chunk.js';
 import type { Embedder } from './embedder.js';
 import {
+  bumpIndexVersion,
   chunkText,
   countLexemes,
   embedInBatches,
@@ -94,15 +95,6 @@ async function replaceDocument(store: Store, sourceName: string, changed: Change
     const ids = await insertDocuments(tx, LIVE_TABLES, sourceName, [changed], embeddings);
     await countLexemes(tx, LIVE_TABLES, ids, 1);
   });
-}
-
-async function bumpIndexVersion(db: Queryable, embedderId: string, dimensions: number): Promise<void> {
-  await db.query(
-    `INSERT INTO kb_index (embedder, dimensions, version) VALUES ($1, $2, 1)
-     ON CONFLICT (singleton) DO UPDATE SET embedder = $1, dimensions = $2,
-       version = kb_index.version + 1, updated_at = now()`,
-    [embedderId, dimensions],
-  );
 }
 
 /**

@@ -2,6 +2,7 @@ import pgvector from 'pgvector';
 import type { Store } from '../store/index.js';
 import type { Embedder } from './embedder.js';
 import {
+  bumpIndexVersion,
   chunkText,
   EMBED_BATCH,
   embedInBatches,
@@ -190,12 +191,7 @@ async function swapIn(store: Store, plan: SideBuildPlan): Promise<void> {
       ${renames.map(([from, to]) => `ALTER INDEX ${from} RENAME TO ${to};`).join('\n')}
       ${rows[0]?.documents ? `ALTER SEQUENCE ${rows[0].documents} RENAME TO kb_documents_id_seq;` : ''}
       ${rows[0]?.chunks ? `ALTER SEQUENCE ${rows[0].chunks} RENAME TO kb_chunks_id_seq;` : ''}`);
-    await tx.query(
-      `INSERT INTO kb_index (embedder, dimensions, version) VALUES ($1, $2, 1)
-       ON CONFLICT (singleton) DO UPDATE SET embedder = $1, dimensions = $2,
-         version = kb_index.version + 1, updated_at = now()`,
-      [plan.embedderId, plan.dimensions],
-    );
+    await bumpIndexVersion(tx, plan.embedderId, plan.dimensions);
   });
 }
 
