@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
-import { BUNDLED_SOURCE, type ReindexProgress, reindexKnowledgeBase } from '../knowledge/index.js';
+import { BUNDLED_SOURCE, type ReindexProgress, reindexKnowledgeBase, type SideBuildStep } from '../knowledge/index.js';
 import { bundledPaths } from '../paths.js';
 import { embedTickets } from '../tickets/index.js';
 
@@ -14,8 +14,18 @@ export interface ReindexCommandOptions {
 
 interface ProgressDisplay {
   update(progress: ReindexProgress): void;
+  /** A side build's step after the load (indexes, HNSW), which takes a while at scale. */
+  step(step: SideBuildStep): void;
   stop(): void;
 }
+
+const STEP_TEXT: Record<SideBuildStep, string> = {
+  created: 'side index created',
+  copied: 'unchanged documents carried over; writing new ones',
+  loaded: 'loaded; building full-text and HNSW indexes',
+  indexed: 'indexes built; swapping the new index in',
+  swapped: 'new index live',
+};
 
 function describeProgress(progress: ReindexProgress, startedMs: number): string {
   const seconds = (performance.now() - startedMs) / 1000;
@@ -36,6 +46,9 @@ async function progressDisplay(): Promise<ProgressDisplay> {
       update: (progress) => {
         spinner.text = describeProgress(progress, started);
       },
+      step: (step) => {
+        spinner.text = STEP_TEXT[step];
+      },
       stop: () => spinner.stop(),
     };
   }
@@ -46,6 +59,9 @@ async function progressDisplay(): Promise<ProgressDisplay> {
       if (tenth === lastTenth) return;
       lastTenth = tenth;
       process.stderr.write(`reindex: ${describeProgress(progress, started)}\n`);
+    },
+    step(step) {
+      process.stderr.write(`reindex: ${STEP_TEXT[step]}\n`);
     },
     stop() {},
   };
@@ -68,10 +84,7 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
       embedder,
       rebuild: options.rebuild,
       onProgress: progress?.update,
-      // The steps after the load (indexes, HNSW) take a while at scale: say what is happening.
-      onBuildStep: (step) => {
-        if (!options.json && step !== 'swapped') process.stderr.write(`reindex: side index ${step}\n`);
-      },
+      onBuildStep: progress?.step,
     });
     // Tickets use the same embedder: new, changed or differently embedded ones are embedded now.
     const ticketsEmbedded = await embedTickets(store, embedder);
