@@ -38,6 +38,7 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
   registerTicketTools(server, store, {
     actor: { name: options.actorName, kind: 'ai' },
     readOnly: options.readOnly ?? false,
+    embedder: options.embedder,
   });
   registerDirectoryTools(server, store);
   return server;

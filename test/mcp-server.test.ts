@@ -223,6 +223,23 @@ describe('itbot MCP server over stdio', () => {
     expect(text(bad)).toMatch(/Give a ticket number or a description/);
   });
 
+  it('embeds a ticket when it is created, so a misspelt report finds it', async () => {
+    const created = await data<TicketOut>('create_ticket', {
+      title: 'Plotter in the drawing office smears toner',
+      description: 'Every large print comes out with grey streaks',
+    });
+    const text = 'plottr smearz tonr';
+    const similar = await data<{ likely_duplicates: { ticket: { number: string } }[] }>('find_similar_tickets', {
+      text,
+    });
+    // Full text knows none of these words; the ticket's embedding (character trigrams) does.
+    expect(similar.likely_duplicates[0]?.ticket.number).toBe(created.ticket.number);
+    const triage = await data<{ priority: string; priority_cues: string[] }>('suggest_triage', {
+      text: 'Nobody can print in the office and we cannot work',
+    });
+    expect(triage).toMatchObject({ priority: 'P1', priority_cues: ['nobody can', 'cannot work'] });
+  });
+
   it('pages through search results with next_cursor', async () => {
     for (let i = 0; i < 5; i++) await data('create_ticket', { title: `Paging via MCP ${i}`, tags: ['mcp-paging'] });
     const first = await data<{ tickets: unknown[]; has_more: boolean; next_cursor: string }>('search_tickets', {

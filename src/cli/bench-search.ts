@@ -1,22 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pgvector from 'pgvector';
+import { UsageError } from '../errors.js';
 import { createHashedEmbedder, reindexKnowledgeBase, searchKnowledge } from '../knowledge/index.js';
-import { migrateToLatest, openEmbeddedStore } from '../store/index.js';
+import { migrateToLatest, openEmbeddedStore, openServerStore, type Store } from '../store/index.js';
 import { IT_SUBJECTS, type LatencySummary, summarize, timed } from './bench-stats.js';
 
-export interface SearchBenchOptions {
-  chunks: number;
-  queries: number;
-}
-
 export interface SearchBenchResult {
+  store: string;
+  hnsw: boolean;
   chunks: number;
   documents: number;
   reindexSeconds: number;
+  /** When each side-build step ended, in ms from the start of the first reindex. */
+  reindexStepsMs?: Record<string, number>;
   chunksPerSecond: number;
   noChangeReindexSeconds: number;
   search: LatencySummary;
+  /** Searches of the small collection alone; meanResults counts what the vector side returned. */
+  filtered: Record<'iterativeScan' | 'withoutIterativeScan', LatencySummary & { meanResults: number }>;
 }
 
 const VERBS = [
@@ -53,8 +56,8 @@ function pick<T>(items: readonly T[], next: () => number): T {
 }
 
 /** Writes articles of SECTIONS headed sections each: one chunk per section. */
-function writeCorpus(dir: string, chunks: number): number {
-  const next = random(42);
+function writeCorpus(dir: string, chunks: number, seed = 42): number {
+  const next = random(seed);
   const documents = Math.ceil(chunks / SECTIONS);
   for (let d = 0; d < documents; d++) {
     const subject = pick(IT_SUBJECTS, next);
@@ -74,39 +77,117 @@ function writeCorpus(dir: string, chunks: number): number {
   return documents;
 }
 
-/** `itbot bench search`: reindex throughput and search latency on synthetic articles, embedded store. */
+/** A second, small collection: filtered searches ask for it alone (HNSW's hardest case). */
+const FILTERED_SOURCE_DOCUMENTS = 20;
+
+export interface SearchBenchOptions {
+  chunks: number;
+  queries: number;
+  /** Over the PostgreSQL wire protocol: `pg` + pgvector to a PGlite socket server (dev dependency). */
+  wire?: boolean;
+  /** Drop the HNSW index before searching: exact vector search. */
+  hnsw?: boolean;
+}
+
+interface BenchStore {
+  store: Store;
+  close(): Promise<void>;
+}
+
+async function openBenchStore(dataDir: string, wire: boolean): Promise<BenchStore> {
+  if (!wire) {
+    const store = await openEmbeddedStore({ dataDir, lockWaitMs: 0, purpose: 'itbot bench search' });
+    return { store, close: () => store.close() };
+  }
+  const [{ PGlite }, { vector }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-pgvector'),
+    import('@electric-sql/pglite-socket').catch(() => {
+      throw new UsageError('--wire needs the dev dependency @electric-sql/pglite-socket (npm ci in a checkout).');
+    }),
+  ]);
+  const db = await PGlite.create({ dataDir, extensions: { vector } });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  // The socket server serves one connection at a time: a pool of one.
+  const store = await openServerStore({
+    databaseUrl: `postgres://postgres@${server.getServerConn()}/postgres`,
+    poolMax: 1,
+  });
+  return {
+    store,
+    async close() {
+      await store.close();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * `itbot bench search`: reindex throughput and search latency on synthetic articles, in a
+ * throwaway store (embedded, or over the wire), plus searches filtered to a small collection.
+ */
 export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-bench-search-'));
   try {
     const corpus = path.join(scratch, 'corpus');
+    const small = path.join(scratch, 'small');
     fs.mkdirSync(corpus);
+    fs.mkdirSync(small);
     const documents = writeCorpus(corpus, options.chunks);
-    const store = await openEmbeddedStore({
-      dataDir: path.join(scratch, 'data'),
-      lockWaitMs: 0,
-      purpose: 'itbot bench search',
-    });
+    writeCorpus(small, FILTERED_SOURCE_DOCUMENTS * SECTIONS, 99);
+    const bench = await openBenchStore(path.join(scratch, 'data'), options.wire === true);
+    const { store } = bench;
     try {
       await migrateToLatest(store);
       const embedder = createHashedEmbedder();
       const first = await reindexKnowledgeBase(store, { sourceDir: corpus, sourceName: 'bench', embedder });
       const again = await reindexKnowledgeBase(store, { sourceDir: corpus, sourceName: 'bench', embedder });
+      await reindexKnowledgeBase(store, { sourceDir: small, sourceName: 'small', embedder });
+      if (options.hnsw === false) await store.query('DROP INDEX kb_chunks_embedding_idx');
       const next = random(7);
+      const query = () => `${pick(IT_SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)}`;
       const latencies: number[] = [];
       for (let i = 0; i < options.queries; i++) {
-        const query = `${pick(IT_SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)}`;
-        await timed(() => searchKnowledge(store, embedder, query, { limit: 5 }), latencies);
+        await timed(() => searchKnowledge(store, embedder, query(), { limit: 5 }), latencies);
       }
+      const filtered = async () => {
+        const times: number[] = [];
+        let returned = 0;
+        for (let i = 0; i < Math.ceil(options.queries / 4); i++) {
+          const text = query();
+          await timed(() => searchKnowledge(store, embedder, text, { limit: 5, sources: ['small'] }), times);
+          // What the vector side gets back of the 40 nearest chunks it asks for (search.ts).
+          const { rows } = await store.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM (
+               SELECT 1 FROM kb_chunks c WHERE c.document_id IN (SELECT id FROM kb_documents WHERE source = 'small')
+               ORDER BY c.embedding <=> $1::vector LIMIT 40) nearest`,
+            [pgvector.toSql((await embedder.embed([text], 'query'))[0])],
+          );
+          returned += rows[0]?.n ?? 0;
+        }
+        return { ...summarize(times), meanResults: Math.round((returned / times.length) * 10) / 10 };
+      };
+      // Session settings: the embedded store is one session, the wire bench a pool of one.
+      await store.query("SET hnsw.iterative_scan = 'relaxed_order'");
+      const filteredIterative = await filtered();
+      await store.query("SET hnsw.iterative_scan = 'off'");
+      const filteredPlain = await filtered();
       return {
+        store: options.wire ? 'wire (pg → pglite-socket)' : 'embedded',
+        hnsw: options.hnsw !== false,
         chunks: first.chunks,
         documents,
         reindexSeconds: Math.round(first.elapsedMs / 100) / 10,
+        reindexStepsMs: first.stepsMs,
         chunksPerSecond: Math.round((first.chunks / first.elapsedMs) * 1000),
         noChangeReindexSeconds: Math.round(again.elapsedMs / 100) / 10,
         search: summarize(latencies),
+        filtered: { iterativeScan: filteredIterative, withoutIterativeScan: filteredPlain },
       };
     } finally {
-      await store.close();
+      await bench.close();
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -114,11 +195,22 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
 }
 
 export function formatSearchBench(result: SearchBenchResult): string {
+  const { iterativeScan, withoutIterativeScan } = result.filtered;
   return [
-    `knowledge search, embedded store, ${result.chunks.toLocaleString('en')} chunks in ${result.documents.toLocaleString('en')} synthetic articles:`,
+    `knowledge search, ${result.store} store${result.hnsw ? '' : ' without HNSW (exact vectors)'}, ${result.chunks.toLocaleString('en')} chunks in ${result.documents.toLocaleString('en')} synthetic articles:`,
     `  reindex               ${result.reindexSeconds} s (${result.chunksPerSecond} chunks/s)`,
+    ...(result.reindexStepsMs
+      ? [
+          `    side build steps ended at (s): ${Object.entries(result.reindexStepsMs)
+            .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)}`)
+            .join(', ')}`,
+        ]
+      : []),
     `  reindex, no change    ${result.noChangeReindexSeconds} s`,
     `  search (${result.search.count} queries)   p50 ${result.search.p50Ms} ms   p95 ${result.search.p95Ms} ms`,
+    `  filtered to a ${FILTERED_SOURCE_DOCUMENTS}-article source (${iterativeScan.count} queries):`,
+    `    hnsw.iterative_scan relaxed_order   p50 ${iterativeScan.p50Ms} ms   p95 ${iterativeScan.p95Ms} ms   vector side returns ${iterativeScan.meanResults} of 40`,
+    `    hnsw.iterative_scan off             p50 ${withoutIterativeScan.p50Ms} ms   p95 ${withoutIterativeScan.p95Ms} ms   vector side returns ${withoutIterativeScan.meanResults} of 40`,
     '',
   ].join('\n');
 }

@@ -76,6 +76,8 @@ export interface BenchOptions {
   ops: number;
   chunks: number;
   databaseUrl?: string;
+  wire?: boolean;
+  hnsw?: boolean;
   json?: boolean;
 }
 
@@ -89,7 +91,12 @@ export async function benchCommand(what: string, options: BenchOptions): Promise
   }
   if (what === 'search') {
     const { benchSearch, formatSearchBench } = await import('./bench-search.js');
-    const result = await benchSearch({ chunks: options.chunks, queries: options.ops });
+    const result = await benchSearch({
+      chunks: options.chunks,
+      queries: options.ops,
+      wire: options.wire,
+      hnsw: options.hnsw,
+    });
     process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatSearchBench(result));
     return 0;
   }

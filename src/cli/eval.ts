@@ -57,7 +57,9 @@ async function evalTriage(options: EvalOptions): Promise<number> {
     const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
     const store = await openReadyStore(config, { purpose: 'itbot eval triage', log: () => {} });
     try {
-      const report = await evaluateTriage(store, readTicketSeeds(bundledPaths.seed()));
+      const report = await evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), {
+        embedder: createEmbedder(config),
+      });
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {
@@ -67,6 +69,7 @@ async function evalTriage(options: EvalOptions): Promise<number> {
             `  category (exact)      ${report.categoryAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.category.toFixed(3)})`,
             `  category (top level)  ${report.topLevelAccuracy.toFixed(3)}`,
             `  priority              ${report.priorityAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.priority.toFixed(3)})`,
+            `    by method           neighbours' vote ${report.priorityByMethod.neighbours.toFixed(3)}, the report's words ${report.priorityByMethod.words.toFixed(3)}, words then vote ${report.priorityByMethod.wordsThenNeighbours.toFixed(3)}`,
             `  confident (≥ 0.5)     ${report.confident.share.toFixed(3)} of tickets, category right in ${report.confident.categoryAccuracy.toFixed(3)}`,
             '',
           ].join('\n'),

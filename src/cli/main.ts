@@ -205,6 +205,8 @@ program
   .option('--ops <n>', 'tickets, search: calls of each kind to time', positiveInt, 200)
   .option('--chunks <n>', 'search: how many chunks to index', positiveInt, 10_000)
   .option('--database-url <url>', 'tickets: an empty scratch PostgreSQL database (default: a temporary embedded store)')
+  .option('--wire', 'search: over the PostgreSQL wire protocol (pg to a PGlite socket server; needs dev dependencies)')
+  .option('--no-hnsw', 'search: drop the HNSW index first (exact vector search)')
   .option('--json', 'print the measurements as JSON')
   .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
 

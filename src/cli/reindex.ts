@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
-import { BUNDLED_SOURCE, type ReindexProgress, reindexKnowledgeBase } from '../knowledge/index.js';
+import { BUNDLED_SOURCE, type ReindexProgress, reindexKnowledgeBase, type SideBuildStep } from '../knowledge/index.js';
 import { bundledPaths } from '../paths.js';
+import { embedTickets } from '../tickets/index.js';
 
 export interface ReindexCommandOptions {
   source?: string;
@@ -13,8 +14,18 @@ export interface ReindexCommandOptions {
 
 interface ProgressDisplay {
   update(progress: ReindexProgress): void;
+  /** A side build's step after the load (indexes, HNSW), which takes a while at scale. */
+  step(step: SideBuildStep): void;
   stop(): void;
 }
+
+const STEP_TEXT: Record<SideBuildStep, string> = {
+  created: 'side index created',
+  copied: 'unchanged documents carried over; writing new ones',
+  loaded: 'loaded; building full-text and HNSW indexes',
+  indexed: 'indexes built; swapping the new index in',
+  swapped: 'new index live',
+};
 
 function describeProgress(progress: ReindexProgress, startedMs: number): string {
   const seconds = (performance.now() - startedMs) / 1000;
@@ -35,6 +46,9 @@ async function progressDisplay(): Promise<ProgressDisplay> {
       update: (progress) => {
         spinner.text = describeProgress(progress, started);
       },
+      step: (step) => {
+        spinner.text = STEP_TEXT[step];
+      },
       stop: () => spinner.stop(),
     };
   }
@@ -45,6 +59,9 @@ async function progressDisplay(): Promise<ProgressDisplay> {
       if (tenth === lastTenth) return;
       lastTenth = tenth;
       process.stderr.write(`reindex: ${describeProgress(progress, started)}\n`);
+    },
+    step(step) {
+      process.stderr.write(`reindex: ${STEP_TEXT[step]}\n`);
     },
     stop() {},
   };
@@ -60,13 +77,18 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
   });
   const progress = options.json ? undefined : await progressDisplay();
   try {
-    const summary = await reindexKnowledgeBase(store, {
+    const embedder = createEmbedder(config);
+    const knowledge = await reindexKnowledgeBase(store, {
       sourceDir,
       sourceName,
-      embedder: createEmbedder(config),
+      embedder,
       rebuild: options.rebuild,
       onProgress: progress?.update,
+      onBuildStep: progress?.step,
     });
+    // Tickets use the same embedder: new, changed or differently embedded ones are embedded now.
+    const ticketsEmbedded = await embedTickets(store, embedder);
+    const summary = { ...knowledge, ticketsEmbedded };
     progress?.stop();
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -75,6 +97,9 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
         summary.chunks && summary.elapsedMs
           ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)`
           : '';
+      if (summary.sideBuild && !summary.reembedded) {
+        process.stdout.write('Built a new index beside the live one and swapped it in.\n');
+      }
       if (summary.reembedded) {
         process.stdout.write(
           `Re-embedded all ${summary.reembedded} indexed chunks with ${summary.embedder} (the index was built with ${summary.replacedEmbedder}).\n`,
@@ -85,6 +110,7 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
           `${summary.unchanged} unchanged, ${summary.removed} removed; ${summary.chunks} chunks embedded in ` +
           `${(summary.elapsedMs / 1000).toFixed(2)} s${rate} with ${summary.embedder}.\n`,
       );
+      if (ticketsEmbedded) process.stdout.write(`Embedded ${ticketsEmbedded} new or changed tickets.\n`);
     }
     return 0;
   } finally {

@@ -1,7 +1,7 @@
-import { openReadyStore } from '../bootstrap.js';
+import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { bundledPaths } from '../paths.js';
-import { readCompanySeed, readTicketSeeds, seedCompany, seedTickets } from '../tickets/index.js';
+import { embedTickets, readCompanySeed, readTicketSeeds, seedCompany, seedTickets } from '../tickets/index.js';
 
 /**
  * `itbot seed`: the sample company (users, groups, categories), and with --tickets its 360
@@ -16,6 +16,8 @@ export async function seedCommand(options: { tickets?: boolean; json?: boolean }
   try {
     const company = await seedCompany(store, readCompanySeed(bundledPaths.seed()));
     const tickets = options.tickets ? await seedTickets(store, readTicketSeeds(bundledPaths.seed())) : undefined;
+    // Similar tickets and triage use embeddings of the history beside its full text.
+    if (tickets) await embedTickets(store, createEmbedder(config));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ ...company, ticketsAdded: tickets?.added ?? 0 })}\n`);
     } else {

@@ -1,10 +1,11 @@
-import { openReadyStore } from '../bootstrap.js';
+import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import {
   type Actor,
   createTicket,
+  embedTicketAfterWrite,
   findSimilarTickets,
   getTicket,
   type Level,
@@ -194,6 +195,7 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
       },
       actor,
     );
+    await embedTicketAfterWrite(store, createEmbedder(resolveConfig()), ticket.number);
     return print(
       options.json,
       { ticket },
@@ -234,6 +236,9 @@ export function updateTicketCommand(reference: string, options: UpdateOptions): 
       options.expectedVersion,
       actor,
     );
+    if (changes.title || changes.description) {
+      await embedTicketAfterWrite(store, createEmbedder(resolveConfig()), ticket.number);
+    }
     return print(options.json, { ticket, changes }, () => {
       const what = Object.entries(changes).map(
         ([field, c]) => `  ${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`,
@@ -274,8 +279,9 @@ export function closeTicketCommand(
 /** `itbot tickets similar N`: likely duplicates and past resolutions, plus a triage suggestion. */
 export function similarTicketsCommand(reference: string, options: { limit: number; json?: boolean }): Promise<number> {
   return withStore(async (store) => {
-    const similar = await findSimilarTickets(store, { ticket: reference }, options.limit);
-    const triage = await suggestTriage(store, { ticket: reference });
+    const embedder = createEmbedder(resolveConfig());
+    const similar = await findSimilarTickets(store, { ticket: reference }, options.limit, { embedder });
+    const triage = await suggestTriage(store, { ticket: reference }, { embedder });
     return print(options.json, { ...similar, triage }, () => {
       const lines = [
         'Likely duplicates (active):',

@@ -13,4 +13,5 @@ export type { ReindexOptions, ReindexProgress, ReindexSummary } from './reindex.
 export { reindexKnowledgeBase } from './reindex.js';
 export type { KnowledgeHit, SearchOptions } from './search.js';
 export { displayPath, searchKnowledge } from './search.js';
+export type { SideBuildStep } from './side-index.js';
 export { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';

@@ -119,6 +119,96 @@ describe('reindexKnowledgeBase', () => {
     );
   });
 
+  it('builds a changed embedder or dimension into a side index; a crash at any step leaves the old index serving', async () => {
+    await reindexKnowledgeBase(store, options());
+    const smaller = createHashedEmbedder(384);
+    const oldAnswer = async () => {
+      const { rows } = await store.query<{ embedder: string }>('SELECT embedder FROM kb_index');
+      expect(rows[0]?.embedder).toBe('hashed-ngram-v1@768');
+      const hits = await searchKnowledge(store, embedder, 'reinstall the VPN client', { sources: ['test'] });
+      expect(hits[0]?.path).toBe('vpn.md');
+    };
+    for (const failAt of ['created', 'copied', 'loaded', 'indexed'] as const) {
+      await expect(
+        reindexKnowledgeBase(store, {
+          ...options(),
+          embedder: smaller,
+          onBuildStep: (step) => {
+            if (step === failAt) throw new Error(`crashed after ${step}`);
+          },
+        }),
+      ).rejects.toThrow(`crashed after ${failAt}`);
+      await oldAnswer();
+    }
+    let calls = 0;
+    const dying: Embedder = {
+      ...smaller,
+      embed: async (texts, task) => {
+        if (++calls === 3) throw new Error('embedding service died');
+        return smaller.embed(texts, task);
+      },
+    };
+    await expect(reindexKnowledgeBase(store, { ...options(), embedder: dying })).rejects.toThrow(
+      'embedding service died',
+    );
+    await oldAnswer();
+
+    const steps: string[] = [];
+    const summary = await reindexKnowledgeBase(store, {
+      ...options(),
+      embedder: smaller,
+      onBuildStep: (step) => {
+        steps.push(step);
+      },
+    });
+    expect(steps).toEqual(['created', 'copied', 'loaded', 'indexed', 'swapped']);
+    expect(summary).toMatchObject({ sideBuild: true, replacedEmbedder: 'hashed-ngram-v1@768', unchanged: 3 });
+    const { rows } = await store.query<{ type: string }>(
+      `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute
+       WHERE attrelid = 'kb_chunks'::regclass AND attname = 'embedding'`,
+    );
+    expect(rows[0]?.type).toBe('vector(384)');
+    const hits = await searchKnowledge(store, smaller, 'reinstall the VPN client', { sources: ['test'] });
+    expect(hits[0]?.path).toBe('vpn.md');
+    expect((await searchKnowledge(store, smaller, 'outlook keeps asking for my password'))[0]?.path).toBe(
+      'kb/email/outlook-keeps-asking-for-password.md',
+    );
+    // No side tables are left behind, and the next run has nothing to do.
+    const { rows: leftovers } = await store.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'kb_%_next'");
+    expect(leftovers).toEqual([]);
+    expect(await reindexKnowledgeBase(store, { ...options(), embedder: smaller })).toMatchObject({
+      sideBuild: false,
+      unchanged: 3,
+      chunks: 0,
+    });
+  });
+
+  it('keeps document frequencies in step with the documents through updates and deletions', async () => {
+    await reindexKnowledgeBase(store, options());
+    const frequencies = async () =>
+      (
+        await store.query<{ lexeme: string; documents: number }>(
+          `SELECT lexeme, documents FROM kb_lexemes WHERE documents > 0 ORDER BY lexeme`,
+        )
+      ).rows;
+    const recount = async () =>
+      (
+        await store.query<{ lexeme: string; documents: number }>(
+          `SELECT lexeme, count(*)::int AS documents FROM kb_documents, unnest(tsvector_to_array(search)) AS lexeme
+           GROUP BY lexeme ORDER BY lexeme`,
+        )
+      ).rows;
+    expect(await frequencies()).toEqual(await recount());
+    writeArticle('vpn.md', 'VPN will not connect', '## Steps\n\nUse the GlobalConnect portal.');
+    fs.rmSync(path.join(source, 'wifi.md'));
+    await reindexKnowledgeBase(store, options());
+    expect(await frequencies()).toEqual(await recount());
+    expect((await frequencies()).find((row) => row.lexeme === 'globalconnect')).toEqual({
+      lexeme: 'globalconnect',
+      documents: 1,
+    });
+  });
+
   it('--rebuild replaces the whole index from one source in one go', async () => {
     await reindexKnowledgeBase(store, options());
     const rebuilt = await reindexKnowledgeBase(store, { ...options(), rebuild: true });
@@ -141,6 +231,23 @@ describe('searchKnowledge', () => {
     expect(new Set(hits.map((h) => h.path)).size).toBe(hits.length);
     expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
     expect(hits[0]?.heading.startsWith('Outlook keeps asking for my password')).toBe(true);
+  });
+
+  it('still finds the article about the words when more articles than it ranks mention them', async () => {
+    // 450 articles mention the printer in passing; search ranks at most 400 candidates, taken
+    // first from articles whose title, summary or headings carry the query's rarest words.
+    for (let i = 0; i < 450; i++) {
+      writeArticle(
+        `note-${String(i).padStart(3, '0')}.md`,
+        `Office note ${i}`,
+        'The printer on floor two was serviced.',
+      );
+    }
+    writeArticle('zz-driver.md', 'Printer driver rollback', '## Steps\n\nRoll back the driver from Device Manager.');
+    const summary = await reindexKnowledgeBase(store, options());
+    expect(summary).toMatchObject({ added: 454 });
+    const hits = await searchKnowledge(store, embedder, 'printer driver', { sources: ['test'] });
+    expect(hits[0]?.path).toBe('zz-driver.md');
   });
 
   it('returns nothing, rather than failing, for an empty index', async () => {

@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pgvector from 'pgvector';
 import { UsageError } from '../errors.js';
 import type { Queryable, Store } from '../store/index.js';
-import { chunkDocument, type KnowledgeChunk } from './chunk.js';
+import { chunkDocument } from './chunk.js';
 import type { Embedder } from './embedder.js';
+import {
+  bumpIndexVersion,
+  chunkText,
+  countLexemes,
+  embedInBatches,
+  insertDocuments,
+  LIVE_TABLES,
+  type PreparedDocument,
+} from './index-writes.js';
 import { parseMarkdownDocument } from './markdown-document.js';
-import { reembedIndex } from './reembed.js';
+import { buildSideIndex, type SideBuildStep } from './side-index.js';
 import { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';
 
 export interface ReindexOptions {
@@ -15,9 +23,11 @@ export interface ReindexOptions {
   /** Names the collection; a reindex only removes documents of its own source. */
   sourceName: string;
   embedder: Embedder;
-  /** Drop every document (all sources) and rebuild with this embedder, in one transaction. */
+  /** Drop every document (all sources) and rebuild from this source, beside the live index. */
   rebuild?: boolean;
   onProgress?: (progress: ReindexProgress) => void;
+  /** Each step of a side build (a crash before 'swapped' leaves the old index serving). */
+  onBuildStep?: (step: SideBuildStep) => void | Promise<void>;
 }
 
 export interface ReindexProgress {
@@ -39,11 +49,19 @@ export interface ReindexSummary {
   reembedded: number;
   /** The embedder the index was built with before, when this run replaced it. */
   replacedEmbedder?: string;
+  /** Whether a whole new index was built beside the live one and swapped in. */
+  sideBuild: boolean;
+  /** For a side build: milliseconds from the start of the run to the end of each step. */
+  stepsMs?: Partial<Record<SideBuildStep, number>>;
   elapsedMs: number;
 }
 
-/** Rows per multi-row INSERT: large enough to cut round trips, small enough for the parameter limit. */
-const INSERT_BATCH = 100;
+/**
+ * A reindex that writes at least this many chunks, and at least as many as the live index holds,
+ * builds a new index beside the live one instead of inserting into it: bulk loads without indexes
+ * and an HNSW build after the load beat row-by-row inserts into a live HNSW graph (README).
+ */
+const SIDE_BUILD_MIN_CHUNKS = 1000;
 
 function listMarkdownFiles(dir: string): string[] {
   return fs
@@ -58,33 +76,33 @@ async function indexedWith(db: Queryable): Promise<string | undefined> {
   return rows[0]?.embedder;
 }
 
-/** Multi-row inserts; embeddings is undefined when the store has no vector column. */
-async function insertChunks(
-  db: Queryable,
-  documentId: number,
-  chunks: KnowledgeChunk[],
-  embeddings: number[][] | undefined,
-) {
-  const columns = embeddings
-    ? 'document_id, ordinal, heading, content, embedding'
-    : 'document_id, ordinal, heading, content';
-  for (let start = 0; start < chunks.length; start += INSERT_BATCH) {
-    const params: unknown[] = [];
-    const values = chunks.slice(start, start + INSERT_BATCH).map((chunk, i) => {
-      const row: unknown[] = [documentId, chunk.ordinal, chunk.heading, chunk.content];
-      if (embeddings) row.push(pgvector.toSql(embeddings[start + i]));
-      const placeholders = row.map((_, j) => `$${params.length + j + 1}${j === 4 ? '::vector' : ''}`);
-      params.push(...row);
-      return `(${placeholders.join(', ')})`;
-    });
-    await db.query(`INSERT INTO kb_chunks (${columns}) VALUES ${values.join(', ')}`, params);
-  }
+async function liveChunkCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks');
+  return rows[0]?.n ?? 0;
+}
+
+interface ChangedDocument extends PreparedDocument {
+  previousId?: number;
+}
+
+/** Replaces one document in one transaction, keeping the document frequencies in step. */
+async function replaceDocument(store: Store, sourceName: string, changed: ChangedDocument, embeddings?: number[][]) {
+  await store.transaction(async (tx) => {
+    if (changed.previousId !== undefined) {
+      await countLexemes(tx, LIVE_TABLES, [changed.previousId], -1);
+      await tx.query('DELETE FROM kb_documents WHERE id = $1', [changed.previousId]);
+    }
+    const ids = await insertDocuments(tx, LIVE_TABLES, sourceName, [changed], embeddings);
+    await countLexemes(tx, LIVE_TABLES, ids, 1);
+  });
 }
 
 /**
- * Brings the index in line with a directory of Markdown articles. Each document is replaced in its
- * own transaction, so a crash midway leaves every document either at its old or its new version and
- * search keeps working; unchanged documents (same content hash) are skipped.
+ * Brings the index in line with a directory of Markdown articles; unchanged documents (same
+ * content hash) are skipped. Small changes replace each document in its own transaction, so a
+ * crash midway leaves every document at its old or its new version. A changed embedder, --rebuild,
+ * or a change as large as the index builds a whole new index beside the live one and swaps it in
+ * when complete (side-index.ts): until then the old index keeps serving.
  */
 export async function reindexKnowledgeBase(store: Store, options: ReindexOptions): Promise<ReindexSummary> {
   const started = performance.now();
@@ -103,84 +121,96 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
     removed: 0,
     chunks: 0,
     reembedded: 0,
+    sideBuild: false,
     elapsedMs: 0,
   };
 
   // Without pgvector the index is full-text only, and says so.
   const withVectors = await storeHasVectors(store);
   const embedderId = withVectors ? embedder.id : FULL_TEXT_ONLY;
+  const dimensions = withVectors ? embedder.dimensions : 0;
   summary.embedder = embedderId;
+  const previousEmbedder = await indexedWith(store);
+  const embedderChanged = !options.rebuild && previousEmbedder !== undefined && previousEmbedder !== embedderId;
 
-  // A changed embedder re-embeds the whole index first (all sources), so it is never mixed.
-  const previousEmbedder = options.rebuild ? undefined : await indexedWith(store);
-  if (previousEmbedder && previousEmbedder !== embedderId) {
-    summary.reembedded = await reembedIndex(store, embedder);
-    summary.replacedEmbedder = previousEmbedder;
+  const { rows: existing } = await store.query<{ id: string; path: string; content_hash: string }>(
+    'SELECT id, path, content_hash FROM kb_documents WHERE source = $1',
+    [sourceName],
+  );
+  const known = new Map(existing.map((row) => [row.path, row]));
+  const seen = new Set<string>();
+  const changed: ChangedDocument[] = [];
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(sourceDir, file), 'utf8');
+    const documentPath = file.split(path.sep).join('/');
+    seen.add(documentPath);
+    const contentHash = createHash('sha256').update(text).digest('hex');
+    const previous = known.get(documentPath);
+    // Unchanged articles are not even parsed: a no-change reindex is reading and hashing.
+    if (!options.rebuild && previous?.content_hash === contentHash) {
+      summary.unchanged++;
+      continue;
+    }
+    const document = parseMarkdownDocument(file, text);
+    changed.push({
+      document,
+      contentHash,
+      chunks: chunkDocument(document),
+      previousId: options.rebuild || !previous ? undefined : Number(previous.id),
+    });
   }
+  const gone = options.rebuild ? [] : existing.filter((row) => !seen.has(row.path)).map((row) => Number(row.id));
+  const changedChunks = changed.reduce((sum, doc) => sum + doc.chunks.length, 0);
 
-  const run = async (db: Queryable) => {
-    if (options.rebuild) {
-      await db.query('DELETE FROM kb_documents');
-      await db.query('DELETE FROM kb_index');
+  summary.sideBuild =
+    options.rebuild === true ||
+    embedderChanged ||
+    (changedChunks >= SIDE_BUILD_MIN_CHUNKS && changedChunks >= (await liveChunkCount(store)));
+
+  if (summary.sideBuild) {
+    const dropDocumentIds = options.rebuild
+      ? (await store.query<{ id: string }>('SELECT id FROM kb_documents')).rows.map((row) => Number(row.id))
+      : [...changed.flatMap((doc) => (doc.previousId === undefined ? [] : [doc.previousId])), ...gone];
+    const result = await buildSideIndex(store, {
+      embedderId,
+      dimensions,
+      dropDocumentIds,
+      reembedWith: embedderChanged ? embedder : undefined,
+      add: { source: sourceName, documents: changed, embedder },
+      onStep: (step) => {
+        summary.stepsMs = { ...summary.stepsMs, [step]: Math.round(performance.now() - started) };
+        return options.onBuildStep?.(step);
+      },
+      onLoaded: (documents, chunks) =>
+        options.onProgress?.({ documentsDone: summary.unchanged + documents, documentsTotal: files.length, chunks }),
+    });
+    summary.reembedded = result.reembedded;
+    if (embedderChanged) summary.replacedEmbedder = previousEmbedder;
+  } else {
+    for (const [index, doc] of changed.entries()) {
+      const embeddings = withVectors ? await embedInBatches(embedder, doc.chunks.map(chunkText)) : undefined;
+      await replaceDocument(store, sourceName, doc, embeddings);
+      summary.chunks += doc.chunks.length;
+      options.onProgress?.({
+        documentsDone: summary.unchanged + index + 1,
+        documentsTotal: files.length,
+        chunks: summary.chunks,
+      });
     }
-    const { rows: existing } = await db.query<{ id: number; path: string; content_hash: string }>(
-      'SELECT id, path, content_hash FROM kb_documents WHERE source = $1',
-      [sourceName],
-    );
-    const known = new Map(existing.map((row) => [row.path, row]));
-    const seen = new Set<string>();
-
-    for (const [index, file] of files.entries()) {
-      const text = fs.readFileSync(path.join(sourceDir, file), 'utf8');
-      const document = parseMarkdownDocument(file, text);
-      seen.add(document.path);
-      const hash = createHash('sha256').update(text).digest('hex');
-      const previous = known.get(document.path);
-      if (previous?.content_hash === hash) {
-        summary.unchanged++;
-      } else {
-        const chunks = chunkDocument(document);
-        const embeddings = withVectors
-          ? await embedder.embed(
-              chunks.map((chunk) => `${chunk.heading}\n${chunk.content}`),
-              'document',
-            )
-          : undefined;
-        const replace = async (tx: Queryable) => {
-          if (previous) await tx.query('DELETE FROM kb_documents WHERE id = $1', [previous.id]);
-          const { rows } = await tx.query<{ id: number }>(
-            `INSERT INTO kb_documents (source, path, title, summary, tags, content_hash)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-            [sourceName, document.path, document.title, document.summary, document.tags, hash],
-          );
-          await insertChunks(tx, Number(rows[0]?.id), chunks, embeddings);
-          // The document's weighted full-text column, from its title, summary and chunks (sql/003).
-          await tx.query('SELECT kb_refresh_document_search($1)', [rows[0]?.id]);
-        };
-        await (options.rebuild ? replace(db) : store.transaction(replace));
-        summary.chunks += chunks.length;
-        if (previous) summary.updated++;
-        else summary.added++;
-      }
-      options.onProgress?.({ documentsDone: index + 1, documentsTotal: files.length, chunks: summary.chunks });
+    if (gone.length) {
+      await store.transaction(async (tx) => {
+        await countLexemes(tx, LIVE_TABLES, gone, -1);
+        await tx.query('DELETE FROM kb_documents WHERE id = ANY($1::bigint[])', [gone]);
+      });
     }
-
-    const gone = existing.filter((row) => !seen.has(row.path)).map((row) => row.id);
-    if (gone.length) await db.query('DELETE FROM kb_documents WHERE id = ANY($1::bigint[])', [gone]);
-    summary.removed = gone.length;
-
-    if (summary.added || summary.updated || summary.removed || options.rebuild) {
-      await db.query(
-        `INSERT INTO kb_index (embedder, dimensions, version) VALUES ($1, $2, 1)
-         ON CONFLICT (singleton) DO UPDATE SET embedder = $1, dimensions = $2,
-           version = kb_index.version + 1, updated_at = now()`,
-        [embedderId, withVectors ? embedder.dimensions : 0],
-      );
-    }
-  };
-
-  // A rebuild swaps the whole index at once: until it commits, the old index keeps serving.
-  await (options.rebuild ? store.transaction(run) : run(store));
+    if (changed.length || gone.length) await bumpIndexVersion(store, embedderId, dimensions);
+  }
+  summary.chunks = changedChunks;
+  for (const doc of changed) {
+    if (doc.previousId === undefined) summary.added++;
+    else summary.updated++;
+  }
+  summary.removed = gone.length;
   summary.elapsedMs = Math.round(performance.now() - started);
   return summary;
 }

@@ -54,18 +54,30 @@ const VECTOR_WEIGHT = 0.5;
 const VECTOR_CANDIDATES = 40;
 
 /**
- * One query. The text side ranks whole documents by their weighted full-text column (title,
- * summary, headings, body); the vector side ranks documents by their nearest chunk. Both are
- * fused by weighted reciprocal rank fusion, and each document is shown by its best chunks.
- * $1 embedding (or NULL text), $2 tsquery text, $3 chunks per document, $4 limit, $5 sources or null.
+ * The text side ranks at most this many documents. Ranking is the expensive part (each document's
+ * weighted vector is read and scored); matching through the GIN index is cheap. At 100k chunks
+ * every synthetic article shares the query's words, and ranking all of them cost 230 ms.
+ */
+const RANKED_DOCUMENTS = 400;
+
+/**
+ * One query. The text side picks a bounded candidate set from the query's rarest words (document
+ * frequencies in kb_lexemes), articles that carry them in their title, summary or headings first,
+ * and ranks those by their weighted full-text column (title, summary, headings, body) against all
+ * the query's words. The vector side ranks documents by their nearest chunk. Both are fused by
+ * weighted reciprocal rank fusion, and each document is shown by its best chunks.
+ * $1 embedding (or NULL text), $2 tsquery text, $3 chunks per document, $4 limit, $5 sources or
+ * null, $6 the query's words as plain text.
  */
 function searchSql(withVectors: boolean): string {
   const vectorSide = withVectors
-    ? `vector_chunks AS (
-  SELECT c.document_id, c.embedding <=> q.embedding AS distance
-  FROM kb_chunks c, query q
-  WHERE c.document_id IN (SELECT id FROM allowed)
-  ORDER BY c.embedding <=> q.embedding
+    ? `-- The parameter itself, not a column of the query CTE: only an ORDER BY against a value known
+-- when the scan starts can use the HNSW index; otherwise every vector is compared.
+vector_chunks AS (
+  SELECT c.document_id, c.embedding <=> $1::vector AS distance
+  FROM kb_chunks c
+  WHERE $5::text[] IS NULL OR c.document_id IN (SELECT id FROM kb_documents WHERE source = ANY($5::text[]))
+  ORDER BY c.embedding <=> $1::vector
   LIMIT ${VECTOR_CANDIDATES}
 ),
 by_vector AS (
@@ -77,13 +89,30 @@ by_vector AS (
 WITH query AS (
   SELECT ${withVectors ? '$1::vector' : '$1::text'} AS embedding, to_tsquery('english', $2) AS words
 ),
-allowed AS (
-  SELECT id FROM kb_documents WHERE $5::text[] IS NULL OR source = ANY($5::text[])
+terms AS (
+  SELECT lexeme, s.documents
+  FROM unnest(tsvector_to_array(to_tsvector('english', $6))) AS lexeme
+  JOIN kb_lexemes s USING (lexeme)
+),
+-- The rarest words first, until the documents they occur in would exceed the ranking budget.
+rare AS (
+  SELECT coalesce(string_agg(quote_literal(lexeme), ' | '), '')::tsquery AS words
+  FROM (SELECT lexeme, sum(documents) OVER (ORDER BY documents, lexeme) - documents AS before FROM terms) t
+  WHERE before < ${RANKED_DOCUMENTS}
+),
+candidates AS (
+  SELECT id FROM (
+    (SELECT d.id, 0 AS pass FROM kb_documents d, rare r
+     WHERE d.head_search @@ r.words AND ($5::text[] IS NULL OR d.source = ANY($5::text[])) LIMIT ${RANKED_DOCUMENTS})
+    UNION ALL
+    (SELECT d.id, 1 FROM kb_documents d, rare r
+     WHERE d.search @@ r.words AND ($5::text[] IS NULL OR d.source = ANY($5::text[])) LIMIT ${RANKED_DOCUMENTS})
+  ) found
+  GROUP BY id ORDER BY min(pass) LIMIT ${RANKED_DOCUMENTS}
 ),
 by_text AS (
   SELECT d.id AS document_id, row_number() OVER (ORDER BY ts_rank(d.search, q.words, 1) DESC) AS rank
-  FROM kb_documents d, query q
-  WHERE d.search @@ q.words AND d.id IN (SELECT id FROM allowed)
+  FROM kb_documents d JOIN candidates USING (id), query q
   ORDER BY ts_rank(d.search, q.words, 1) DESC
   LIMIT ${CANDIDATES}
 ),
@@ -158,6 +187,7 @@ export async function searchKnowledge(
     options.perDocument ?? 1,
     options.limit ?? 5,
     options.sources ?? null,
+    words.replaceAll(' | ', ' '),
   ]);
   return rows.map((row) => ({
     path: displayPath(row.source, row.path),

@@ -7,6 +7,7 @@ export {
 } from './errors.js';
 export * from './model.js';
 export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
+export { type PriorityFromWords, priorityFromWords } from './priority-cues.js';
 export {
   type CompanySeed,
   readCompanySeed,
@@ -17,6 +18,8 @@ export {
 } from './seed.js';
 export {
   findSimilarTickets,
+  SIMILARITY_WEIGHTS,
+  type SimilarityOptions,
   type SimilarTicket,
   type SimilarTickets,
   suggestTriage,
@@ -38,6 +41,7 @@ export {
   transitionTicket,
   updateTicket,
 } from './ticket-commands.js';
+export { embedTicketAfterWrite, embedTickets, ticketEmbeddingsAvailable } from './ticket-embeddings.js';
 export { formatTicketNumber, normalizeTicketNumber } from './ticket-number.js';
 export {
   DEFAULT_PAGE_SIZE,

@@ -1,8 +1,10 @@
 import type { Store } from '../store/index.js';
 import { priorityFor } from './priority.js';
+import { priorityFromWords } from './priority-cues.js';
 import type { TicketSeed } from './seed.js';
 import { seedTickets } from './seed.js';
-import { suggestTriage } from './similar.js';
+import { type SimilarityOptions, suggestTriage } from './similar.js';
+import { embedTickets } from './ticket-embeddings.js';
 
 export interface TriageReport {
   train: number;
@@ -12,6 +14,10 @@ export interface TriageReport {
   /** The category's top level, e.g. Network. */
   topLevelAccuracy: number;
   priorityAccuracy: number;
+  /** Priority by each method measured: the neighbours' vote, the report's own words, words when they give a cue and the vote otherwise. */
+  priorityByMethod: { neighbours: number; words: number; wordsThenNeighbours: number };
+  /** Training tickets embedded for the vector side (0 without an embedder). */
+  embedded: number;
   /** Answers given with confidence ≥ 0.5: how many, and how often right. */
   confident: { share: number; categoryAccuracy: number };
   /** Always guessing the most common training value: what a suggestion must beat. */
@@ -27,20 +33,34 @@ export function splitForEvaluation(seeds: TicketSeed[]): { train: TicketSeed[]; 
 }
 
 /** Loads the training tickets into an empty store and scores suggestions for the held-out ones. */
-export async function evaluateTriage(store: Store, seeds: TicketSeed[]): Promise<TriageReport> {
+export async function evaluateTriage(
+  store: Store,
+  seeds: TicketSeed[],
+  options: SimilarityOptions = {},
+): Promise<TriageReport> {
   const { train, test } = splitForEvaluation(seeds);
   await seedTickets(store, train);
+  const embedded = options.embedder ? await embedTickets(store, options.embedder) : 0;
+  const byMethod = { neighbours: 0, words: 0, wordsThenNeighbours: 0 };
   let category = 0;
   let top = 0;
   let priority = 0;
   let confident = 0;
   let confidentRight = 0;
   for (const ticket of test) {
-    const suggestion = await suggestTriage(store, { text: `${ticket.title}\n${ticket.description}` });
+    const text = `${ticket.title}\n${ticket.description}`;
+    const suggestion = await suggestTriage(store, { text }, options);
+    const truth = priorityFor(ticket.impact, ticket.urgency);
+    const fromWords = priorityFromWords(text);
+    if (suggestion.neighbourPriority === truth) byMethod.neighbours++;
+    if (fromWords.priority === truth) byMethod.words++;
+    if ((fromWords.cues.length ? fromWords.priority : suggestion.neighbourPriority) === truth) {
+      byMethod.wordsThenNeighbours++;
+    }
     const right = suggestion.category === ticket.category;
     if (right) category++;
     if (topLevel(suggestion.category) === topLevel(ticket.category)) top++;
-    if (suggestion.priority === priorityFor(ticket.impact, ticket.urgency)) priority++;
+    if (suggestion.priority === truth) priority++;
     if (suggestion.confidence.category >= 0.5) {
       confident++;
       if (right) confidentRight++;
@@ -60,6 +80,12 @@ export async function evaluateTriage(store: Store, seeds: TicketSeed[]): Promise
     categoryAccuracy: round(category / test.length),
     topLevelAccuracy: round(top / test.length),
     priorityAccuracy: round(priority / test.length),
+    priorityByMethod: {
+      neighbours: round(byMethod.neighbours / test.length),
+      words: round(byMethod.words / test.length),
+      wordsThenNeighbours: round(byMethod.wordsThenNeighbours / test.length),
+    },
+    embedded,
     confident: { share: round(confident / test.length), categoryAccuracy: round(confidentRight / (confident || 1)) },
     majorityBaseline: {
       category: round(test.filter((t) => t.category === majorityCategory).length / test.length),
