@@ -62,7 +62,7 @@ export function registerLogTools(
         const [knowledge, similar] = analysis.query
           ? await Promise.all([
               searchKnowledgeCached(db, embedder, cache, analysis.query, { limit }),
-              findSimilarTickets(db, { text: analysis.query }, limit),
+              findSimilarTickets(db, { text: analysis.query }, limit, { embedder }),
             ])
           : [{ hits: [] }, { pastResolutions: [] }];
         return ok({
