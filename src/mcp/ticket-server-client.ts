@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage, StoreError, ToolFailedError } from '../errors.js';
 import { ITBOT_VERSION } from '../version.js';
 import { ChildProcessTransport } from './child-process-transport.js';
+import { LazyJsonSchemaValidator } from './lazy-validator.js';
 import { withRestarts } from './restarting-connection.js';
 import { type SpawnOptions, spawnTicketServer } from './spawn.js';
 
@@ -83,7 +84,10 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
 
 async function connectOnce(child: ChildProcess): Promise<TicketServerConnection> {
   const transport = new ChildProcessTransport(child);
-  const client = new Client({ name: 'itbot', version: ITBOT_VERSION });
+  const client = new Client(
+    { name: 'itbot', version: ITBOT_VERSION },
+    { jsonSchemaValidator: new LazyJsonSchemaValidator() },
+  );
   let alive = true;
   client.onclose = () => {
     alive = false;
