@@ -12,10 +12,10 @@ import path from 'node:path';
 
 const W = new URL('../dist/src', import.meta.url).pathname;
 const { createHashedEmbedder, searchKnowledge, parseMarkdownDocument, chunkDocument, readLabelledQueries } =
-  await import(W + '/knowledge/index.js');
-const { tokenize } = await import(W + '/knowledge/text.js');
-const { expandQuery } = await import(W + '/knowledge/thesaurus.js');
-const { openEmbeddedStore } = await import(W + '/store/index.js');
+  await import(`${W}/knowledge/index.js`);
+const { tokenize } = await import(`${W}/knowledge/text.js`);
+const { expandQuery } = await import(`${W}/knowledge/thesaurus.js`);
+const { openEmbeddedStore } = await import(`${W}/store/index.js`);
 const C = path.resolve(process.env.CORPUS ?? '../shared/corpora/ms-support');
 const glove = JSON.parse(fs.readFileSync(process.env.GLOVE_JSON, 'utf8')).vectors;
 const files = fs.readdirSync(C, { recursive: true }).filter((f) => f.endsWith('.md') && f.startsWith('articles'));
@@ -30,7 +30,7 @@ const docs = files.map((f) => {
 });
 const df = new Map();
 for (const d of docs) {
-  for (const w of new Set(tokenize(d.head + ' ' + d.body))) df.set(w, (df.get(w) ?? 0) + 1);
+  for (const w of new Set(tokenize(`${d.head} ${d.body}`))) df.set(w, (df.get(w) ?? 0) + 1);
 }
 const N = docs.length;
 const idf = (w) => Math.log((N + 1) / ((df.get(w) ?? 0) + 1)) + 1;
@@ -57,7 +57,7 @@ const cos = (a, b) => {
   for (let i = 0; i < 100; i++) s += a[i] * b[i];
   return s;
 };
-const variants = { head: (d) => d.head, full: (d) => d.head + ' ' + d.body };
+const variants = { head: (d) => d.head, full: (d) => `${d.head} ${d.body}` };
 const store = await openEmbeddedStore({ dataDir: process.env.DATA_DIR ?? '/tmp/ms', lockWaitMs: 0, purpose: 'glove' });
 const emb = createHashedEmbedder();
 const metrics = (ranked, relevant) => {
@@ -109,7 +109,7 @@ for (const set of ['queries.dev.jsonl', 'queries.hard.dev.jsonl']) {
           set,
           w === 0
             ? 'shipped alone'
-            : `glove ${vname}${expand ? ' +thesaurus' : ''} ${w === 'alone' ? 'alone' : 'w=' + w}`,
+            : `glove ${vname}${expand ? ' +thesaurus' : ''} ${w === 'alone' ? 'alone' : `w=${w}`}`,
           (r5 / qs.length).toFixed(3),
           (rr / qs.length).toFixed(3),
         );

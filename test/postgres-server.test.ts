@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledArticleCount } from './helpers/data-dir.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
@@ -18,6 +19,25 @@ describe.skipIf(!postgresUrl())('itbot on a PostgreSQL server without pgvector',
     expect((await runItbot(['seed'], { env: env() })).stdout).toMatch(/Seeded 8 groups, 60 users and 36 categories/);
     const reindex = await runItbot(['reindex', '--json'], { env: env() });
     expect(JSON.parse(reindex.stdout)).toMatchObject({ embedder: 'full-text-only', added: bundledArticleCount() });
+  });
+
+  it('rebuilds the index one build at a time, taking over the lease of a build that died', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO kb_index_build (owner) VALUES ('other-host pid 42 abc')`);
+      const refused = await runItbot(['reindex', '--rebuild'], { env: env() });
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain('Another reindex is rebuilding the knowledge index (other-host pid 42 abc');
+      // Not renewed for over two minutes: that build died, and the next one takes over.
+      await client.query(`UPDATE kb_index_build SET renewed_at = now() - interval '3 minutes'`);
+      const rebuilt = await runItbot(['reindex', '--rebuild', '--json'], { env: env() });
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      expect(JSON.parse(rebuilt.stdout)).toMatchObject({ sideBuild: true, added: bundledArticleCount() });
+      expect((await client.query('SELECT count(*)::int AS n FROM kb_index_build')).rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 
   it('answers with a cited article from full-text search', async () => {

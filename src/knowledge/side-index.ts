@@ -1,5 +1,6 @@
 import pgvector from 'pgvector';
 import type { Store } from '../store/index.js';
+import { acquireBuildLease } from './build-lease.js';
 import type { Embedder } from './embedder.js';
 import {
   bumpIndexVersion,
@@ -202,6 +203,15 @@ async function swapIn(store: Store, plan: SideBuildPlan): Promise<void> {
  * the old index; a crash at any point before leaves side tables that the next build drops.
  */
 export async function buildSideIndex(store: Store, plan: SideBuildPlan): Promise<SideBuildResult> {
+  const lease = await acquireBuildLease(store);
+  try {
+    return await buildUnderLease(store, plan);
+  } finally {
+    await lease.release().catch(() => {});
+  }
+}
+
+async function buildUnderLease(store: Store, plan: SideBuildPlan): Promise<SideBuildResult> {
   await dropSideTables(store);
   await createSideTables(store, plan.dimensions);
   await plan.onStep?.('created');
