@@ -57,6 +57,33 @@ describe.skipIf(!redisAvailable().ok)('itbot ask with REDIS_URL', () => {
     }
   });
 
+  it('says it is waiting when the shared budget is spent, then answers', async () => {
+    const fake = await startFakeGemini();
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      // Other processes have spent the whole budget of 60 a minute (stamped ahead, so it stays spent
+      // until this process asks): the next token is 1 s away.
+      await client.hSet('itbot:gemini:rpm', { tokens: '0', updated: String(Date.now() + 60_000) });
+      fake.enqueue('Restart the router.');
+      const run = await runItbot(['ask', '--no-cache', 'wifi is slow'], {
+        env: {
+          ITBOT_DATA_DIR: dataDir,
+          REDIS_URL: redis.url,
+          GEMINI_API_KEY: 'test-key',
+          GOOGLE_GEMINI_BASE_URL: fake.baseUrl,
+          ITBOT_GEMINI_RPM: '60',
+        },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/itbot: waiting 1 s \(request budget, ITBOT_GEMINI_RPM\)/);
+      expect(run.stdout).toContain('Restart the router.');
+    } finally {
+      await client.quit();
+      await fake.close();
+    }
+  });
+
   it('still answers, with one warning, when Redis is unreachable', async () => {
     const run = await runItbot(['ask', 'wifi keeps dropping'], {
       env: { ITBOT_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:9' },

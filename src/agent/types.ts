@@ -57,6 +57,7 @@ export interface ModelStep {
 
 /** Why a model call is waiting before it tries again. */
 export interface RetryNotice {
+  /** The attempt that failed, from 1; 0 for a wait before the first attempt (the request budget). */
   attempt: number;
   delayMs: number;
   /** Short and human: "rate limited", "server unavailable (503)", "connection lost". */

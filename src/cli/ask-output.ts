@@ -28,7 +28,8 @@ interface Streams {
 
 function retryLine(event: Extract<AgentEvent, { type: 'retry' }>): string {
   const seconds = Math.max(1, Math.round(event.notice.delayMs / 1000));
-  return `retrying in ${seconds} s (${event.notice.reason})`;
+  // Attempt 0 is a wait before the first try (the shared request budget), not a retry.
+  return `${event.notice.attempt === 0 ? 'waiting' : 'retrying in'} ${seconds} s (${event.notice.reason})`;
 }
 
 /** Scripts and pipes get plain text: colour codes from a model or an article are dropped there. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type Content, type GoogleGenAI, type Part } from '@google/genai';
 import { ConfigError, errorMessage, ItbotError, ModelUnavailableError } from '../../errors.js';
 import { type RateLimiter, type RetryOptions, withRetry } from '../../gemini/index.js';
@@ -102,6 +103,19 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
   };
 
   /**
+   * Waits for the shared requests-per-minute budget, saying so: a wait the user is not told about
+   * looks like a hang. Ctrl+C ends the wait.
+   */
+  async function takeRequestToken(request: GenerateRequest): Promise<void> {
+    for (;;) {
+      const waitMs = await limiter.tryAcquire();
+      if (waitMs === 0) return;
+      request.onRetry?.({ attempt: 0, delayMs: waitMs, reason: 'request budget, ITBOT_GEMINI_RPM' });
+      await sleep(waitMs, undefined, { signal: request.signal });
+    }
+  }
+
+  /**
    * Streams one response. `emitted` is the text already shown: after a mid-stream failure the
    * retried stream repeats it, and only what goes beyond it is passed on.
    */
@@ -111,7 +125,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
     request: GenerateRequest,
     emitted: { text: string },
   ): Promise<StreamedTurn> {
-    await limiter.acquire();
+    await takeRequestToken(request);
     const stream = await client.models.generateContentStream({
       model,
       contents,

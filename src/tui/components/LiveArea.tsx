@@ -22,8 +22,11 @@ function statusLabel(live: LiveState, now: number): string {
   const seconds = ((now - live.startedAt) / 1000).toFixed(1);
   if (live.retry) {
     const left = Math.max(0, Math.ceil((live.retry.at + live.retry.notice.delayMs - now) / 1000));
-    const when = left > 0 ? `retrying in ${left} s` : 'retrying now';
-    return `${when}: ${live.retry.notice.reason} (attempt ${live.retry.notice.attempt}) · Ctrl+C to cancel`;
+    const { attempt, reason } = live.retry.notice;
+    // Attempt 0 is a wait before the first try (the shared request budget), not a retry.
+    const verb = attempt === 0 ? 'waiting' : 'retrying in';
+    const when = left > 0 ? `${verb} ${left} s` : attempt === 0 ? 'waiting' : 'retrying now';
+    return `${when}: ${reason}${attempt ? ` (attempt ${attempt})` : ''} · Ctrl+C to cancel`;
   }
   return `${live.status || 'working'} (${seconds} s) · Ctrl+C to cancel`;
 }
