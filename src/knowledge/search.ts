@@ -30,8 +30,44 @@ export interface SearchOptions {
   sources?: string[];
 }
 
-/** Reciprocal rank fusion constant: 60 is the value from the original RRF paper. */
-const RRF_K = 60;
+/**
+ * The knobs of the ranking, one object so `bench/retrieval-methods.ts` can measure alternatives
+ * over the same index. SHIPPED_TUNING is what search uses; every value is set by measurement on
+ * the retrieval dev sets (README, "Retrieval on the external ms-support corpus").
+ */
+export interface SearchTuning {
+  /** Reciprocal rank fusion constant: 60 is the value from the original RRF paper. */
+  rrfK: number;
+  /**
+   * How much each side counts in the fusion: the local hashed embedder matches spelling, not
+   * meaning, so it helps order the text side's results (MRR up) but at equal weight it pulls good
+   * lexical results down.
+   */
+  textWeight: number;
+  vectorWeight: number;
+  /** 'ts_rank': the weighted column against all words; 'idf': each word's ts_rank times its IDF, summed. */
+  textScoring: 'ts_rank' | 'idf';
+  /** Words in more than this share of the documents are left out of the text ranking (1: none). */
+  maxDocumentShare: number;
+  /** Pseudo-relevance feedback: the top documents' distinctive words as a further ranking, or none. */
+  feedback: { documents: number; terms: number; weight: number; from: 'head' | 'all' } | null;
+  /** Words also match longer words that start with them ("print" → "printer", "printing"). */
+  prefixMatch: boolean;
+  /** 'nearest': a document is as near as its nearest chunk; 'chunks': RRF over all its chunks in the candidates. */
+  vectorDocuments: 'nearest' | 'chunks';
+}
+
+export const SHIPPED_TUNING: SearchTuning = {
+  rrfK: 60,
+  textWeight: 1,
+  vectorWeight: 0.5,
+  textScoring: 'ts_rank',
+  maxDocumentShare: 1,
+  feedback: null,
+  prefixMatch: false,
+  vectorDocuments: 'nearest',
+};
+
 const CANDIDATES = 50;
 
 /** Words joined with OR: a long question should not need every word to appear in one article. */
@@ -43,13 +79,6 @@ export function displayPath(source: string, path: string): string {
   return source === 'bundled' ? `kb/${path}` : path;
 }
 
-/**
- * How much each side counts in the fusion, set by measurement on the retrieval dev sets: the
- * local hashed embedder matches spelling, not meaning, so it helps order the text side's results
- * (MRR up) but at equal weight it pulls good lexical results down (README, "Retrieval").
- */
-const TEXT_WEIGHT = 1;
-const VECTOR_WEIGHT = 0.5;
 /** Chunks the vector side considers; HNSW's default ef_search returns at most 40 anyway. */
 const VECTOR_CANDIDATES = 40;
 
@@ -69,7 +98,14 @@ const RANKED_DOCUMENTS = 400;
  * $1 embedding (or NULL text), $2 tsquery text, $3 chunks per document, $4 limit, $5 sources or
  * null, $6 the query's words as plain text.
  */
-function searchSql(withVectors: boolean): string {
+function searchSql(withVectors: boolean, t: SearchTuning): string {
+  const vectorRank =
+    t.vectorDocuments === 'nearest'
+      ? `SELECT document_id, row_number() OVER (ORDER BY min(distance)) AS rank
+  FROM vector_chunks GROUP BY document_id`
+      : `SELECT document_id, row_number() OVER (ORDER BY sum(1.0 / (${t.rrfK} + chunk_rank)) DESC) AS rank
+  FROM (SELECT document_id, row_number() OVER (ORDER BY distance) AS chunk_rank FROM vector_chunks) c
+  GROUP BY document_id`;
   const vectorSide = withVectors
     ? `-- The parameter itself, not a column of the query CTE: only an ORDER BY against a value known
 -- when the scan starts can use the HNSW index; otherwise every vector is compared.
@@ -81,22 +117,62 @@ vector_chunks AS (
   LIMIT ${VECTOR_CANDIDATES}
 ),
 by_vector AS (
-  SELECT document_id, row_number() OVER (ORDER BY min(distance)) AS rank
-  FROM vector_chunks GROUP BY document_id
+  ${vectorRank}
+),`
+    : '';
+  const lexeme = (column: string) => (t.prefixMatch ? `quote_literal(${column}) || ':*'` : `quote_literal(${column})`);
+  const textScore =
+    t.textScoring === 'ts_rank'
+      ? 'ts_rank(d.search, r.words, 1)'
+      : `(SELECT sum(w.idf * ts_rank(d.search, w.word, 1)) FROM ranked_terms w WHERE d.search @@ w.word)`;
+  const feedback = t.feedback;
+  const feedbackSide = feedback
+    ? `-- Pseudo-relevance feedback: the words that set the text side's top documents apart (term
+-- frequency in them times IDF), searched for as a further ranking.
+feedback_terms AS (
+  SELECT u.lexeme FROM (SELECT document_id, rank FROM by_text WHERE rank <= ${feedback.documents}) f
+  JOIN kb_documents d ON d.id = f.document_id,
+  unnest(d.${feedback.from === 'head' ? 'head_search' : 'search'}) u
+  JOIN kb_lexemes l ON l.lexeme = u.lexeme, corpus
+  WHERE u.lexeme NOT IN (SELECT lexeme FROM terms) AND l.documents > 1 AND length(u.lexeme) > 2
+  GROUP BY u.lexeme, l.documents
+  ORDER BY sum(array_length(u.positions, 1)::float8 / f.rank) * ln(max(corpus.n) / l.documents::float8) DESC, u.lexeme
+  LIMIT ${feedback.terms}
+),
+feedback_query AS (
+  SELECT (string_agg(quote_literal(lexeme), ' | ') || ' | ' || (SELECT coalesce(string_agg(quote_literal(lexeme), ' | '), 'nothingtomatch') FROM terms))::tsquery AS words
+  FROM feedback_terms
+),
+by_feedback AS (
+  SELECT d.id AS document_id, row_number() OVER (ORDER BY ts_rank(d.search, f.words, 1) DESC) AS rank
+  FROM kb_documents d, feedback_query f
+  WHERE d.head_search @@ f.words AND ($5::text[] IS NULL OR d.source = ANY($5::text[]))
+  ORDER BY ts_rank(d.search, f.words, 1) DESC
+  LIMIT ${CANDIDATES}
 ),`
     : '';
   return `
 WITH query AS (
   SELECT ${withVectors ? '$1::vector' : '$1::text'} AS embedding, to_tsquery('english', $2) AS words
 ),
+corpus AS (SELECT greatest(count(*), 1)::float8 AS n FROM kb_documents),
 terms AS (
   SELECT lexeme, s.documents
   FROM unnest(tsvector_to_array(to_tsvector('english', $6))) AS lexeme
   JOIN kb_lexemes s USING (lexeme)
 ),
+-- The words the text side ranks by: all the query's, or those not in nearly every document.
+ranked_terms AS (
+  SELECT lexeme, (${lexeme('lexeme')})::tsquery AS word, ln((corpus.n + 1) / (documents + 0.5)) AS idf
+  FROM terms, corpus
+  WHERE documents <= ${t.maxDocumentShare} * corpus.n
+),
+ranked_query AS (
+  SELECT coalesce(string_agg(${lexeme('lexeme')}, ' | '), 'nothingtomatch')::tsquery AS words FROM ranked_terms
+),
 -- The rarest words first, until the documents they occur in would exceed the ranking budget.
 rare AS (
-  SELECT coalesce(string_agg(quote_literal(lexeme), ' | '), '')::tsquery AS words
+  SELECT coalesce(string_agg(${lexeme('lexeme')}, ' | '), '')::tsquery AS words
   FROM (SELECT lexeme, sum(documents) OVER (ORDER BY documents, lexeme) - documents AS before FROM terms) t
   WHERE before < ${RANKED_DOCUMENTS}
 ),
@@ -111,17 +187,23 @@ candidates AS (
   GROUP BY id ORDER BY min(pass) LIMIT ${RANKED_DOCUMENTS}
 ),
 by_text AS (
-  SELECT d.id AS document_id, row_number() OVER (ORDER BY ts_rank(d.search, q.words, 1) DESC) AS rank
-  FROM kb_documents d JOIN candidates USING (id), query q
-  ORDER BY ts_rank(d.search, q.words, 1) DESC
+  SELECT document_id, row_number() OVER (ORDER BY score DESC) AS rank
+  FROM (
+    SELECT d.id AS document_id, ${textScore} AS score
+    FROM kb_documents d JOIN candidates USING (id), ranked_query r
+  ) scored
+  WHERE score > 0
+  ORDER BY score DESC
   LIMIT ${CANDIDATES}
 ),
+${feedbackSide}
 ${vectorSide}
 fused AS (
-  SELECT document_id, sum(weight / (${RRF_K} + rank)) AS score, bool_or(from_text) AS keyword_match
+  SELECT document_id, sum(weight / (${t.rrfK} + rank)) AS score, bool_or(from_text) AS keyword_match
   FROM (
-    SELECT document_id, rank, ${TEXT_WEIGHT}::float8 AS weight, true AS from_text FROM by_text
-    ${withVectors ? `UNION ALL SELECT document_id, rank, ${VECTOR_WEIGHT}::float8, false FROM by_vector` : ''}
+    SELECT document_id, rank, ${t.textWeight}::float8 AS weight, true AS from_text FROM by_text
+    ${withVectors ? `UNION ALL SELECT document_id, rank, ${t.vectorWeight}::float8, false FROM by_vector` : ''}
+    ${feedback ? `UNION ALL SELECT document_id, rank, ${feedback.weight}::float8, true FROM by_feedback` : ''}
   ) ranked
   GROUP BY document_id
   ORDER BY score DESC
@@ -146,7 +228,8 @@ ORDER BY f.score DESC, b.nth_in_document`;
 }
 
 /** The best possible fused score: first on every side. Dividing by it puts scores in 0–1. */
-const maxFusedScore = (withVectors: boolean) => (TEXT_WEIGHT + (withVectors ? VECTOR_WEIGHT : 0)) / (RRF_K + 1);
+const maxFusedScore = (withVectors: boolean, t: SearchTuning) =>
+  (t.textWeight + (withVectors ? t.vectorWeight : 0) + (t.feedback?.weight ?? 0)) / (t.rrfK + 1);
 
 /**
  * Hybrid search (vector and full-text, fused) where the store has pgvector; full-text alone where
@@ -157,6 +240,7 @@ export async function searchKnowledge(
   embedder: Embedder,
   query: string,
   options: SearchOptions = {},
+  tuning: SearchTuning = SHIPPED_TUNING,
 ): Promise<KnowledgeHit[]> {
   const { rows: index } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
   const builtWith = index[0]?.embedder;
@@ -181,7 +265,7 @@ export async function searchKnowledge(
     score: string | number;
     keyword_match: boolean;
     similarity: string | number;
-  }>(searchSql(withVectors), [
+  }>(searchSql(withVectors, tuning), [
     embedding,
     words || 'nothingtomatch',
     options.perDocument ?? 1,
@@ -195,7 +279,7 @@ export async function searchKnowledge(
     title: row.title,
     heading: row.heading,
     content: row.content,
-    score: Math.round((Number(row.score) / maxFusedScore(withVectors)) * 1000) / 1000,
+    score: Math.round((Number(row.score) / maxFusedScore(withVectors, tuning)) * 1000) / 1000,
     similarity: Math.round(Number(row.similarity) * 1000) / 1000,
     keywordMatch: row.keyword_match,
   }));
