@@ -21,7 +21,7 @@ if (!dataDir || !source || queryFiles.length === 0) {
   throw new Error('usage: node dist/bench/retrieval-methods.js DATA_DIR SOURCE QUERIES.jsonl …');
 }
 
-const variants: [string, Partial<SearchTuning>][] = [
+const builtIn: [string, Partial<SearchTuning>][] = [
   ['shipped', {}],
   ['rrf k 10', { rrfK: 10 }],
   ['rrf k 20', { rrfK: 20 }],
@@ -38,6 +38,8 @@ const variants: [string, Partial<SearchTuning>][] = [
   ['feedback 3 docs, 20 terms, w 0.3', { feedback: { documents: 3, terms: 20, weight: 0.3, from: 'all' } }],
   ['feedback 5 docs, 10 head terms, w 0.3', { feedback: { documents: 5, terms: 10, weight: 0.3, from: 'head' } }],
 ];
+// VARIANTS='[["name", {"rrfK": 20}], …]' measures those instead of the built-in list.
+const variants = process.env.VARIANTS ? (JSON.parse(process.env.VARIANTS) as typeof builtIn) : builtIn;
 const only = process.env.ONLY?.split(',').map((name) => name.trim());
 
 const store = await openEmbeddedStore({ dataDir, lockWaitMs: 0, purpose: 'bench retrieval methods' });

@@ -47,6 +47,10 @@ export interface SearchTuning {
   vectorWeight: number;
   /** 'ts_rank': the weighted column against all words; 'idf': each word's ts_rank times its IDF, summed. */
   textScoring: 'ts_rank' | 'idf';
+  /** A second text ranking by IDF-weighted per-word ts_rank, fused at this weight (0: none). */
+  idfRankWeight: number;
+  /** The IDF ranking scores every candidate, or re-scores only the first text ranking's results (cheaper). */
+  idfOver: 'candidates' | 'text';
   /** Words in more than this share of the documents are left out of the text ranking (1: none). */
   maxDocumentShare: number;
   /** Pseudo-relevance feedback: the top documents' distinctive words as a further ranking, or none. */
@@ -58,14 +62,16 @@ export interface SearchTuning {
 }
 
 export const SHIPPED_TUNING: SearchTuning = {
-  rrfK: 60,
+  rrfK: 30,
   textWeight: 1,
   vectorWeight: 0.5,
   textScoring: 'ts_rank',
+  idfRankWeight: 0.5,
+  idfOver: 'text',
   maxDocumentShare: 1,
   feedback: null,
   prefixMatch: false,
-  vectorDocuments: 'nearest',
+  vectorDocuments: 'chunks',
 };
 
 const CANDIDATES = 50;
@@ -121,10 +127,18 @@ by_vector AS (
 ),`
     : '';
   const lexeme = (column: string) => (t.prefixMatch ? `quote_literal(${column}) || ':*'` : `quote_literal(${column})`);
-  const textScore =
-    t.textScoring === 'ts_rank'
-      ? 'ts_rank(d.search, r.words, 1)'
-      : `(SELECT sum(w.idf * ts_rank(d.search, w.word, 1)) FROM ranked_terms w WHERE d.search @@ w.word)`;
+  const idfScore = '(SELECT sum(w.idf * ts_rank(d.search, w.word, 1)) FROM ranked_terms w WHERE d.search @@ w.word)';
+  const textScore = t.textScoring === 'ts_rank' ? 'ts_rank(d.search, r.words, 1)' : idfScore;
+  const idfSide = t.idfRankWeight
+    ? `by_idf AS (
+  SELECT document_id, row_number() OVER (ORDER BY score DESC) AS rank
+  FROM (SELECT d.id AS document_id, ${idfScore} AS score
+        FROM kb_documents d JOIN ${t.idfOver === 'candidates' ? 'candidates USING (id)' : 'by_text ON by_text.document_id = d.id'}) scored
+  WHERE score > 0
+  ORDER BY score DESC
+  LIMIT ${CANDIDATES}
+),`
+    : '';
   const feedback = t.feedback;
   const feedbackSide = feedback
     ? `-- Pseudo-relevance feedback: the words that set the text side's top documents apart (term
@@ -196,6 +210,7 @@ by_text AS (
   ORDER BY score DESC
   LIMIT ${CANDIDATES}
 ),
+${idfSide}
 ${feedbackSide}
 ${vectorSide}
 fused AS (
@@ -204,6 +219,7 @@ fused AS (
     SELECT document_id, rank, ${t.textWeight}::float8 AS weight, true AS from_text FROM by_text
     ${withVectors ? `UNION ALL SELECT document_id, rank, ${t.vectorWeight}::float8, false FROM by_vector` : ''}
     ${feedback ? `UNION ALL SELECT document_id, rank, ${feedback.weight}::float8, true FROM by_feedback` : ''}
+    ${t.idfRankWeight ? `UNION ALL SELECT document_id, rank, ${t.idfRankWeight}::float8, true FROM by_idf` : ''}
   ) ranked
   GROUP BY document_id
   ORDER BY score DESC
@@ -229,7 +245,7 @@ ORDER BY f.score DESC, b.nth_in_document`;
 
 /** The best possible fused score: first on every side. Dividing by it puts scores in 0–1. */
 const maxFusedScore = (withVectors: boolean, t: SearchTuning) =>
-  (t.textWeight + (withVectors ? t.vectorWeight : 0) + (t.feedback?.weight ?? 0)) / (t.rrfK + 1);
+  (t.textWeight + (withVectors ? t.vectorWeight : 0) + (t.feedback?.weight ?? 0) + t.idfRankWeight) / (t.rrfK + 1);
 
 /**
  * Hybrid search (vector and full-text, fused) where the store has pgvector; full-text alone where
