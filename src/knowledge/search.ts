@@ -51,6 +51,8 @@ export interface SearchTuning {
   idfRankWeight: number;
   /** The IDF ranking scores every candidate, or re-scores only the first text ranking's results (cheaper). */
   idfOver: 'candidates' | 'text';
+  /** ts_rank's length normalisation in the IDF ranking (0: none, 1: divided by log length). */
+  idfNormalization: number;
   /** Words in more than this share of the documents are left out of the text ranking (1: none). */
   maxDocumentShare: number;
   /** Pseudo-relevance feedback: the top documents' distinctive words as a further ranking, or none. */
@@ -68,6 +70,7 @@ export const SHIPPED_TUNING: SearchTuning = {
   textScoring: 'ts_rank',
   idfRankWeight: 0.5,
   idfOver: 'text',
+  idfNormalization: 1,
   maxDocumentShare: 1,
   feedback: null,
   prefixMatch: false,
@@ -99,8 +102,12 @@ const RANKED_DOCUMENTS = 400;
  * One query. The text side picks a bounded candidate set from the query's rarest words (document
  * frequencies in kb_lexemes), articles that carry them in their title, summary or headings first,
  * and ranks those by their weighted full-text column (title, summary, headings, body) against all
- * the query's words. The vector side ranks documents by their nearest chunk. Both are fused by
- * weighted reciprocal rank fusion, and each document is shown by its best chunks.
+ * the query's words. Its first 50 are ranked again with each word's ts_rank weighted by its IDF, so
+ * a rare word counts for more than "computer" or "work" (ts_rank alone weighs every word alike).
+ * The vector side ranks documents by reciprocal rank fusion over their chunks among the nearest
+ * 40, so an article with several matching sections beats one with a single lucky chunk. The
+ * rankings are fused by weighted reciprocal rank fusion, and each document is shown by its best
+ * chunks.
  * $1 embedding (or NULL text), $2 tsquery text, $3 chunks per document, $4 limit, $5 sources or
  * null, $6 the query's words as plain text.
  */
@@ -127,7 +134,7 @@ by_vector AS (
 ),`
     : '';
   const lexeme = (column: string) => (t.prefixMatch ? `quote_literal(${column}) || ':*'` : `quote_literal(${column})`);
-  const idfScore = '(SELECT sum(w.idf * ts_rank(d.search, w.word, 1)) FROM ranked_terms w WHERE d.search @@ w.word)';
+  const idfScore = `(SELECT sum(w.idf * ts_rank(d.search, w.word, ${t.idfNormalization})) FROM ranked_terms w WHERE d.search @@ w.word)`;
   const textScore = t.textScoring === 'ts_rank' ? 'ts_rank(d.search, r.words, 1)' : idfScore;
   const idfSide = t.idfRankWeight
     ? `by_idf AS (
