@@ -28,6 +28,7 @@ const before: SearchTuning = {
   idfRankWeight: 0,
   idfOver: 'candidates',
   vectorDocuments: 'nearest',
+  vectorCandidates: 40,
 };
 const chunks: SearchTuning = { ...before, vectorDocuments: 'chunks' };
 const idfSide: SearchTuning = { ...chunks, idfRankWeight: 0.5 };
@@ -73,6 +74,15 @@ const builtIn: [string, Partial<SearchTuning>][] = [
   ['… its length normalisation 0 / 2 / 8 (RRF k 30)', { ...idfSide, idfOver: 'text', rrfK: 30, idfNormalization: 0 }],
   ['', { ...idfSide, idfOver: 'text', rrfK: 30, idfNormalization: 2 }],
   ['', { ...idfSide, idfOver: 'text', rrfK: 30, idfNormalization: 8 }],
+  [
+    '… (k 30) the vector side over the 20 / 60 / 80 / 120 nearest chunks',
+    { ...idfSide, idfOver: 'text', rrfK: 30, vectorCandidates: 20 },
+  ],
+  ['', { ...idfSide, idfOver: 'text', rrfK: 30, vectorCandidates: 60 }],
+  ['', { ...idfSide, idfOver: 'text', rrfK: 30, vectorCandidates: 80 }],
+  ['', { ...idfSide, idfOver: 'text', rrfK: 30, vectorCandidates: 120 }],
+  ['… (80 chunks) RRF k 20 / vector weight 0.4', { ...idfSide, idfOver: 'text', rrfK: 20, vectorCandidates: 80 }],
+  ['', { ...idfSide, idfOver: 'text', rrfK: 30, vectorCandidates: 80, vectorWeight: 0.4 }],
   ['shipped', SHIPPED_TUNING],
   [
     'shipped + feedback 3 documents, 20 words, w 0.3',

@@ -61,6 +61,8 @@ export interface SearchTuning {
   prefixMatch: boolean;
   /** 'nearest': a document is as near as its nearest chunk; 'chunks': RRF over all its chunks in the candidates. */
   vectorDocuments: 'nearest' | 'chunks';
+  /** Chunks the vector side considers (HNSW's ef_search is raised to match above its default 40). */
+  vectorCandidates: number;
 }
 
 export const SHIPPED_TUNING: SearchTuning = {
@@ -75,6 +77,7 @@ export const SHIPPED_TUNING: SearchTuning = {
   feedback: null,
   prefixMatch: false,
   vectorDocuments: 'chunks',
+  vectorCandidates: 80,
 };
 
 const CANDIDATES = 50;
@@ -87,9 +90,6 @@ function orQuery(query: string): string {
 export function displayPath(source: string, path: string): string {
   return source === 'bundled' ? `kb/${path}` : path;
 }
-
-/** Chunks the vector side considers; HNSW's default ef_search returns at most 40 anyway. */
-const VECTOR_CANDIDATES = 40;
 
 /**
  * The text side ranks at most this many documents. Ranking is the expensive part (each document's
@@ -105,7 +105,7 @@ const RANKED_DOCUMENTS = 400;
  * the query's words. Its first 50 are ranked again with each word's ts_rank weighted by its IDF, so
  * a rare word counts for more than "computer" or "work" (ts_rank alone weighs every word alike).
  * The vector side ranks documents by reciprocal rank fusion over their chunks among the nearest
- * 40, so an article with several matching sections beats one with a single lucky chunk. The
+ * 80, so an article with several matching sections beats one with a single lucky chunk. The
  * rankings are fused by weighted reciprocal rank fusion, and each document is shown by its best
  * chunks.
  * $1 embedding (or NULL text), $2 tsquery text, $3 chunks per document, $4 limit, $5 sources or
@@ -119,6 +119,13 @@ function searchSql(withVectors: boolean, t: SearchTuning): string {
       : `SELECT document_id, row_number() OVER (ORDER BY sum(1.0 / (${t.rrfK} + chunk_rank)) DESC) AS rank
   FROM (SELECT document_id, row_number() OVER (ORDER BY distance) AS chunk_rank FROM vector_chunks) c
   GROUP BY document_id`;
+  // HNSW returns at most ef_search rows (default 40). An InitPlan in the ORDER BY runs when the
+  // scan starts, before its first row, so setting ef_search there (local to this statement's
+  // transaction) raises it for this scan only; a computed LIMIT instead made the planner scan exactly.
+  const nearTo =
+    t.vectorCandidates > 40
+      ? `(SELECT $1::vector FROM set_config('hnsw.ef_search', '${t.vectorCandidates}', true))`
+      : '$1::vector';
   const vectorSide = withVectors
     ? `-- The parameter itself, not a column of the query CTE: only an ORDER BY against a value known
 -- when the scan starts can use the HNSW index; otherwise every vector is compared.
@@ -126,8 +133,8 @@ vector_chunks AS (
   SELECT c.document_id, c.embedding <=> $1::vector AS distance
   FROM kb_chunks c
   WHERE $5::text[] IS NULL OR c.document_id IN (SELECT id FROM kb_documents WHERE source = ANY($5::text[]))
-  ORDER BY c.embedding <=> $1::vector
-  LIMIT ${VECTOR_CANDIDATES}
+  ORDER BY c.embedding <=> ${nearTo}
+  LIMIT ${t.vectorCandidates}
 ),
 by_vector AS (
   ${vectorRank}
