@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { Queryable } from '../store/index.js';
 import type { Embedder } from './embedder.js';
-import { searchKnowledge } from './search.js';
+import { type SearchTuning, searchKnowledge } from './search.js';
 
 export interface LabelledQuery {
   id: string;
@@ -56,11 +56,17 @@ export async function evaluateRetrieval(
   db: Queryable,
   embedder: Embedder,
   queries: LabelledQuery[],
-  options: { sources?: string[] } = {},
+  options: { sources?: string[]; tuning?: SearchTuning } = {},
 ): Promise<RetrievalReport> {
   const perQuery: QueryScore[] = [];
   for (const labelled of queries) {
-    const hits = await searchKnowledge(db, embedder, labelled.query, { limit: 10, sources: options.sources });
+    const hits = await searchKnowledge(
+      db,
+      embedder,
+      labelled.query,
+      { limit: 10, sources: options.sources },
+      options.tuning,
+    );
     const top = hits.map((hit) => hit.path);
     const index = top.findIndex((path) => labelled.relevant.includes(path));
     perQuery.push({ id: labelled.id, query: labelled.query, firstRelevantRank: index === -1 ? null : index + 1, top });

@@ -30,8 +30,56 @@ export interface SearchOptions {
   sources?: string[];
 }
 
-/** Reciprocal rank fusion constant: 60 is the value from the original RRF paper. */
-const RRF_K = 60;
+/**
+ * The knobs of the ranking, one object so `bench/retrieval-methods.ts` can measure alternatives
+ * over the same index. SHIPPED_TUNING is what search uses; every value is set by measurement on
+ * the retrieval dev sets (README, "Retrieval on the external ms-support corpus").
+ */
+export interface SearchTuning {
+  /** Reciprocal rank fusion constant: 60 is the value from the original RRF paper. */
+  rrfK: number;
+  /**
+   * How much each side counts in the fusion: the local hashed embedder matches spelling, not
+   * meaning, so it helps order the text side's results (MRR up) but at equal weight it pulls good
+   * lexical results down.
+   */
+  textWeight: number;
+  vectorWeight: number;
+  /** 'ts_rank': the weighted column against all words; 'idf': each word's ts_rank times its IDF, summed. */
+  textScoring: 'ts_rank' | 'idf';
+  /** A second text ranking by IDF-weighted per-word ts_rank, fused at this weight (0: none). */
+  idfRankWeight: number;
+  /** The IDF ranking scores every candidate, or re-scores only the first text ranking's results (cheaper). */
+  idfOver: 'candidates' | 'text';
+  /** ts_rank's length normalisation in the IDF ranking (0: none, 1: divided by log length). */
+  idfNormalization: number;
+  /** Words in more than this share of the documents are left out of the text ranking (1: none). */
+  maxDocumentShare: number;
+  /** Pseudo-relevance feedback: the top documents' distinctive words as a further ranking, or none. */
+  feedback: { documents: number; terms: number; weight: number; from: 'head' | 'all' } | null;
+  /** Words also match longer words that start with them ("print" → "printer", "printing"). */
+  prefixMatch: boolean;
+  /** 'nearest': a document is as near as its nearest chunk; 'chunks': RRF over all its chunks in the candidates. */
+  vectorDocuments: 'nearest' | 'chunks';
+  /** Chunks the vector side considers (HNSW's ef_search is raised to match above its default 40). */
+  vectorCandidates: number;
+}
+
+export const SHIPPED_TUNING: SearchTuning = {
+  rrfK: 30,
+  textWeight: 1,
+  vectorWeight: 0.5,
+  textScoring: 'ts_rank',
+  idfRankWeight: 0.5,
+  idfOver: 'text',
+  idfNormalization: 1,
+  maxDocumentShare: 1,
+  feedback: null,
+  prefixMatch: false,
+  vectorDocuments: 'chunks',
+  vectorCandidates: 80,
+};
+
 const CANDIDATES = 50;
 
 /** Words joined with OR: a long question should not need every word to appear in one article. */
@@ -44,16 +92,6 @@ export function displayPath(source: string, path: string): string {
 }
 
 /**
- * How much each side counts in the fusion, set by measurement on the retrieval dev sets: the
- * local hashed embedder matches spelling, not meaning, so it helps order the text side's results
- * (MRR up) but at equal weight it pulls good lexical results down (README, "Retrieval").
- */
-const TEXT_WEIGHT = 1;
-const VECTOR_WEIGHT = 0.5;
-/** Chunks the vector side considers; HNSW's default ef_search returns at most 40 anyway. */
-const VECTOR_CANDIDATES = 40;
-
-/**
  * The text side ranks at most this many documents. Ranking is the expensive part (each document's
  * weighted vector is read and scored); matching through the GIN index is cheap. At 100k chunks
  * every synthetic article shares the query's words, and ranking all of them cost 230 ms.
@@ -64,12 +102,30 @@ const RANKED_DOCUMENTS = 400;
  * One query. The text side picks a bounded candidate set from the query's rarest words (document
  * frequencies in kb_lexemes), articles that carry them in their title, summary or headings first,
  * and ranks those by their weighted full-text column (title, summary, headings, body) against all
- * the query's words. The vector side ranks documents by their nearest chunk. Both are fused by
- * weighted reciprocal rank fusion, and each document is shown by its best chunks.
+ * the query's words. Its first 50 are ranked again with each word's ts_rank weighted by its IDF, so
+ * a rare word counts for more than "computer" or "work" (ts_rank alone weighs every word alike).
+ * The vector side ranks documents by reciprocal rank fusion over their chunks among the nearest
+ * 80, so an article with several matching sections beats one with a single lucky chunk. The
+ * rankings are fused by weighted reciprocal rank fusion, and each document is shown by its best
+ * chunks.
  * $1 embedding (or NULL text), $2 tsquery text, $3 chunks per document, $4 limit, $5 sources or
  * null, $6 the query's words as plain text.
  */
-function searchSql(withVectors: boolean): string {
+function searchSql(withVectors: boolean, t: SearchTuning): string {
+  const vectorRank =
+    t.vectorDocuments === 'nearest'
+      ? `SELECT document_id, row_number() OVER (ORDER BY min(distance)) AS rank
+  FROM vector_chunks GROUP BY document_id`
+      : `SELECT document_id, row_number() OVER (ORDER BY sum(1.0 / (${t.rrfK} + chunk_rank)) DESC) AS rank
+  FROM (SELECT document_id, row_number() OVER (ORDER BY distance) AS chunk_rank FROM vector_chunks) c
+  GROUP BY document_id`;
+  // HNSW returns at most ef_search rows (default 40). An InitPlan in the ORDER BY runs when the
+  // scan starts, before its first row, so setting ef_search there (local to this statement's
+  // transaction) raises it for this scan only; a computed LIMIT instead made the planner scan exactly.
+  const nearTo =
+    t.vectorCandidates > 40
+      ? `(SELECT $1::vector FROM set_config('hnsw.ef_search', '${t.vectorCandidates}', true))`
+      : '$1::vector';
   const vectorSide = withVectors
     ? `-- The parameter itself, not a column of the query CTE: only an ORDER BY against a value known
 -- when the scan starts can use the HNSW index; otherwise every vector is compared.
@@ -77,26 +133,74 @@ vector_chunks AS (
   SELECT c.document_id, c.embedding <=> $1::vector AS distance
   FROM kb_chunks c
   WHERE $5::text[] IS NULL OR c.document_id IN (SELECT id FROM kb_documents WHERE source = ANY($5::text[]))
-  ORDER BY c.embedding <=> $1::vector
-  LIMIT ${VECTOR_CANDIDATES}
+  ORDER BY c.embedding <=> ${nearTo}
+  LIMIT ${t.vectorCandidates}
 ),
 by_vector AS (
-  SELECT document_id, row_number() OVER (ORDER BY min(distance)) AS rank
-  FROM vector_chunks GROUP BY document_id
+  ${vectorRank}
+),`
+    : '';
+  const lexeme = (column: string) => (t.prefixMatch ? `quote_literal(${column}) || ':*'` : `quote_literal(${column})`);
+  const idfScore = `(SELECT sum(w.idf * ts_rank(d.search, w.word, ${t.idfNormalization})) FROM ranked_terms w WHERE d.search @@ w.word)`;
+  const textScore = t.textScoring === 'ts_rank' ? 'ts_rank(d.search, r.words, 1)' : idfScore;
+  const idfSide = t.idfRankWeight
+    ? `by_idf AS (
+  SELECT document_id, row_number() OVER (ORDER BY score DESC) AS rank
+  FROM (SELECT d.id AS document_id, ${idfScore} AS score
+        FROM kb_documents d JOIN ${t.idfOver === 'candidates' ? 'candidates USING (id)' : 'by_text ON by_text.document_id = d.id'}) scored
+  WHERE score > 0
+  ORDER BY score DESC
+  LIMIT ${CANDIDATES}
+),`
+    : '';
+  const feedback = t.feedback;
+  const feedbackSide = feedback
+    ? `-- Pseudo-relevance feedback: the words that set the text side's top documents apart (term
+-- frequency in them times IDF), searched for as a further ranking.
+feedback_terms AS (
+  SELECT u.lexeme FROM (SELECT document_id, rank FROM by_text WHERE rank <= ${feedback.documents}) f
+  JOIN kb_documents d ON d.id = f.document_id,
+  unnest(d.${feedback.from === 'head' ? 'head_search' : 'search'}) u
+  JOIN kb_lexemes l ON l.lexeme = u.lexeme, corpus
+  WHERE u.lexeme NOT IN (SELECT lexeme FROM terms) AND l.documents > 1 AND length(u.lexeme) > 2
+  GROUP BY u.lexeme, l.documents
+  ORDER BY sum(array_length(u.positions, 1)::float8 / f.rank) * ln(max(corpus.n) / l.documents::float8) DESC, u.lexeme
+  LIMIT ${feedback.terms}
+),
+feedback_query AS (
+  SELECT (string_agg(quote_literal(lexeme), ' | ') || ' | ' || (SELECT coalesce(string_agg(quote_literal(lexeme), ' | '), 'nothingtomatch') FROM terms))::tsquery AS words
+  FROM feedback_terms
+),
+by_feedback AS (
+  SELECT d.id AS document_id, row_number() OVER (ORDER BY ts_rank(d.search, f.words, 1) DESC) AS rank
+  FROM kb_documents d, feedback_query f
+  WHERE d.head_search @@ f.words AND ($5::text[] IS NULL OR d.source = ANY($5::text[]))
+  ORDER BY ts_rank(d.search, f.words, 1) DESC
+  LIMIT ${CANDIDATES}
 ),`
     : '';
   return `
 WITH query AS (
   SELECT ${withVectors ? '$1::vector' : '$1::text'} AS embedding, to_tsquery('english', $2) AS words
 ),
+corpus AS (SELECT greatest(count(*), 1)::float8 AS n FROM kb_documents),
 terms AS (
   SELECT lexeme, s.documents
   FROM unnest(tsvector_to_array(to_tsvector('english', $6))) AS lexeme
   JOIN kb_lexemes s USING (lexeme)
 ),
+-- The words the text side ranks by: all the query's, or those not in nearly every document.
+ranked_terms AS (
+  SELECT lexeme, (${lexeme('lexeme')})::tsquery AS word, ln((corpus.n + 1) / (documents + 0.5)) AS idf
+  FROM terms, corpus
+  WHERE documents <= ${t.maxDocumentShare} * corpus.n
+),
+ranked_query AS (
+  SELECT coalesce(string_agg(${lexeme('lexeme')}, ' | '), 'nothingtomatch')::tsquery AS words FROM ranked_terms
+),
 -- The rarest words first, until the documents they occur in would exceed the ranking budget.
 rare AS (
-  SELECT coalesce(string_agg(quote_literal(lexeme), ' | '), '')::tsquery AS words
+  SELECT coalesce(string_agg(${lexeme('lexeme')}, ' | '), '')::tsquery AS words
   FROM (SELECT lexeme, sum(documents) OVER (ORDER BY documents, lexeme) - documents AS before FROM terms) t
   WHERE before < ${RANKED_DOCUMENTS}
 ),
@@ -111,17 +215,25 @@ candidates AS (
   GROUP BY id ORDER BY min(pass) LIMIT ${RANKED_DOCUMENTS}
 ),
 by_text AS (
-  SELECT d.id AS document_id, row_number() OVER (ORDER BY ts_rank(d.search, q.words, 1) DESC) AS rank
-  FROM kb_documents d JOIN candidates USING (id), query q
-  ORDER BY ts_rank(d.search, q.words, 1) DESC
+  SELECT document_id, row_number() OVER (ORDER BY score DESC) AS rank
+  FROM (
+    SELECT d.id AS document_id, ${textScore} AS score
+    FROM kb_documents d JOIN candidates USING (id), ranked_query r
+  ) scored
+  WHERE score > 0
+  ORDER BY score DESC
   LIMIT ${CANDIDATES}
 ),
+${idfSide}
+${feedbackSide}
 ${vectorSide}
 fused AS (
-  SELECT document_id, sum(weight / (${RRF_K} + rank)) AS score, bool_or(from_text) AS keyword_match
+  SELECT document_id, sum(weight / (${t.rrfK} + rank)) AS score, bool_or(from_text) AS keyword_match
   FROM (
-    SELECT document_id, rank, ${TEXT_WEIGHT}::float8 AS weight, true AS from_text FROM by_text
-    ${withVectors ? `UNION ALL SELECT document_id, rank, ${VECTOR_WEIGHT}::float8, false FROM by_vector` : ''}
+    SELECT document_id, rank, ${t.textWeight}::float8 AS weight, true AS from_text FROM by_text
+    ${withVectors ? `UNION ALL SELECT document_id, rank, ${t.vectorWeight}::float8, false FROM by_vector` : ''}
+    ${feedback ? `UNION ALL SELECT document_id, rank, ${feedback.weight}::float8, true FROM by_feedback` : ''}
+    ${t.idfRankWeight ? `UNION ALL SELECT document_id, rank, ${t.idfRankWeight}::float8, true FROM by_idf` : ''}
   ) ranked
   GROUP BY document_id
   ORDER BY score DESC
@@ -146,7 +258,8 @@ ORDER BY f.score DESC, b.nth_in_document`;
 }
 
 /** The best possible fused score: first on every side. Dividing by it puts scores in 0–1. */
-const maxFusedScore = (withVectors: boolean) => (TEXT_WEIGHT + (withVectors ? VECTOR_WEIGHT : 0)) / (RRF_K + 1);
+const maxFusedScore = (withVectors: boolean, t: SearchTuning) =>
+  (t.textWeight + (withVectors ? t.vectorWeight : 0) + (t.feedback?.weight ?? 0) + t.idfRankWeight) / (t.rrfK + 1);
 
 /**
  * Hybrid search (vector and full-text, fused) where the store has pgvector; full-text alone where
@@ -157,6 +270,7 @@ export async function searchKnowledge(
   embedder: Embedder,
   query: string,
   options: SearchOptions = {},
+  tuning: SearchTuning = SHIPPED_TUNING,
 ): Promise<KnowledgeHit[]> {
   const { rows: index } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
   const builtWith = index[0]?.embedder;
@@ -181,7 +295,7 @@ export async function searchKnowledge(
     score: string | number;
     keyword_match: boolean;
     similarity: string | number;
-  }>(searchSql(withVectors), [
+  }>(searchSql(withVectors, tuning), [
     embedding,
     words || 'nothingtomatch',
     options.perDocument ?? 1,
@@ -195,7 +309,7 @@ export async function searchKnowledge(
     title: row.title,
     heading: row.heading,
     content: row.content,
-    score: Math.round((Number(row.score) / maxFusedScore(withVectors)) * 1000) / 1000,
+    score: Math.round((Number(row.score) / maxFusedScore(withVectors, tuning)) * 1000) / 1000,
     similarity: Math.round(Number(row.similarity) * 1000) / 1000,
     keywordMatch: row.keyword_match,
   }));
