@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolveConfig } from '../config/index.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, ItbotError, UsageError } from '../errors.js';
 import { bundledPaths } from '../paths.js';
 import { openStore } from '../store/index.js';
 import { median } from './bench-stats.js';
@@ -19,7 +19,18 @@ function runAsk(): AskSample {
   const started = performance.now();
   const run = spawnSync(process.execPath, [bundledPaths.cliEntry(), 'ask', '--json', QUESTION], { encoding: 'utf8' });
   const wallMs = performance.now() - started;
-  if (run.status !== 0) throw new Error(`itbot ask failed (exit ${run.status}): ${run.stderr}`);
+  if (run.status !== 0) {
+    // The question is a fixed, known-good one: a failure is the environment's (store, config), so
+    // pass on what `itbot ask` said and its exit code rather than calling it a bug.
+    const said = run.stderr
+      .split('\n')
+      .filter((line) => line.trim() && !line.includes('answering offline'))
+      .join('\n  ');
+    throw new ItbotError(
+      `The benchmark's \`itbot ask\` failed:\n  ${said}`,
+      (run.status ?? ExitCode.internal) as ExitCode,
+    );
+  }
   const { timings } = JSON.parse(run.stdout) as { timings: Omit<AskSample, 'wallMs'> };
   return { wallMs, ...timings };
 }
