@@ -5,7 +5,7 @@ import { type Embedder, getArticle, searchKnowledgeCached } from '../src/knowled
 import type { Store } from '../src/store/index.js';
 import { guarded, ok } from './tool-result.js';
 
-const hitSchema = z.object({
+export const hitSchema = z.object({
   path: z.string().describe('Where the article lives, e.g. kb/accounts/password-reset.md'),
   source: z
     .string()

@@ -5,6 +5,7 @@ import { type Embedder, searchKnowledgeCached } from '../src/knowledge/index.js'
 import { analyzeLog } from '../src/logs/log-signatures.js';
 import type { Store } from '../src/store/index.js';
 import { findSimilarTickets } from '../src/tickets/index.js';
+import { hitSchema } from './knowledge-tools.js';
 import { guarded, ok } from './tool-result.js';
 
 const MAX_LOG_CHARS = 200_000;
@@ -15,12 +16,8 @@ const signatureSchema = z.object({
   count: z.number().int().describe('How many times it occurs in the log'),
 });
 
-const articleSchema = z.object({
-  path: z.string(),
-  title: z.string(),
-  heading: z.string().describe('The best matching section'),
-  score: z.number(),
-});
+// The knowledge search's hits, without their text: the model reads the article if it needs it.
+const articleSchema = hitSchema.pick({ path: true, title: true, heading: true, score: true });
 
 const pastTicketSchema = z.object({
   number: z.string(),

@@ -1,5 +1,5 @@
 import type { ItbotConfig } from './config/index.js';
-import { ConfigError, StoreError } from './errors.js';
+import { ConfigError, StoreError, warn } from './errors.js';
 import {
   createHashedEmbedder,
   EMBEDDING_DIMENSIONS,
@@ -34,7 +34,6 @@ export function createEmbedder(config: ItbotConfig): Embedder {
 
 /** Gemini's embedder, its Redis-backed pieces connected on first use rather than at start-up. */
 function createLazyGeminiEmbedder(config: ItbotConfig, apiKey: string): Embedder {
-  const warn = (message: string) => process.stderr.write(`itbot: ${message}\n`);
   let ready: Promise<Embedder> | undefined;
   const connect = async () => {
     const [{ createGeminiClient, createGeminiLimiter }, { createCache }, { createGeminiEmbedder }] = await Promise.all([

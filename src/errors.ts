@@ -72,3 +72,8 @@ export class ModelUnavailableError extends ItbotError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A warning for the person at the terminal: one line on stderr, never a failure. */
+export function warn(message: string): void {
+  process.stderr.write(`itbot: ${message}\n`);
+}

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runItbot } from './helpers/run-itbot.js';
+import { runItbot, runNode } from './helpers/run-itbot.js';
 
 // The benchmarks are measured by hand (figures in the README); these runs only keep them working,
 // on sizes small enough for the suite. Nothing here asserts a time.
@@ -22,21 +21,7 @@ describe('itbot bench', () => {
 
 describe('bench/agent-overhead', () => {
   it('runs turns through the real SDK, the fake Gemini server and the MCP server', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/agent-overhead.ts', '--turns', '3'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    const run = await runNode(['--import', 'tsx', 'bench/agent-overhead.ts', '--turns', '3'], { timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ turns: 3, toolRoundTrip: { count: 6 }, overheadPerTurn: { count: 3 } });

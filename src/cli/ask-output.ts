@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { AgentEvent, TurnResult } from '../agent/index.js';
+import { waitPhrase } from '../agent/retry-notice.js';
 import { errorMessage, type ItbotError } from '../errors.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
@@ -26,10 +27,8 @@ interface Streams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-function retryLine(event: Extract<AgentEvent, { type: 'retry' }>): string {
-  const seconds = Math.max(1, Math.round(event.notice.delayMs / 1000));
-  // Attempt 0 is a wait before the first try (the shared request budget), not a retry.
-  return `${event.notice.attempt === 0 ? 'waiting' : 'retrying in'} ${seconds} s (${event.notice.reason})`;
+function retryLine({ notice }: Extract<AgentEvent, { type: 'retry' }>): string {
+  return `${waitPhrase(notice, Math.max(1, Math.round(notice.delayMs / 1000)))} (${notice.reason})`;
 }
 
 /** Scripts and pipes get plain text: colour codes from a model or an article are dropped there. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { TurnResult } from '../agent/index.js';
 import { parseProviderChoice, usesGemini } from '../agent/provider-choice.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
-import { ExitCode, ItbotError, UsageError } from '../errors.js';
+import { ExitCode, ItbotError, UsageError, warn } from '../errors.js';
 // The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
 import type { TicketServerConnection } from '../mcp/index.js';
 import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources.js';
@@ -79,7 +79,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       throw error;
     }));
   const provider = createProvider(config, choice, {
-    warn: (message) => process.stderr.write(`itbot: ${message}\n`),
+    warn,
   });
   output.start({ provider: provider.name, model: provider.model, question });
 
@@ -150,7 +150,7 @@ async function openResponseCache(
     // Without Redis the answers are kept in the data dir, so the next `itbot ask` finds them.
     directory: path.join(config.dataDir, 'cache', 'answers'),
     namespace: 'itbot',
-    warn: (message) => process.stderr.write(`itbot: ${message}\n`),
+    warn,
   });
   const key = responseCacheKey({ model, systemPrompt: SYSTEM_PROMPT, question, knowledgeIndexVersion: status.version });
   return {

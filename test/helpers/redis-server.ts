@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import { type Availability, toolAvailable } from './tool-available.js';
 
 /** A private redis-server on a free loopback port, so a test can stop and restart it at will. */
 export interface TestRedis {
@@ -8,13 +9,14 @@ export interface TestRedis {
   start(): Promise<void>;
 }
 
-export function redisAvailable(): { ok: true } | { ok: false; reason: string } {
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0) return { ok: true };
-  const reason = 'redis-server is not installed (apt-get install redis-server); skipping the Redis tests';
-  if (process.env.ITBOT_TEST_REQUIRE_REDIS) throw new Error(reason);
-  process.stderr.write(`${reason}\n`);
-  return { ok: false, reason };
+export function redisAvailable(): Availability {
+  return toolAvailable({
+    command: 'redis-server',
+    versionArgs: ['--version'],
+    package: 'redis-server',
+    skipping: 'the Redis tests',
+    requiredBy: 'ITBOT_TEST_REQUIRE_REDIS',
+  });
 }
 
 async function freePort(): Promise<number> {

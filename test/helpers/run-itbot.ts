@@ -7,13 +7,21 @@ export interface ItbotRun {
   stderr: string;
 }
 
+export interface RunOptions {
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+}
+
 /** Runs the built `itbot` as a user would, with a clean environment plus `env`. */
-export function runItbot(
-  args: string[],
-  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
-): Promise<ItbotRun> {
+export function runItbot(args: string[], options: RunOptions = {}): Promise<ItbotRun> {
+  return runNode([bundledPaths.cliEntry(), ...args], options);
+}
+
+/** Runs this Node with `args` (a script and its arguments), with a clean environment plus `env`. */
+export function runNode(args: string[], options: RunOptions = {}): Promise<ItbotRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundledPaths.cliEntry(), ...args], {
+    const child = spawn(process.execPath, args, {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ITBOT_USER: 'test.user', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -23,7 +31,7 @@ export function runItbot(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`itbot ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(new Error(`${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -1,15 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { bundledPaths } from '../../src/paths.js';
+import { type Availability, toolAvailable } from './tool-available.js';
 import { waitForFrame } from './tui-wait.js';
 
-export function tmuxAvailable(): { ok: true } | { ok: false; reason: string } {
-  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  if (probe.status === 0) return { ok: true };
-  const reason = 'tmux is not installed (apt-get install tmux); skipping the chat end-to-end test';
-  if (process.env.ITBOT_TEST_REQUIRE_TMUX) throw new Error(reason);
-  process.stderr.write(`${reason}\n`);
-  return { ok: false, reason };
+export function tmuxAvailable(): Availability {
+  return toolAvailable({
+    command: 'tmux',
+    versionArgs: ['-V'],
+    package: 'tmux',
+    skipping: 'the chat end-to-end test',
+    requiredBy: 'ITBOT_TEST_REQUIRE_TMUX',
+  });
 }
 
 /**

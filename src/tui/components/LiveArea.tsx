@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import wrapAnsi from 'wrap-ansi';
+import { waitPhrase } from '../../agent/retry-notice.js';
 import type { LiveState } from '../chat-session.js';
 import { oneLine } from '../ticket-data.js';
 import { ConsentPrompt, MAX_ARGUMENT_LINES } from './ConsentPrompt.js';
@@ -23,10 +24,7 @@ function statusLabel(live: LiveState, now: number): string {
   if (live.retry) {
     const left = Math.max(0, Math.ceil((live.retry.at + live.retry.notice.delayMs - now) / 1000));
     const { attempt, reason } = live.retry.notice;
-    // Attempt 0 is a wait before the first try (the shared request budget), not a retry.
-    const verb = attempt === 0 ? 'waiting' : 'retrying in';
-    const when = left > 0 ? `${verb} ${left} s` : attempt === 0 ? 'waiting' : 'retrying now';
-    return `${when}: ${reason}${attempt ? ` (attempt ${attempt})` : ''} · Ctrl+C to cancel`;
+    return `${waitPhrase(live.retry.notice, left)}: ${reason}${attempt ? ` (attempt ${attempt})` : ''} · Ctrl+C to cancel`;
   }
   return `${live.status || 'working'} (${seconds} s) · Ctrl+C to cancel`;
 }
