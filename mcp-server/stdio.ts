@@ -31,7 +31,10 @@ export async function serveStdio(
     store,
     embedder: createEmbedder(config),
     cache,
-    actorName: config.user,
+    // itbot's own commands run their private server as the agent typing them, with the admin
+    // jobs; any other MCP host gets the tools a model may use.
+    actor: { name: config.user, kind: process.env.ITBOT_ACTOR_KIND === 'agent' ? 'agent' : 'ai' },
+    admin: process.env.ITBOT_ACTOR_KIND === 'agent' ? { allowSourceDirs: true } : undefined,
     readOnly: options.readOnly,
     version: ITBOT_VERSION,
   });

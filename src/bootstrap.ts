@@ -7,7 +7,14 @@ import {
   indexBundledKnowledgeBase,
 } from './knowledge/index.js';
 import { bundledPaths } from './paths.js';
-import { isEmbedded, migrateEmbeddedToLatest, openStore, pendingMigrations, type Store } from './store/index.js';
+import {
+  type DataDirLock,
+  isEmbedded,
+  migrateEmbeddedToLatest,
+  openStore,
+  pendingMigrations,
+  type Store,
+} from './store/index.js';
 import { readCompanySeed, seedCompany } from './tickets/index.js';
 
 export interface ReadyStoreOptions {
@@ -15,6 +22,8 @@ export interface ReadyStoreOptions {
   /** Where to say what first-run set-up did (stderr: stdout belongs to answers and MCP). */
   log: (line: string) => void;
   templateDir?: string;
+  /** The embedded data dir's lock, already taken by the caller (the background server). */
+  lock?: DataDirLock;
 }
 
 /**
@@ -72,7 +81,11 @@ function createLazyGeminiEmbedder(config: ItbotConfig, apiKey: string): Embedder
  */
 export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOptions): Promise<Store> {
   const started = performance.now();
-  const store = await openStore(config, { purpose: options.purpose, templateDir: options.templateDir });
+  const store = await openStore(config, {
+    purpose: options.purpose,
+    templateDir: options.templateDir,
+    lock: options.lock,
+  });
   try {
     if (isEmbedded(store)) {
       const applied = await migrateEmbeddedToLatest(store);

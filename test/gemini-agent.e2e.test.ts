@@ -251,7 +251,7 @@ describe('itbot ask with Gemini', () => {
   it('cancels a turn on Ctrl+C with exit 130', async () => {
     fake.enqueue({ kind: 'text', text: 'too late', delayMs: 20_000 });
     const child = spawn(process.execPath, [bundledPaths.cliEntry(), 'ask', 'slow question'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ITBOT_BACKGROUND_SERVER: 'off', ...env() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -56,8 +56,8 @@ describe('itbot on PostgreSQL over the wire (DATABASE_URL)', () => {
   });
 
   it('indexes the bundled knowledge base and answers with a citation', async () => {
-    const reindex = await runItbot(['reindex', '--json'], { env: env() });
-    expect(reindex.code).toBe(0);
+    const reindex = await runItbot(['reindex', '--json'], { env: env(), timeoutMs: 120_000 });
+    expect(reindex.code, reindex.stderr).toBe(0);
     expect(JSON.parse(reindex.stdout)).toMatchObject({ source: 'bundled', removed: 0 });
     const ask = await runItbot(['ask', '--json', 'print job stuck in the queue'], { env: env() });
     expect(ask.code).toBe(0);

@@ -3,10 +3,10 @@ import type { TurnResult } from '../agent/index.js';
 import { parseProviderChoice, usesGemini } from '../agent/provider-choice.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError, warn } from '../errors.js';
-// The light entry of src/mcp: spawning needs no MCP SDK, so the server starts before the SDK loads.
+// The light entry of src/mcp: a private server is spawned before the MCP SDK loads.
+import { connectItbotServer } from '../mcp/connect.js';
 import type { TicketServerConnection } from '../mcp/index.js';
 import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources.js';
-import { spawnTicketServer } from '../mcp/spawn.js';
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
 import { reportError } from './run-command.js';
@@ -63,15 +63,14 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
   // while the server warms up.
   const questionFromArgs = questionComesFromStdin(words) ? undefined : await readQuestion(words);
 
-  // Start the MCP server (and so the store) first: it warms up while this process loads the
-  // agent and the MCP client.
-  const child = spawnTicketServer();
-  const [{ createProvider, hasUnrecoveredToolFailure, runAgentTurn }, { connectTicketServer }] = await Promise.all([
-    import('../agent/index.js'),
-    import('../mcp/index.js'),
-  ]);
-  const connecting = connectTicketServer({ child });
+  // Reach the ticket server first (the shared one, or a private one that warms up its store)
+  // while this process loads the agent.
+  const connecting = connectItbotServer(config, {
+    actorKind: 'ai',
+    notice: (line) => process.stderr.write(`${line}\n`),
+  });
   connecting.catch(() => {});
+  const { createProvider, hasUnrecoveredToolFailure, runAgentTurn } = await import('../agent/index.js');
   const question =
     questionFromArgs ??
     (await readQuestion(words).catch(async (error: unknown) => {

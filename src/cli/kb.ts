@@ -1,18 +1,15 @@
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
-import { resolveConfig } from '../config/index.js';
-import { searchKnowledge } from '../knowledge/index.js';
+import type { KnowledgeHit } from '../knowledge/index.js';
+import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
 
 /** `itbot kb search`: what the MCP knowledge-search tool returns, for people and scripts. */
 export async function kbSearchCommand(words: string[], options: { limit: number; json?: boolean }): Promise<number> {
   const query = words.join(' ').trim();
-  const config = resolveConfig();
-  const store = await openReadyStore(config, {
-    purpose: 'itbot kb search',
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  try {
-    const hits = await searchKnowledge(store, createEmbedder(config), query, { limit: options.limit });
+  return withItbotServer(async (server) => {
+    const { results: hits } = await server.call<{ results: KnowledgeHit[] }>('search_knowledge', {
+      query,
+      limit: Math.min(options.limit, 20),
+    });
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ query, results: hits })}\n`);
     } else if (hits.length === 0) {
@@ -22,7 +19,5 @@ export async function kbSearchCommand(words: string[], options: { limit: number;
       process.stdout.write(`${formatTable(['#', 'SCORE', 'PATH', 'BEST SECTION'], rows)}\n`);
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode } from '../errors.js';
 import { ITBOT_VERSION } from '../version.js';
 import { runCommand } from './run-command.js';
@@ -85,6 +85,45 @@ program
   .description('Run the itbot MCP server (tickets and knowledge tools) over stdio')
   .option('--read-only', 'expose only the tools that read (search, get, list)')
   .action(lazy(() => import('./mcp.js').then((module) => module.mcpCommand)));
+
+program
+  .command('serve')
+  .description('Serve the ticket and knowledge tools over MCP Streamable HTTP (/mcp), with /healthz, /readyz, /metrics')
+  .option('--listen <host:port>', 'where to listen', process.env.ITBOT_LISTEN ?? '127.0.0.1:8080')
+  .option('--token-file <file>', 'accepted tokens, one per line: TOKEN [read-only|read-write|admin] [user=NAME]')
+  .option('--allow-no-auth', 'listen beyond loopback without tokens (only behind a proxy that authenticates)')
+  .option('--public-metrics', '/metrics without a token (when tokens are set)')
+  .option('--allowed-hosts <list>', 'Host names clients may use (default: loopback names on loopback, any otherwise)')
+  .option('--allowed-origins <list>', 'browser Origins allowed (default: none)')
+  .option('--max-body <bytes>', 'largest request body', positiveInt, 1_048_576)
+  .option('--rate <n>', 'requests per minute per token (shared through Redis with REDIS_URL)', positiveInt, 1_200)
+  .option('--max-calls <n>', 'tool calls running at once; more are refused with 503', positiveInt, 32)
+  .option('--idle-timeout <seconds>', 'exit after this long without a request', positiveInt)
+  .option('--shutdown-grace <seconds>', 'how long running calls get to finish on SIGTERM', positiveInt, 10)
+  .addOption(new Option('--local', "the data dir's background server (started by itbot itself)").hideHelp())
+  .addHelpText(
+    'after',
+    `
+Tokens come from ITBOT_SERVER_TOKENS (comma-separated; TOKEN or TOKEN:read-only) and --token-file
+(or ITBOT_SERVER_TOKEN_FILE). Without tokens the server only listens on loopback.
+
+Examples:
+  itbot serve                                   # this machine only, no token
+  ITBOT_SERVER_TOKENS=$(openssl rand -hex 32) itbot serve --listen 0.0.0.0:8080
+  ITBOT_SERVER_URL=http://itbot.internal:8080 ITBOT_SERVER_TOKEN=… itbot ask "vpn down"`,
+  )
+  .action(lazy(() => import('./serve.js').then((module) => module.serveCommand)));
+
+const server = program.command('server').description("This data dir's background server (started on demand)");
+server
+  .command('status')
+  .description('Whether it runs, where, since when, and its version')
+  .option('--json', 'print JSON')
+  .action(lazy(() => import('./server.js').then((module) => module.serverStatusCommand)));
+server
+  .command('stop')
+  .description('Stop it once its running calls finish (the next command starts a new one)')
+  .action(lazy(() => import('./server.js').then((module) => module.serverStopCommand)));
 
 program
   .command('doctor')

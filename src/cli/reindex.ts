@@ -1,9 +1,6 @@
 import path from 'node:path';
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
-import { resolveConfig } from '../config/index.js';
-import { BUNDLED_SOURCE, type ReindexProgress, reindexKnowledgeBase, type SideBuildStep } from '../knowledge/index.js';
-import { bundledPaths } from '../paths.js';
-import { embedTickets } from '../tickets/index.js';
+import type { ReindexProgress, ReindexSummary, SideBuildStep } from '../knowledge/index.js';
+import { withItbotServer } from './server-calls.js';
 
 export interface ReindexCommandOptions {
   source?: string;
@@ -67,54 +64,72 @@ async function progressDisplay(): Promise<ProgressDisplay> {
   };
 }
 
+/** A progress notification of the reindex job, as the server words it (see mcp-server/admin-tools.ts). */
+type JobProgress = ({ kind: 'progress' } & ReindexProgress) | { kind: 'step'; step: SideBuildStep };
+
+function parseJobProgress(message: string | undefined): JobProgress | undefined {
+  try {
+    return message ? (JSON.parse(message) as JobProgress) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `itbot reindex`: runs in the ticket server that owns the store; its progress is shown here. */
 export async function reindexCommand(options: ReindexCommandOptions): Promise<number> {
-  const config = resolveConfig();
-  const sourceDir = path.resolve(options.source ?? bundledPaths.knowledgeBase());
-  const sourceName = options.name ?? (options.source ? sourceDir : BUNDLED_SOURCE);
-  const store = await openReadyStore(config, {
-    purpose: 'itbot reindex',
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  // The default is the server's own bundled kb/; a directory named here is resolved here.
+  const sourceDir = options.source ? path.resolve(options.source) : undefined;
   const progress = options.json ? undefined : await progressDisplay();
   try {
-    const embedder = createEmbedder(config);
-    const knowledge = await reindexKnowledgeBase(store, {
-      sourceDir,
-      sourceName,
-      embedder,
-      rebuild: options.rebuild,
-      onProgress: progress?.update,
-      onBuildStep: progress?.step,
-    });
-    // Tickets use the same embedder: new, changed or differently embedded ones are embedded now.
-    const ticketsEmbedded = await embedTickets(store, embedder);
-    const summary = { ...knowledge, ticketsEmbedded };
-    progress?.stop();
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-    } else {
-      const rate =
-        summary.chunks && summary.elapsedMs
-          ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)`
-          : '';
-      if (summary.sideBuild && !summary.reembedded) {
-        process.stdout.write('Built a new index beside the live one and swapped it in.\n');
-      }
-      if (summary.reembedded) {
-        process.stdout.write(
-          `Re-embedded all ${summary.reembedded} indexed chunks with ${summary.embedder} (the index was built with ${summary.replacedEmbedder}).\n`,
-        );
-      }
-      process.stdout.write(
-        `Indexed ${summary.documents} documents from ${sourceDir}: ${summary.added} added, ${summary.updated} updated, ` +
-          `${summary.unchanged} unchanged, ${summary.removed} removed; ${summary.chunks} chunks embedded in ` +
-          `${(summary.elapsedMs / 1000).toFixed(2)} s${rate} with ${summary.embedder}.\n`,
+    return await withItbotServer(async (server) => {
+      const summary = await server.call<ReindexSummary & { ticketsEmbedded: number; sourceDir: string }>(
+        'reindex_knowledge_base',
+        { source_dir: sourceDir, source_name: options.name, rebuild: options.rebuild === true },
+        {
+          // A rebuild at scale takes minutes; progress keeps the call alive, silence for 2 min ends it.
+          timeoutMs: 120_000,
+          onProgress: ({ message }) => {
+            const job = parseJobProgress(message);
+            if (job?.kind === 'progress') progress?.update(job);
+            else if (job?.kind === 'step') progress?.step(job.step);
+          },
+        },
       );
-      if (ticketsEmbedded) process.stdout.write(`Embedded ${ticketsEmbedded} new or changed tickets.\n`);
-    }
-    return 0;
+      progress?.stop();
+      report(summary, options, summary.sourceDir);
+      return 0;
+    });
   } finally {
     progress?.stop();
-    await store.close();
+  }
+}
+
+function report(
+  summary: ReindexSummary & { ticketsEmbedded: number },
+  options: ReindexCommandOptions,
+  sourceDir: string,
+): void {
+  const { ticketsEmbedded } = summary;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const rate =
+      summary.chunks && summary.elapsedMs
+        ? ` (${Math.round((summary.chunks / summary.elapsedMs) * 1000)} chunks/s)`
+        : '';
+    if (summary.sideBuild && !summary.reembedded) {
+      process.stdout.write('Built a new index beside the live one and swapped it in.\n');
+    }
+    if (summary.reembedded) {
+      process.stdout.write(
+        `Re-embedded all ${summary.reembedded} indexed chunks with ${summary.embedder} (the index was built with ${summary.replacedEmbedder}).\n`,
+      );
+    }
+    process.stdout.write(
+      `Indexed ${summary.documents} documents from ${sourceDir}: ${summary.added} added, ${summary.updated} updated, ` +
+        `${summary.unchanged} unchanged, ${summary.removed} removed; ${summary.chunks} chunks embedded in ` +
+        `${(summary.elapsedMs / 1000).toFixed(2)} s${rate} with ${summary.embedder}.\n`,
+    );
+    if (ticketsEmbedded) process.stdout.write(`Embedded ${ticketsEmbedded} new or changed tickets.\n`);
   }
 }

@@ -1,33 +1,32 @@
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
-import { resolveConfig } from '../config/index.js';
-import { bundledPaths } from '../paths.js';
-import { embedTickets, readCompanySeed, readTicketSeeds, seedCompany, seedTickets } from '../tickets/index.js';
+import { withItbotServer } from './server-calls.js';
+
+interface SeedResult {
+  groups: number;
+  users: number;
+  categories: number;
+  ticketsAdded: number;
+}
 
 /**
  * `itbot seed`: the sample company (users, groups, categories), and with --tickets its 360
- * historical tickets. Safe to repeat: nothing is added twice.
+ * historical tickets. Safe to repeat: nothing is added twice. Runs in the ticket server.
  */
 export async function seedCommand(options: { tickets?: boolean; json?: boolean }): Promise<number> {
-  const config = resolveConfig();
-  const store = await openReadyStore(config, {
-    purpose: 'itbot seed',
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  try {
-    const company = await seedCompany(store, readCompanySeed(bundledPaths.seed()));
-    const tickets = options.tickets ? await seedTickets(store, readTicketSeeds(bundledPaths.seed())) : undefined;
-    // Similar tickets and triage use embeddings of the history beside its full text.
-    if (tickets) await embedTickets(store, createEmbedder(config));
+  return withItbotServer(async (server) => {
+    const seeded = await server.call<SeedResult>(
+      'seed_sample_company',
+      { tickets: options.tickets === true },
+      {
+        timeoutMs: 120_000,
+        onProgress: () => {},
+      },
+    );
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ ...company, ticketsAdded: tickets?.added ?? 0 })}\n`);
+      process.stdout.write(`${JSON.stringify(seeded)}\n`);
     } else {
-      process.stdout.write(
-        `Seeded ${company.groups} groups, ${company.users} users and ${company.categories} categories`,
-      );
-      process.stdout.write(tickets ? `, and ${tickets.added} historical tickets.\n` : '.\n');
+      process.stdout.write(`Seeded ${seeded.groups} groups, ${seeded.users} users and ${seeded.categories} categories`);
+      process.stdout.write(options.tickets ? `, and ${seeded.ticketsAdded} historical tickets.\n` : '.\n');
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

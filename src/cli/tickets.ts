@@ -1,43 +1,28 @@
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
-import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import type { Store } from '../store/index.js';
 import {
-  type Actor,
-  createTicket,
-  embedTicketAfterWrite,
-  findSimilarTickets,
-  getTicket,
   type Level,
   RESOLUTION_CODES,
   type ResolutionCode,
-  searchTickets,
-  suggestTriage,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type Ticket,
   type TicketDetails,
   type TicketPriority,
   type TicketStatus,
-  transitionTicket,
-  updateTicket,
 } from '../tickets/index.js';
+import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
 
-/** `itbot tickets …`: the same ticket module the MCP server uses, as plain commands for staff. */
+/**
+ * `itbot tickets …`: the ticket tools as plain commands for staff, called on the ticket server
+ * like everything else (so they work while the chat is open), acting as the agent typing them.
+ */
 
-async function withStore<T>(run: (store: Store, actor: Actor) => Promise<T>): Promise<T> {
-  const config = resolveConfig();
-  const store = await openReadyStore(config, {
-    purpose: 'itbot tickets',
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  try {
-    // Staff using the admin commands act as helpdesk agents on the timeline.
-    return await run(store, { name: config.user, kind: 'agent' });
-  } finally {
-    await store.close();
-  }
+type SimilarTicket = { ticket: Ticket; score: number };
+interface Triage {
+  category: string | null;
+  priority: TicketPriority | null;
+  confidence: { category: number; priority: number };
 }
 
 function print(json: boolean | undefined, value: unknown, text: () => string): number {
@@ -135,19 +120,23 @@ export function listTicketsCommand(options: ListOptions): Promise<number> {
   const priority = list(options.priority)?.map(
     (p) => oneOf(p.toUpperCase(), TICKET_PRIORITIES, 'priority') as TicketPriority,
   );
-  return withStore(async (store) => {
-    const page = await searchTickets(store, {
-      status: status ?? (options.all ? undefined : ['new', 'open', 'pending']),
-      priority,
-      assignee: options.assignee,
-      group: options.group,
-      requester: options.requester,
-      category: options.category,
-      tags: list(options.tag),
-      text: options.text,
-      limit: options.limit,
-      cursor: options.cursor,
-    });
+  return withItbotServer(async (server) => {
+    const found = await server.call<{ tickets: Ticket[]; has_more: boolean; next_cursor: string | null }>(
+      'search_tickets',
+      {
+        status: status ?? (options.all ? [...TICKET_STATUSES] : undefined),
+        priority,
+        assignee: options.assignee,
+        group: options.group,
+        requester: options.requester,
+        category: options.category,
+        tags: list(options.tag),
+        text: options.text,
+        limit: Math.min(options.limit, 100),
+        cursor: options.cursor,
+      },
+    );
+    const page = { tickets: found.tickets, hasMore: found.has_more, nextCursor: found.next_cursor };
     return print(options.json, page, () => {
       const more = page.hasMore ? `\n(more: --cursor ${page.nextCursor})` : '';
       return `${ticketRows(page.tickets)}${more}`;
@@ -156,8 +145,8 @@ export function listTicketsCommand(options: ListOptions): Promise<number> {
 }
 
 export function showTicketCommand(reference: string, options: { json?: boolean }): Promise<number> {
-  return withStore(async (store) => {
-    const details = await getTicket(store, reference);
+  return withItbotServer(async (server) => {
+    const details = await server.call<TicketDetails>('get_ticket', { ticket: reference });
     return print(options.json, details, () => ticketCard(details));
   });
 }
@@ -177,25 +166,21 @@ export interface CreateOptions {
 }
 
 export function createTicketCommand(options: CreateOptions): Promise<number> {
-  return withStore(async (store, actor) => {
-    const { ticket } = await createTicket(
-      store,
-      {
-        title: options.title,
-        description: options.description,
-        impact: level(options.impact, '--impact'),
-        urgency: level(options.urgency, '--urgency'),
-        priority: oneOf(options.priority?.toUpperCase(), TICKET_PRIORITIES, 'priority'),
-        category: options.category,
-        requester: options.requester ?? actor.name,
-        assignee: options.assignee,
-        group: options.group,
-        source: 'itbot',
-        tags: list(options.tag),
-      },
-      actor,
-    );
-    await embedTicketAfterWrite(store, createEmbedder(resolveConfig()), ticket.number);
+  const fields = {
+    title: options.title,
+    description: options.description,
+    impact: level(options.impact, '--impact'),
+    urgency: level(options.urgency, '--urgency'),
+    priority: oneOf(options.priority?.toUpperCase(), TICKET_PRIORITIES, 'priority'),
+    category: options.category,
+    requester: options.requester,
+    assignee: options.assignee,
+    group: options.group,
+    source: 'itbot',
+    tags: list(options.tag),
+  };
+  return withItbotServer(async (server) => {
+    const { ticket } = await server.call<{ ticket: Ticket }>('create_ticket', fields);
     return print(
       options.json,
       { ticket },
@@ -218,27 +203,24 @@ export interface UpdateOptions {
 }
 
 export function updateTicketCommand(reference: string, options: UpdateOptions): Promise<number> {
-  return withStore(async (store, actor) => {
-    const { ticket, changes } = await updateTicket(
-      store,
-      reference,
-      {
-        title: options.title,
-        description: options.description,
-        impact: level(options.impact, '--impact'),
-        urgency: level(options.urgency, '--urgency'),
-        priority:
-          options.priority === 'auto' ? null : oneOf(options.priority?.toUpperCase(), TICKET_PRIORITIES, 'priority'),
-        category: options.category,
-        addTags: list(options.addTag),
-        removeTags: list(options.removeTag),
-      },
-      options.expectedVersion,
-      actor,
-    );
-    if (changes.title || changes.description) {
-      await embedTicketAfterWrite(store, createEmbedder(resolveConfig()), ticket.number);
-    }
+  const fields = {
+    ticket: reference,
+    expected_version: options.expectedVersion,
+    title: options.title,
+    description: options.description,
+    impact: level(options.impact, '--impact'),
+    urgency: level(options.urgency, '--urgency'),
+    priority:
+      options.priority === 'auto' ? null : oneOf(options.priority?.toUpperCase(), TICKET_PRIORITIES, 'priority'),
+    category: options.category,
+    add_tags: list(options.addTag),
+    remove_tags: list(options.removeTag),
+  };
+  return withItbotServer(async (server) => {
+    const { ticket, changes } = await server.call<{
+      ticket: Ticket;
+      changes: Record<string, { from: unknown; to: unknown }>;
+    }>('update_ticket', fields);
     return print(options.json, { ticket, changes }, () => {
       const what = Object.entries(changes).map(
         ([field, c]) => `  ${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`,
@@ -256,32 +238,35 @@ export function closeTicketCommand(
   options: { code?: string; notes?: string; json?: boolean },
 ): Promise<number> {
   const code = oneOf(options.code, RESOLUTION_CODES, 'resolution code') as ResolutionCode | undefined;
-  return withStore(async (store, actor) => {
-    const { ticket: current } = await getTicket(store, reference);
+  return withItbotServer(async (server) => {
+    const { ticket: current } = await server.call<TicketDetails>('get_ticket', { ticket: reference });
     if (current.status !== 'resolved') {
       if (!code)
         throw new UsageError(
           `${current.number} is ${current.status}; closing it resolves it first, which needs --code.`,
           `Codes: ${RESOLUTION_CODES.join(', ')}.`,
         );
-      await transitionTicket(
-        store,
-        reference,
-        { to: 'resolved', resolutionCode: code, resolutionNotes: options.notes },
-        actor,
-      );
+      await server.call('transition_ticket', {
+        ticket: reference,
+        to: 'resolved',
+        resolution_code: code,
+        resolution_notes: options.notes,
+      });
     }
-    const ticket = await transitionTicket(store, reference, { to: 'closed' }, actor);
+    const { ticket } = await server.call<{ ticket: Ticket }>('transition_ticket', { ticket: reference, to: 'closed' });
     return print(options.json, { ticket }, () => `Closed ${ticket.number} (${ticket.resolutionCode}).`);
   });
 }
 
 /** `itbot tickets similar N`: likely duplicates and past resolutions, plus a triage suggestion. */
 export function similarTicketsCommand(reference: string, options: { limit: number; json?: boolean }): Promise<number> {
-  return withStore(async (store) => {
-    const embedder = createEmbedder(resolveConfig());
-    const similar = await findSimilarTickets(store, { ticket: reference }, options.limit, { embedder });
-    const triage = await suggestTriage(store, { ticket: reference }, { embedder });
+  return withItbotServer(async (server) => {
+    const found = await server.call<{ likely_duplicates: SimilarTicket[]; past_resolutions: SimilarTicket[] }>(
+      'find_similar_tickets',
+      { ticket: reference, limit: Math.min(options.limit, 20) },
+    );
+    const triage = await server.call<Triage>('suggest_triage', { ticket: reference });
+    const similar = { likelyDuplicates: found.likely_duplicates, pastResolutions: found.past_resolutions };
     return print(options.json, { ...similar, triage }, () => {
       const lines = [
         'Likely duplicates (active):',

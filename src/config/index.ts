@@ -13,8 +13,17 @@ export interface ItbotConfig {
   geminiApiKey: string | undefined;
   model: string;
   embedModel: string;
-  /** A running itbot MCP server over Streamable HTTP, instead of spawning one over stdio. */
-  mcpUrl: string | undefined;
+  /** A shared `itbot serve` (a team's): every command uses it instead of a store of its own. */
+  serverUrl: string | undefined;
+  serverToken: string | undefined;
+  /**
+   * Whether commands on the embedded store share one background server per data dir (started on
+   * demand, exits when idle) or each start a private one. Off by default under CI, so a pipeline
+   * leaves no process behind.
+   */
+  backgroundServer: boolean;
+  /** Seconds without a request after which a background server exits. */
+  serverIdleSeconds: number;
   /** How long to wait for another itbot process to release the embedded store. */
   storeLockWaitMs: number;
   databasePoolMax: number;
@@ -68,6 +77,13 @@ function parseEmbedder(value: string | undefined): ItbotConfig['embedder'] {
   throw new ConfigError(`ITBOT_EMBEDDER must be "hashed" or "gemini" (got "${value}").`);
 }
 
+function parseBackgroundServer(value: string | undefined, ci: string | undefined): boolean {
+  if (value === undefined || value === 'auto') return !ci || ci === 'false' || ci === '0';
+  if (['on', '1', 'true', 'yes'].includes(value)) return true;
+  if (['off', '0', 'false', 'no'].includes(value)) return false;
+  throw new ConfigError(`ITBOT_BACKGROUND_SERVER must be auto, on or off (got "${value}").`);
+}
+
 function currentUser(): string {
   try {
     return os.userInfo().username;
@@ -90,7 +106,11 @@ export function resolveConfig(env: Env = process.env): ItbotConfig {
       nonEmpty(env.GEMINI_API_KEY) ?? nonEmpty(env.GOOGLE_API_KEY) ?? nonEmpty(env.GOOGLE_GENERATIVE_AI_API_KEY),
     model: nonEmpty(env.ITBOT_MODEL) ?? DEFAULT_MODEL,
     embedModel: nonEmpty(env.ITBOT_EMBED_MODEL) ?? DEFAULT_EMBED_MODEL,
-    mcpUrl: parseUrl('ITBOT_MCP_URL', nonEmpty(env.ITBOT_MCP_URL), ['http:', 'https:']),
+    serverUrl: parseUrl('ITBOT_SERVER_URL', nonEmpty(env.ITBOT_SERVER_URL), ['http:', 'https:']),
+    serverToken: nonEmpty(env.ITBOT_SERVER_TOKEN),
+    backgroundServer: parseBackgroundServer(nonEmpty(env.ITBOT_BACKGROUND_SERVER), nonEmpty(env.CI)),
+    serverIdleSeconds:
+      parseCount('ITBOT_SERVER_IDLE_SECONDS', nonEmpty(env.ITBOT_SERVER_IDLE_SECONDS), 1800, 'seconds') || 1,
     storeLockWaitMs: parseCount('ITBOT_LOCK_WAIT_MS', nonEmpty(env.ITBOT_LOCK_WAIT_MS), 15_000, 'milliseconds'),
     databasePoolMax: parseCount('ITBOT_DB_POOL_MAX', nonEmpty(env.ITBOT_DB_POOL_MAX), 10, 'connections') || 1,
     user: nonEmpty(env.ITBOT_USER) ?? currentUser(),

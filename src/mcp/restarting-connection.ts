@@ -56,7 +56,8 @@ export function withRestarts(
       } catch (error) {
         if (current.alive || options?.signal?.aborted) throw error;
         await restart(errorMessage(error));
-        if (changesData(name)) return lostCallOutcome(name);
+        const delivered = (error as { mayHaveBeenDelivered?: boolean }).mayHaveBeenDelivered !== false;
+        if (changesData(name) && delivered) return lostCallOutcome(name);
         const outcome = await current.callTool(name, args, options);
         return { ...outcome, notice: 'the ticket server stopped during the call and was restarted' };
       }

@@ -14,6 +14,8 @@ export interface ToolInfo {
   description: string;
   inputSchema: Record<string, unknown>;
   changesData: boolean;
+  /** An admin job (reindex, seed, migrations): for itbot's own commands, never offered to a model. */
+  admin?: boolean;
 }
 
 export interface ToolOutcome {
@@ -38,6 +40,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Abandons the call (Ctrl+C); the server is told to cancel it. */
   signal?: AbortSignal;
+  /** Progress the server reports while a long call runs (admin jobs); also keeps the call from timing out. */
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }
 
 export interface TicketServerConnection {
@@ -84,14 +88,7 @@ export async function connectTicketServer(options: ConnectOptions = {}): Promise
 
 async function connectOnce(child: ChildProcess): Promise<TicketServerConnection> {
   const transport = new ChildProcessTransport(child);
-  const client = new Client(
-    { name: 'itbot', version: ITBOT_VERSION },
-    { jsonSchemaValidator: new LazyJsonSchemaValidator() },
-  );
-  let alive = true;
-  client.onclose = () => {
-    alive = false;
-  };
+  const client = newClient();
   try {
     // A healthy server answers the handshake in well under a second; do not wait a minute for a stuck one.
     await client.connect(transport, { timeout: 15_000 });
@@ -102,23 +99,53 @@ async function connectOnce(child: ChildProcess): Promise<TicketServerConnection>
       'Run `itbot doctor` to see what is wrong.',
     );
   }
+  return wrapClient(client, { pid: child.pid });
+}
 
+export function newClient(): Client {
+  return new Client({ name: 'itbot', version: ITBOT_VERSION }, { jsonSchemaValidator: new LazyJsonSchemaValidator() });
+}
+
+export interface WrapOptions {
+  pid: number | undefined;
+  /** Turns a failure of the connection itself (not of a tool) into the error the user sees. */
+  connectionError?: (error: unknown) => Error | undefined;
+}
+
+/** The TicketServerConnection over a connected MCP client, whatever its transport. */
+export function wrapClient(client: Client, options: WrapOptions): TicketServerConnection {
+  let alive = true;
+  client.onclose = () => {
+    alive = false;
+  };
+  const translated = (error: unknown): never => {
+    const replacement = options.connectionError?.(error);
+    if (replacement) {
+      alive = false;
+      throw replacement;
+    }
+    throw error;
+  };
   return {
     async listTools() {
-      const { tools } = await client.listTools();
+      const { tools } = await client.listTools().catch(translated);
       return tools.map((tool) => ({
         name: tool.name,
         description: tool.description ?? '',
         inputSchema: tool.inputSchema as Record<string, unknown>,
         // MCP's default for an unannotated tool is "may change data": only an explicit read-only hint runs freely.
         changesData: tool.annotations?.readOnlyHint !== true,
+        admin: tool._meta?.['itbot/admin'] === true,
       }));
     },
     async callTool(name, args, callOptions = {}) {
-      const result = (await client.callTool({ name, arguments: args }, undefined, {
-        timeout: callOptions.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-      })) as CallToolResult;
+      const result = (await client
+        .callTool({ name, arguments: args }, undefined, {
+          timeout: callOptions.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+          ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+          ...(callOptions.onProgress ? { onprogress: callOptions.onProgress, resetTimeoutOnProgress: true } : {}),
+        })
+        .catch(translated)) as CallToolResult;
       const outcome = toOutcome(result);
       if (outcome.error?.exitCode === ExitCode.store) {
         throw new StoreError(outcome.error.message, outcome.error.hint ?? undefined);
@@ -126,7 +153,7 @@ async function connectOnce(child: ChildProcess): Promise<TicketServerConnection>
       return outcome;
     },
     async readJsonResource<T>(uri: string) {
-      const { contents } = await client.readResource({ uri });
+      const { contents } = await client.readResource({ uri }).catch(translated);
       const first = contents[0];
       if (!first || !('text' in first)) throw new Error(`The ticket server returned no text for ${uri}.`);
       return JSON.parse(first.text) as T;
@@ -134,7 +161,7 @@ async function connectOnce(child: ChildProcess): Promise<TicketServerConnection>
     get alive() {
       return alive;
     },
-    pid: child.pid,
+    pid: options.pid,
     close: () => client.close(),
   };
 }

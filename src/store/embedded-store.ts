@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { errorMessage, StoreError } from '../errors.js';
-import { acquireDataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Queryable, QueryResult, Store } from './types.js';
 
 export interface EmbeddedStoreOptions {
@@ -13,6 +13,8 @@ export interface EmbeddedStoreOptions {
   purpose: string;
   /** A prepared database directory copied instead of running initdb (seconds faster). */
   templateDir?: string;
+  /** The data dir's lock, when the caller took it already (the background server takes it first). */
+  lock?: DataDirLock;
 }
 
 export interface EmbeddedStore extends Store {
@@ -64,7 +66,7 @@ async function createDatabase(pgdata: string, templateDir: string | undefined): 
  * mkdir -p, one level at a time: Node's own recursive mkdir spins forever on some paths (under
  * /proc, for one) instead of failing.
  */
-function ensureDirectory(dir: string): void {
+export function ensureDirectory(dir: string): void {
   const missing: string[] = [];
   let current = path.resolve(dir);
   while (!fs.existsSync(current)) {
@@ -85,7 +87,9 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
       'Set ITBOT_DATA_DIR to a writable directory.',
     );
   }
-  const lock = await acquireDataDirLock(options.dataDir, { purpose: options.purpose, waitMs: options.lockWaitMs });
+  const lock =
+    options.lock ??
+    (await acquireDataDirLock(options.dataDir, { purpose: options.purpose, waitMs: options.lockWaitMs }));
   const pgdata = path.join(options.dataDir, 'pgdata');
   let db: PGlite;
   let created = false;

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ItbotConfig } from '../config/index.js';
 import { bundledPaths } from '../paths.js';
+import type { DataDirLock } from './data-dir-lock.js';
 import { type EmbeddedStore, openEmbeddedStore } from './embedded-store.js';
 import { loadMigrations, type MigrationFile, migrate, migrationStatus } from './migrations.js';
 import type { Store } from './types.js';
 
-export { acquireDataDirLock, isProcessAlive } from './data-dir-lock.js';
+export { acquireDataDirLock, type DataDirLock, isProcessAlive } from './data-dir-lock.js';
 export type { EmbeddedStore } from './embedded-store.js';
-export { openEmbeddedStore } from './embedded-store.js';
+export { ensureDirectory, openEmbeddedStore } from './embedded-store.js';
 export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
 export { loadMigrations, migrate, migrationStatus } from './migrations.js';
 export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
@@ -18,6 +19,8 @@ export interface OpenStoreOptions {
   /** Recorded in the embedded store's lock, e.g. "itbot mcp". */
   purpose: string;
   templateDir?: string;
+  /** The embedded data dir's lock, already taken by the caller. */
+  lock?: DataDirLock;
 }
 
 /** PostgreSQL when DATABASE_URL is set, the embedded PGlite store otherwise. */
@@ -32,6 +35,7 @@ export async function openStore(config: ItbotConfig, options: OpenStoreOptions):
     lockWaitMs: config.storeLockWaitMs,
     purpose: options.purpose,
     templateDir: options.templateDir ?? bundledPaths.templateDatabase(),
+    lock: options.lock,
   });
 }
 

@@ -89,6 +89,11 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
         client.release();
       }
     },
+    poolStats: () => ({
+      inUse: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: () => pool.end(),
   };
 }

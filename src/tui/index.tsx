@@ -29,6 +29,7 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
         session?.add({ kind: 'notice', tone: 'error', text: `Ticket server: ${health.reason}` });
     },
     (line) => session?.add({ kind: 'notice', tone: /error|fail/i.test(line) ? 'error' : 'info', text: line }),
+    config,
   );
   const latency = latencyFromEnv();
   const baseProvider = createProvider(config);

@@ -1,8 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import type { ToolDeclaration } from '../agent/index.js';
+import type { ItbotConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
+import { serverMode } from '../mcp/connect.js';
 import type { TicketServerConnection } from '../mcp/index.js';
 import { spawnTicketServer } from '../mcp/spawn.js';
+
+/**
+ * A shared server exits after a while without requests; an open chat is a user, so it says so
+ * now and then even while nobody types.
+ */
+const HEARTBEAT_MS = 60_000;
 
 export type McpHealth = { state: 'starting' } | { state: 'ready'; tools: number } | { state: 'down'; reason: string };
 
@@ -22,15 +30,20 @@ export class TicketServerSupervisor {
   private child: ChildProcess | undefined;
   private closed = false;
 
+  private heartbeat: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly onHealth: (health: McpHealth) => void,
     private readonly onServerMessage: (line: string) => void,
+    /** Without a config (tests), a private server is always started. */
+    private readonly config?: ItbotConfig,
   ) {}
 
   /** Starts the server unless it is running or starting; never throws (failures show as health). */
   start(): Promise<ReadyServer> {
     if (this.ready) return this.ready;
     this.onHealth({ state: 'starting' });
+    if (this.config && serverMode(this.config) !== 'child') return this.startShared(this.config);
     const child = spawnTicketServer({ stderr: 'pipe' });
     this.child = child;
     let stderrTail = '';
@@ -72,6 +85,38 @@ export class TicketServerSupervisor {
     return ready;
   }
 
+  /**
+   * The data dir's background server (started if need be) or a team's server: it outlives this
+   * chat, so there is no child to watch; a call that finds it gone starts a new one.
+   */
+  private startShared(config: ItbotConfig): Promise<ReadyServer> {
+    const ready = (async () => {
+      const { connectItbotServer } = await import('../mcp/connect.js');
+      const connection = await connectItbotServer(config, { actorKind: 'ai', notice: this.onServerMessage });
+      const tools = await connection.listTools();
+      return { connection, tools };
+    })();
+    this.ready = ready;
+    ready.then(
+      ({ connection, tools }) => {
+        this.onHealth({ state: 'ready', tools: tools.length });
+        clearInterval(this.heartbeat);
+        this.heartbeat = setInterval(() => {
+          connection.listTools().then(
+            (current) => this.onHealth({ state: 'ready', tools: current.length }),
+            (error: unknown) => this.onHealth({ state: 'down', reason: errorMessage(error) }),
+          );
+        }, HEARTBEAT_MS);
+        this.heartbeat.unref();
+      },
+      (error: unknown) => {
+        this.ready = undefined;
+        this.onHealth({ state: 'down', reason: errorMessage(error) });
+      },
+    );
+    return ready;
+  }
+
   /** The running server, starting it again if it died. */
   get(): Promise<ReadyServer> {
     return this.start();
@@ -79,6 +124,7 @@ export class TicketServerSupervisor {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.heartbeat);
     const ready = this.ready;
     this.ready = undefined;
     if (!ready) return;

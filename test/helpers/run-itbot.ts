@@ -13,7 +13,11 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs the built `itbot` as a user would, with a clean environment plus `env`. */
+/**
+ * Runs the built `itbot` as a user would, with a clean environment plus `env`. Each run gets a
+ * private ticket server unless `env` turns the background server on (test/local-server.e2e.test.ts
+ * does), so a test leaves no server behind.
+ */
 export function runItbot(args: string[], options: RunOptions = {}): Promise<ItbotRun> {
   return runNode([bundledPaths.cliEntry(), ...args], options);
 }
@@ -22,7 +26,13 @@ export function runItbot(args: string[], options: RunOptions = {}): Promise<Itbo
 export function runNode(args: string[], options: RunOptions = {}): Promise<ItbotRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ITBOT_USER: 'test.user', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ITBOT_USER: 'test.user',
+        ITBOT_BACKGROUND_SERVER: 'off',
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

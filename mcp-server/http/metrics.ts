@@ -1,0 +1,112 @@
+import client from 'prom-client';
+import type { Cache } from '../../src/cache/index.js';
+import type { ToolCallObserver } from '../instrument.js';
+
+/**
+ * Bucket edges in seconds. 0.5, 3 and 5 are the alerting thresholds (vector search, LLM and
+ * request latency), so an alert reads an exact ratio of a bucket instead of an interpolation.
+ */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30];
+
+export interface PoolStats {
+  inUse: number;
+  idle: number;
+  waiting: number;
+}
+
+/** The server's metrics, in a registry of its own (several servers can share a test process). */
+export class ServerMetrics {
+  readonly registry = new client.Registry();
+  readonly httpRequests = new client.Counter({
+    name: 'itbot_http_requests_total',
+    help: 'HTTP requests by route, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new client.Histogram({
+    name: 'itbot_http_request_duration_seconds',
+    help: 'Time from a request arriving to its response finishing.',
+    labelNames: ['route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly toolCalls = new client.Counter({
+    name: 'itbot_tool_calls_total',
+    help: 'MCP tool calls by tool and outcome (ok, error: a business failure, exception, rejected: refused before running).',
+    labelNames: ['tool', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly toolDuration = new client.Histogram({
+    name: 'itbot_tool_call_duration_seconds',
+    help: 'Time one MCP tool call ran.',
+    labelNames: ['tool'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly knowledgeSearchDuration = new client.Histogram({
+    name: 'itbot_knowledge_search_duration_seconds',
+    help: 'Time one knowledge search took (the search_knowledge tool: embedding the query, full text and vectors).',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly toolCallsInFlight = new client.Gauge({
+    name: 'itbot_tool_calls_in_flight',
+    help: 'MCP requests being handled now.',
+    registers: [this.registry],
+  });
+  readonly rejected = new client.Counter({
+    name: 'itbot_http_rejected_requests_total',
+    help: 'Requests refused before they ran, by reason (unauthorized, forbidden_host, rate_limited, busy, too_large, malformed).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheRequests = new client.Counter({
+    name: 'itbot_cache_requests_total',
+    help: 'Cache look-ups by result (hit or miss).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(version: string, poolStats: () => PoolStats | undefined) {
+    client.collectDefaultMetrics({ register: this.registry });
+    new client.Gauge({
+      name: 'itbot_build_info',
+      help: 'Always 1; the labels say which itbot runs.',
+      labelNames: ['version'] as const,
+      registers: [this.registry],
+    }).set({ version }, 1);
+    new client.Gauge({
+      name: 'itbot_store_connections',
+      help: 'Database connections of this server by state (in_use, idle, waiting: callers queued for one).',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const stats = poolStats();
+        if (!stats) return;
+        this.set({ state: 'in_use' }, stats.inUse);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+  }
+
+  readonly observeToolCall: ToolCallObserver = ({ tool, outcome, seconds }) => {
+    this.toolCalls.inc({ tool, outcome });
+    this.toolDuration.observe({ tool }, seconds);
+    if (tool === 'search_knowledge') this.knowledgeSearchDuration.observe(seconds);
+  };
+
+  /** The same cache, counting hits and misses. */
+  countingCache(cache: Cache): Cache {
+    return {
+      kind: cache.kind,
+      get: async <T>(key: string) => {
+        const value = await cache.get<T>(key);
+        this.cacheRequests.inc({ result: value === undefined ? 'miss' : 'hit' });
+        return value;
+      },
+      set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
+      close: () => cache.close(),
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import type { ChildProcess } from 'node:child_process';
+import type { ItbotConfig } from '../config/index.js';
+import type { AuthorKind } from '../tickets/model.js';
+import { spawnTicketServer } from './spawn.js';
+import type { TicketServerConnection } from './ticket-server-client.js';
+
+/**
+ * How this process reaches the data:
+ * - remote: a shared `itbot serve` (ITBOT_SERVER_URL), a team's;
+ * - local: this data dir's background server, started on demand (the embedded store's default);
+ * - child: a private server over stdio, for this process alone (DATABASE_URL, CI, or turned off).
+ */
+export type ServerMode = 'remote' | 'local' | 'child';
+
+export interface ItbotServerConnection extends TicketServerConnection {
+  readonly mode: ServerMode;
+  /** Where the data is served from, for status lines and doctor. */
+  readonly where: string;
+}
+
+export interface ConnectItbotOptions {
+  /** "ai" for the agent's calls; "agent" for itbot's own commands, which may also run admin jobs. */
+  actorKind: AuthorKind;
+  /** A private server's stderr (first-run notes, errors); 'pipe' lets the chat show it in its window. */
+  stderr?: 'inherit' | 'ignore' | 'pipe';
+  /** Start a new server when this one dies (default true; never for a remote one). */
+  restart?: boolean;
+  /** Told once what a server started for this call said on first run (e.g. that it created the store). */
+  notice?: (line: string) => void;
+}
+
+export function serverMode(config: ItbotConfig): ServerMode {
+  if (config.serverUrl) return 'remote';
+  if (!config.databaseUrl && config.backgroundServer) return 'local';
+  return 'child';
+}
+
+/** Environment for a private stdio server acting for itbot's own commands. */
+function childEnv(actorKind: AuthorKind): NodeJS.ProcessEnv {
+  return { ...process.env, ITBOT_ACTOR_KIND: actorKind };
+}
+
+/**
+ * Connects to wherever this process's data lives. Light on purpose: a private server is spawned
+ * before the MCP SDK loads, so the database starts while the rest of itbot loads.
+ */
+export async function connectItbotServer(
+  config: ItbotConfig,
+  options: ConnectItbotOptions,
+): Promise<ItbotServerConnection> {
+  const mode = serverMode(config);
+  if (mode === 'child') {
+    const child: ChildProcess = spawnTicketServer({ env: childEnv(options.actorKind), stderr: options.stderr });
+    const { connectTicketServer } = await import('./ticket-server-client.js');
+    const connection = await connectTicketServer({
+      child,
+      env: childEnv(options.actorKind),
+      stderr: options.stderr,
+      restart: options.restart,
+    });
+    return withMode(connection, mode, 'a private ticket server');
+  }
+
+  const { connectHttpTicketServer } = await import('./http-connection.js');
+  if (mode === 'remote') {
+    const url = config.serverUrl as string;
+    const connection = await connectHttpTicketServer({
+      url,
+      token: config.serverToken,
+      user: config.user,
+      actorKind: options.actorKind,
+      describe: `ITBOT_SERVER_URL (${url})`,
+      connectTimeoutMs: 5_000,
+    });
+    return withMode(connection, mode, url);
+  }
+
+  const [{ ensureLocalServer }, { withRestarts }, { announceFirstRun }] = await Promise.all([
+    import('./local-server.js'),
+    import('./restarting-connection.js'),
+    import('./first-run-notes.js'),
+  ]);
+  const connectLocal = async () => {
+    const server = await ensureLocalServer(config);
+    if (server.started && options.notice) await announceFirstRun(server.url, options.notice);
+    return connectHttpTicketServer({
+      url: server.url,
+      token: server.token,
+      user: config.user,
+      actorKind: options.actorKind,
+      describe: 'the background itbot server',
+      pid: server.pid,
+    });
+  };
+  const first = await connectLocal();
+  const connection = options.restart === false ? first : withRestarts(first, connectLocal);
+  return withMode(connection, mode, `background server for ${config.dataDir}`);
+}
+
+function withMode(connection: TicketServerConnection, mode: ServerMode, where: string): ItbotServerConnection {
+  return Object.defineProperties(connection, {
+    mode: { value: mode, enumerable: true },
+    where: { value: where, enumerable: true },
+  }) as ItbotServerConnection;
+}

@@ -1,0 +1,126 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ConfigError, errorMessage, ToolFailedError } from '../errors.js';
+import type { AuthorKind } from '../tickets/index.js';
+import { newClient, type TicketServerConnection, wrapClient } from './ticket-server-client.js';
+
+export interface HttpConnectOptions {
+  url: string;
+  token: string | undefined;
+  /** Who the calls act for (recorded on timelines unless the token names its own user). */
+  user: string;
+  /** "ai" for the agent's calls, "agent" for itbot's own commands (which may also run admin jobs). */
+  actorKind: AuthorKind;
+  /** How messages name this server, e.g. "ITBOT_SERVER_URL (https://itbot.example)". */
+  describe: string;
+  /** Give up on the handshake after this long. */
+  connectTimeoutMs?: number;
+  /** The server's pid, for a local server (health displays, tests). */
+  pid?: number;
+}
+
+/** A busy (503) or rate-limited (429) answer is retried this many times: the call never ran. */
+const BUSY_RETRIES = 4;
+const MAX_BUSY_WAIT_MS = 5_000;
+
+function isUnreachable(error: unknown): boolean {
+  const text = `${errorMessage(error)} ${errorMessage((error as { cause?: unknown })?.cause ?? '')}`;
+  return /fetch failed|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|socket hang up|other side closed|UND_ERR/i.test(
+    text,
+  );
+}
+
+/** A refused connection means the request never left: even a write is safe to send again. */
+function refused(error: unknown): boolean {
+  return /ECONNREFUSED/.test(`${errorMessage(error)} ${errorMessage((error as { cause?: unknown })?.cause ?? '')}`);
+}
+
+export class ServerUnreachableError extends ToolFailedError {
+  constructor(
+    message: string,
+    hint: string,
+    /** False when the request certainly never reached the server (connection refused). */
+    readonly mayHaveBeenDelivered: boolean,
+  ) {
+    super(message, hint);
+  }
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const match = /HTTP (\d{3})/.exec(errorMessage(error));
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'number' && code >= 400 ? code : match ? Number(match[1]) : undefined;
+}
+
+/**
+ * fetch that waits out a busy or rate-limited server (as its Retry-After says) instead of failing
+ * the call: both answers come before the call runs, so even a write is safe to send again.
+ */
+function patientFetch(): typeof fetch {
+  return async (input, init) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(input, init);
+      if ((response.status !== 503 && response.status !== 429) || attempt >= BUSY_RETRIES) return response;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      const waitMs = Math.min(
+        MAX_BUSY_WAIT_MS,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt,
+      );
+      await response.body?.cancel().catch(() => {});
+      await sleep(waitMs + Math.random() * 100, undefined, { signal: init?.signal ?? undefined });
+    }
+  };
+}
+
+/** The MCP endpoint of a server URL: `/mcp` under its path, unless the URL already names it. */
+export function mcpEndpoint(base: string, describe = base): URL {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new ConfigError(`${describe} is not a valid URL.`);
+  }
+  if (!url.pathname.endsWith('/mcp')) url.pathname = `${url.pathname.replace(/\/$/, '')}/mcp`;
+  return url;
+}
+
+/** Connects to an itbot server (or any MCP server) over Streamable HTTP. */
+export async function connectHttpTicketServer(options: HttpConnectOptions): Promise<TicketServerConnection> {
+  const url = mcpEndpoint(options.url, options.describe);
+  const headers: Record<string, string> = {
+    'x-itbot-user': options.user,
+    'x-itbot-actor-kind': options.actorKind,
+  };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: patientFetch() });
+  const client = newClient();
+
+  const connectionError = (error: unknown): Error | undefined => {
+    const status = httpStatus(error);
+    if (status === 401 || status === 403) {
+      return new ConfigError(
+        `${options.describe} refused the token (HTTP ${status}).`,
+        'Check ITBOT_SERVER_TOKEN (the server accepts the tokens in its ITBOT_SERVER_TOKENS).',
+      );
+    }
+    if (isUnreachable(error)) {
+      return new ServerUnreachableError(
+        `Cannot reach ${options.describe}: ${errorMessage((error as { cause?: unknown }).cause ?? error)}.`,
+        'Check that the server is running and the URL is right; `itbot doctor` checks both.',
+        !refused(error),
+      );
+    }
+    return undefined;
+  };
+
+  try {
+    await client.connect(transport, { timeout: options.connectTimeoutMs ?? 10_000 });
+  } catch (error) {
+    await transport.close().catch(() => {});
+    throw (
+      connectionError(error) ??
+      new ToolFailedError(`Could not talk to ${options.describe}: ${errorMessage(error)}`, 'Run `itbot doctor`.')
+    );
+  }
+  return wrapClient(client, { pid: options.pid, connectionError });
+}
