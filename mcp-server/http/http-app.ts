@@ -169,7 +169,8 @@ export function createHttpApp(context: HttpAppContext) {
       cache: context.cache,
       actor: { name: user, kind },
       readOnly: scope === 'read-only',
-      admin: scope === 'admin' ? { allowSourceDirs: settings.allowSourceDirs } : undefined,
+      // Admin jobs are for itbot's own commands (which say they act as the agent), never for a model.
+      admin: scope === 'admin' && kind === 'agent' ? { allowSourceDirs: settings.allowSourceDirs } : undefined,
       version: ITBOT_VERSION,
       onToolCall: (call) => {
         metrics.observeToolCall(call);

@@ -184,7 +184,16 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
     onControl: () => void shutdown('asked by its owner'),
   });
 
-  const server = http.createServer((req, res) => void app(req, res));
+  // Every request in progress, not only tool calls: the idle timer and shutdown wait for them.
+  let requestsInFlight = 0;
+  const server = http.createServer((req, res) => {
+    requestsInFlight += 1;
+    res.on('close', () => {
+      requestsInFlight -= 1;
+      lastActivity = Date.now();
+    });
+    void app(req, res);
+  });
   // Keep-alive sockets of idle clients must not hold a shutdown open.
   server.keepAliveTimeout = 5_000;
   storePromise.catch(() => {});
@@ -219,7 +228,8 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
       ? undefined
       : setInterval(
           () => {
-            if (gate.inFlight === 0 && Date.now() - lastActivity >= (options.idleTimeoutMs ?? 0)) {
+            const quiet = requestsInFlight === 0 && (store !== undefined || storeFailure !== undefined);
+            if (quiet && Date.now() - lastActivity >= (options.idleTimeoutMs ?? 0)) {
               void shutdown('idle');
             }
           },
@@ -242,7 +252,7 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
       server.close();
       server.closeIdleConnections();
       const deadline = Date.now() + options.shutdownGraceMs;
-      while (gate.inFlight > 0 && Date.now() < deadline) await sleep(25);
+      while (requestsInFlight > 0 && Date.now() < deadline) await sleep(25);
       server.closeAllConnections();
       clearInterval(idleCheck);
       await Promise.allSettled([

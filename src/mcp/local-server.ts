@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ItbotConfig } from '../config/index.js';
 import { errorMessage, ItbotError, StoreError } from '../errors.js';
 import { bundledPaths } from '../paths.js';
-import { ensureDirectory } from '../store/index.js';
+import { ensureDirectory, isProcessAlive } from '../store/index.js';
 import { ITBOT_VERSION } from '../version.js';
 import { type LocalServerRecord, readLocalServerRecord } from './local-server-record.js';
 
@@ -105,7 +105,8 @@ export async function stopLocalServer(dataDir: string, options: { waitMs?: numbe
     // It may have gone already.
   }
   const deadline = Date.now() + (options.waitMs ?? 15_000);
-  while (Date.now() < deadline && (await health(status.record.url))?.pid === status.record.pid) await sleep(50);
+  // Gone means the process has ended (store closed, lock released), not just stopped listening.
+  while (Date.now() < deadline && isProcessAlive(status.record.pid)) await sleep(50);
   return true;
 }
 
