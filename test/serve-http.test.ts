@@ -128,7 +128,7 @@ describe('itbot serve over HTTP', () => {
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     const wrong = await post('{}', { authorization: 'Bearer not-the-right-token-at-all' });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error).toMatch(/^Unauthorized/);
+    expect(((await wrong.json()) as { error: string }).error).toMatch(/^Unauthorized/);
   });
 
   it('refuses foreign Host and Origin headers (DNS rebinding) with 403', async () => {
@@ -151,7 +151,7 @@ describe('itbot serve over HTTP', () => {
   it('answers malformed JSON with -32700 and an oversized body with 413, and stays up', async () => {
     const malformed = await post('{"jsonrpc": "2.0", "method": ');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.code).toBe(-32700);
+    expect(((await malformed.json()) as { error: { code: number } }).error.code).toBe(-32700);
     const huge = await post(
       JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(100_000) } }),
     );
@@ -267,7 +267,7 @@ describe('the HTTP front under load', () => {
       const busy = await call();
       expect(busy.status).toBe(503);
       expect(busy.headers.get('retry-after')).toBe('1');
-      expect((await busy.json()).error.message).toMatch(/busy/);
+      expect(((await busy.json()) as { error: { message: string } }).error.message).toMatch(/busy/);
       holder.abort();
       await first;
       // 5 a minute: the first two used two, three more pass, the sixth is refused.
