@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundledPaths } from '../../../paths.js';
+
+/** Who and what ticket sentences can name: the shapes list_users and list_groups return. */
+export interface DirectoryUser {
+  username: string;
+  displayName: string;
+  role: 'agent' | 'requester';
+  groups: string[];
+}
+
+export interface DirectoryGroup {
+  name: string;
+  description: string;
+}
+
+export interface CompanyDirectory {
+  users: DirectoryUser[];
+  groups: DirectoryGroup[];
+  categories: string[];
+}
+
+let bundled: CompanyDirectory | undefined;
+
+/** The sample company shipped in seed/company.json: what the embedded store is seeded with. */
+export function bundledDirectory(): CompanyDirectory {
+  if (bundled) return bundled;
+  const company = JSON.parse(fs.readFileSync(path.join(bundledPaths.seed(), 'company.json'), 'utf8')) as {
+    users: DirectoryUser[];
+    groups: DirectoryGroup[];
+    categories: { path: string }[];
+  };
+  bundled = {
+    users: company.users.map(({ username, displayName, role, groups }) => ({ username, displayName, role, groups })),
+    groups: company.groups.map(({ name, description }) => ({ name, description })),
+    categories: company.categories.map((category) => category.path),
+  };
+  return bundled;
+}
+
+/** A person named in a sentence: the word span and every user it could mean. */
+export interface PersonMention {
+  start: number;
+  end: number;
+  text: string;
+  matches: DirectoryUser[];
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Usernames, full names, then first or last names ("aisha", "Khan", "aisha.khan", "Aisha Khan's"). */
+export function findPeople(text: string, directory: CompanyDirectory): PersonMention[] {
+  const found: PersonMention[] = [];
+  const taken = (start: number, end: number) => found.some((m) => start < m.end && end > m.start);
+  const tryPattern = (pattern: string, users: DirectoryUser[]) => {
+    const regex = new RegExp(String.raw`(?<![\w.@-])@?${pattern}(?:'s|’s)?(?![\w-]|\.\w)`, 'gi');
+    for (const match of text.matchAll(regex)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (taken(start, end)) continue;
+      found.push({ start, end, text: match[0], matches: users });
+    }
+  };
+  for (const user of directory.users) tryPattern(escapeRegExp(user.username), [user]);
+  for (const user of directory.users)
+    tryPattern(escapeRegExp(user.displayName).replace(/\s+/g, String.raw`\s+`), [user]);
+  const byName = new Map<string, DirectoryUser[]>();
+  for (const user of directory.users) {
+    for (const part of user.displayName.toLowerCase().split(/\s+/)) {
+      if (part.length < 3 || COMMON_WORDS.has(part)) continue;
+      byName.set(part, [...(byName.get(part) ?? []), user]);
+    }
+  }
+  for (const [name, users] of byName) tryPattern(escapeRegExp(name), users);
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** Name parts that are also everyday words in helpdesk sentences. */
+const COMMON_WORDS = new Set([
+  'grant',
+  'price',
+  'bell',
+  'stone',
+  'moss',
+  'cole',
+  'marsh',
+  'chen',
+  'ali',
+  'kim',
+  'hale',
+]);
+
+/** A group named in a sentence, by its name or what it looks after ("the network team", "desktop support"). */
+export interface GroupMention {
+  start: number;
+  end: number;
+  group: string;
+}
+
+/** Everyday names for each sample group beyond its own name; other directories match by name only. */
+const GROUP_ALIASES: Record<string, string[]> = {
+  'Service Desk': ['service desk', 'servicedesk', 'helpdesk', 'help desk', 'first line', 'first-line', '1st line'],
+  Network: ['network', 'networks', 'networking', 'netops', 'network ops'],
+  'End User Computing': [
+    'end user computing',
+    'euc',
+    'desktop support',
+    'desktop',
+    'deskside',
+    'device support',
+    'devices',
+    'laptop team',
+    'endpoint team',
+  ],
+  'Identity & Access': [
+    'identity & access',
+    'identity and access',
+    'identity',
+    'iam',
+    'access management',
+    'accounts team',
+  ],
+  'Messaging & Collaboration': [
+    'messaging & collaboration',
+    'messaging and collaboration',
+    'messaging',
+    'collaboration',
+    'email team',
+    'exchange team',
+    'm365 team',
+  ],
+  Security: ['security', 'secops', 'infosec', 'soc', 'cyber'],
+  'Business Applications': [
+    'business applications',
+    'business apps',
+    'bizapps',
+    'sap team',
+    'sap',
+    'applications',
+    'apps team',
+  ],
+  'Facilities IT': [
+    'facilities it',
+    'facilities',
+    'meeting room av',
+    'av team',
+    'av',
+    'print team',
+    'printing team',
+    'printer team',
+    'printers team',
+    'print',
+  ],
+};
+
+/** With loose, a bare topic word counts after a preposition ("pass 329 to identity", "pending in Network"). */
+export function findGroups(
+  text: string,
+  directory: CompanyDirectory,
+  options: { loose?: boolean } = {},
+): GroupMention[] {
+  const found: GroupMention[] = [];
+  for (const group of directory.groups) {
+    const names = [group.name.toLowerCase(), ...(GROUP_ALIASES[group.name] ?? [])];
+    for (const name of names.sort((a, b) => b.length - a.length)) {
+      const regex = new RegExp(
+        String.raw`\b(?:the\s+)?${escapeRegExp(name).replace(/\s+/g, String.raw`\s+`)}(?:'s)?(?:\s+(?:team|group|queue|guys|folks|people))?\b`,
+        'i',
+      );
+      const match = regex.exec(text);
+      if (!match) continue;
+      // A bare topic word ("security", "network") only names the group when it says team/group/queue.
+      const bare = !/\b(?:team|group|queue|guys|folks|people|desk)\b/i.test(match[0]);
+      const afterPreposition = /\b(?:to|in|for|from|with|on|at)\s*$/i.test(text.slice(0, match.index));
+      if (bare && AMBIGUOUS_ALONE.has(name) && !(options.loose && afterPreposition)) continue;
+      found.push({ start: match.index, end: match.index + match[0].length, group: group.name });
+      break;
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+const AMBIGUOUS_ALONE = new Set([
+  'av',
+  'print',
+  'sap',
+  'network',
+  'networks',
+  'networking',
+  'security',
+  'identity',
+  'messaging',
+  'collaboration',
+  'facilities',
+  'desktop',
+  'devices',
+  'applications',
+  'cyber',
+]);
+
+/** A category path named by its last part or whole path ("Printing", "Network/VPN", "vpn"). */
+export function findCategory(text: string, directory: CompanyDirectory): string | undefined {
+  const lower = text.toLowerCase();
+  const byLength = [...directory.categories].sort((a, b) => b.length - a.length);
+  for (const category of byLength) if (lower.includes(category.toLowerCase())) return category;
+  for (const category of byLength) {
+    const leaf = category.split('/').pop()?.toLowerCase() ?? '';
+    if (leaf.length >= 3 && new RegExp(String.raw`\b${escapeRegExp(leaf)}\b`, 'i').test(text)) return category;
+  }
+  return undefined;
+}
