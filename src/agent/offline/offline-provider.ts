@@ -37,10 +37,17 @@ function logStep(question: string, results: ToolResult[]): ModelStep {
   return { text: composed.text, toolCalls: [], citations: composed.citations };
 }
 
-function nothingStep(understanding: Understanding): ModelStep {
-  return understanding.intent === 'not_language'
-    ? say('That does not look like a question or a request (it is not text I can read), so I did nothing with it.')
-    : say('Ask me an IT question, or for ticket work: "my tickets", "add a note to 42: …", "assign 42 to maria".');
+function nothingStep(understanding: Understanding, question: string): ModelStep {
+  if (understanding.intent === 'not_language')
+    return say(
+      'That does not look like a question or a request (it is not text I can read), so I did nothing with it.',
+    );
+  if (question.trim().split(/\s+/).length <= 3)
+    return say('Ask me an IT question, or for ticket work: "my tickets", "add a note to 42: …", "assign 42 to maria".');
+  const shortQuestion = question.trim().split(/\r?\n/)[0]?.slice(0, 100) ?? '';
+  return say(
+    `I couldn't find anything about that: I answer IT questions from the knowledge base and work tickets.\nIf you want someone from IT to look at it, I can open a ticket: itbot ask --yes "open a ticket: ${shortQuestion}"`,
+  );
 }
 
 /**
@@ -63,7 +70,7 @@ export function createOfflineProvider(options: { speaker?: string } = {}): Model
         case 'analyze_log':
           return logStep(question, results);
         case 'none':
-          return nothingStep(understanding);
+          return nothingStep(understanding, question);
         case 'clarify':
           return say('question' in understanding ? understanding.question : 'Could you say that another way?');
         default:

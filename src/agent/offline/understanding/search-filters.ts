@@ -21,7 +21,7 @@ const STATUS_WORDS: [TicketStatus, RegExp][] = [
     'new',
     /\bnew\b(?!\s+(?:starters?|joiners?|hires?|laptops?|phones?|macs?|pcs?|devices?|users?|accounts?|mailbox(?:es)?|printers?|monitors?|outlook|teams|version|ticket\b))|\buntouched\b|\bnot (?:yet )?(?:looked at|triaged|started)\b/i,
   ],
-  ['open', /\bopen\b(?!\s+(?:a|an|the|ticket|tickets for)\b)|\bin progress\b/i],
+  ['open', /\bopen\b(?!\s+(?:a|an|the|ticket)\b)|\bin progress\b/i],
 ];
 
 const PRIORITY_WORDS: [TicketPriority, RegExp][] = [

@@ -60,10 +60,11 @@ export function intentOfLabel(label: {
   }
 }
 
-export function trainingCorpus(): [string, string][] {
+/** Every labelled pair, or only those from the named sets (to measure a set the model has not seen). */
+export function trainingCorpus(options: { exclude?: string[] } = {}): [string, string][] {
   const directory = bundledDirectory();
   const pairs: [string, string][] = [];
-  for (const name of ROUTING_SETS) {
+  for (const name of ROUTING_SETS.filter((set) => !options.exclude?.includes(set))) {
     const file = path.join(packageRoot(), 'test', 'fixtures', name);
     if (!fs.existsSync(file)) continue;
     for (const line of fs.readFileSync(file, 'utf8').split('\n')) {

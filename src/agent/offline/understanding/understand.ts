@@ -31,7 +31,7 @@ export function looksLikeLanguage(text: string): boolean {
   if (control / text.length > 0.02) return false;
   const sample = text.slice(0, 2000);
   const words = sample.match(/[A-Za-z]{2,}/g) ?? [];
-  if (words.length === 0) return false;
+  if (!/\p{L}/u.test(sample) || (words.length === 0 && !/\d/.test(sample))) return false;
   const letters = words.join('').length;
   if (sample.length > 40 && letters / sample.length < 0.35) return false;
   const tokens = sample.split(/\s+/).filter(Boolean);
@@ -43,9 +43,9 @@ export function looksLikeLanguage(text: string): boolean {
       !/^[A-Z]?[a-z]+$/.test(token),
   );
   if (encoded.length === tokens.length) return false;
-  // Random letters: most words have no vowels ("kjdshf lkjsdf zzx").
-  const long = words.filter((word) => word.length >= 3);
-  const vowelless = long.filter((word) => !/[aeiouy]/i.test(word)).length;
+  // Random letters: most longer words have no vowels ("kjdshf lkjsdf zzx"); "vpn help" is fine.
+  const long = words.filter((word) => word.length >= 4);
+  const vowelless = long.filter((word) => !/[aeiouy]/i.test(word) || /[^aeiouy\W\d]{6,}/i.test(word)).length;
   return !(long.length >= 2 && vowelless / long.length >= 0.5);
 }
 
@@ -61,7 +61,7 @@ function looksLikeRecords(text: string): boolean {
 
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
+  /\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -88,8 +88,9 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
   return out.replace(WORD_NUMBERS, '').replace(/[’']/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|cases|queue|backlog|assigned|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|link|triage|classify|agents?|teams?|groups?|grups|users|requesters|people|categor(?:y|ies)|my plate|similar|before|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one)\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|queues?|backlog|assigned|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|team|groups?|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
 
 /** Intents the rules router reads well; the classifier fills in the rest. */
 const RULE_OPERATIONS: Record<TicketOperation['kind'], string> = {
@@ -137,13 +138,27 @@ export async function understand(message: string, options: UnderstandOptions = {
   const withBare = findTicketRefs(text, { bareNumbers: true });
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   const guess = await classifyNormalised(normaliseForClassifier(text, directory));
-  const intent = chooseIntent(text, rules, guess, explicit, withBare);
+  const intent = chooseIntent(text, rules, guess, explicit, withBare, directory);
   return buildCall(intent, text, { directory, now, speaker: options.speaker, refs: withBare, explicit });
 }
 
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
   /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it)\b/i;
+
+const SIMILAR =
+  /\b(?:come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+const STATUS_QUESTION =
+  /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
+/** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
+const CHANGES_WITHOUT_VERB = new Set([
+  'assign_ticket',
+  'add_internal_note',
+  'reply_to_ticket',
+  'update_ticket',
+  'set_priority',
+]);
+const DIRECTORY = new Set(['list_users', 'list_groups', 'list_categories']);
 
 const READS = new Set(['find_similar_tickets', 'suggest_triage', 'get_ticket']);
 const COUNT = /\bhow many\b|\bcount\b|\bnumber of\b|\btotal\b/i;
@@ -155,18 +170,37 @@ function chooseIntent(
   guess: { intent: string; score: number },
   explicit: TicketRef[],
   withBare: TicketRef[],
+  directory: CompanyDirectory,
 ): string {
   if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
   if (withBare.length >= 2 && LINK_WORDS.test(text) && guess.intent !== 'create_ticket') return 'link_tickets';
   const ticketWork = !['knowledge', 'none', 'None'].includes(guess.intent);
+  // "new tickets since monday", "triage this: …", "has this come up before - …": not requests for a ticket.
+  if (SIMILAR.test(text)) return 'find_similar_tickets';
+  if (
+    rules.kind === 'create_ticket' &&
+    !/\b(?:open|raise|log|create|file|submit|lodge)\b|\bnew ticket\b(?!s)/i.test(text)
+  ) {
+    if (
+      ['search_tickets', 'count_tickets', 'find_similar_tickets', 'suggest_triage'].includes(guess.intent) &&
+      guess.score >= 0.6
+    )
+      return guess.intent === 'search_tickets' && COUNT.test(text) ? 'count_tickets' : guess.intent;
+  }
+  if (/^\s*(?:auto-?)?triage\b/i.test(text)) return 'suggest_triage';
   // "suggest category + priority for #339" names priority but asks for triage: a sure classifier wins.
   if (rules.kind in RULE_OPERATIONS && !(READS.has(guess.intent) && guess.score >= 0.95))
     return RULE_OPERATIONS[rules.kind as TicketOperation['kind']];
   if (rules.kind === 'create_ticket') return 'create_ticket';
   if (rules.kind === 'ticket_status') {
-    if (['find_similar_tickets', 'suggest_triage', 'link_tickets', 'merge_tickets'].includes(guess.intent))
+    // "where are we with 310?", "hows it-15 going": asking after the ticket, whatever else the words suggest.
+    if (STATUS_QUESTION.test(text)) return 'get_ticket';
+    if (
+      ['find_similar_tickets', 'suggest_triage', 'link_tickets', 'merge_tickets'].includes(guess.intent) &&
+      guess.score >= 0.7
+    )
       return guess.intent;
-    if (NEEDS_TICKET.has(guess.intent) && guess.intent !== 'get_ticket' && guess.score >= 0.6) return guess.intent;
+    if (CHANGES_WITHOUT_VERB.has(guess.intent) && guess.score >= 0.6) return guess.intent;
     return 'get_ticket';
   }
   if (rules.kind === 'list_tickets') {
@@ -182,8 +216,16 @@ function chooseIntent(
     if (op) return RULE_OPERATIONS[op.kind];
   }
   // The rules heard an IT question; the classifier knows better when the sentence is about tickets.
-  const cue = TICKET_CUE.test(text) || explicit.length > 0 || withBare.length > 0;
-  if (ticketWork && (guess.score >= 0.75 || (cue && guess.score >= 0.5))) {
+  const named = findPeople(text, directory).length > 0 || findGroups(text, directory).length > 0;
+  const cue = TICKET_CUE.test(text) || explicit.length > 0 || withBare.length > 0 || named;
+  if (ticketWork && cue && guess.score >= 0.5) {
+    // "tickets created yesterday that are resolved", "anything unassigned for security": a search, not a change.
+    if (
+      NEEDS_TICKET.has(guess.intent) &&
+      withBare.length === 0 &&
+      /\btickets\b|\bunassigned\b|\banything\b/i.test(text)
+    )
+      return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
     if (guess.intent === 'search_tickets' && COUNT.test(text)) return 'count_tickets';
     return guess.intent;
   }
@@ -259,7 +301,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
   switch (intent) {
     case 'add_internal_note':
     case 'reply_to_ticket': {
-      const body = value('text') ?? afterColon(text);
+      const body = colonAfter(text, ref) ?? value('text') ?? messageAfter(text, ref);
       if (!body)
         return clarify(intent, `What should the ${intent === 'reply_to_ticket' ? 'reply' : 'note'} on ${ticket} say?`);
       return callOf(intent, intent, { ticket, text: body });
@@ -345,6 +387,25 @@ function afterNumber(text: string, ref: TicketRef): string | undefined {
     .replace(/^(?:as\s+)?(?:resolved|closed|res)\b[\s,:;.\-–—]*/i, '')
     .trim();
   return rest.length >= 2 ? rest.replace(/[.\s]+$/, '') : undefined;
+}
+
+/** "reply 354: that email is phishing…": everything after a colon that follows the ticket, verbatim. */
+function colonAfter(text: string, ref: TicketRef): string | undefined {
+  const colon = text.indexOf(':', ref.end);
+  if (colon < 0 || colon - ref.end > 40) return undefined;
+  const body = text.slice(colon + 1).trim();
+  return body.length >= 2 ? body : undefined;
+}
+
+/** "tell the customer on 311 to try the gateway", "let the user on 346 know an engineer will…". */
+function messageAfter(text: string, ref: TicketRef): string | undefined {
+  const body = text
+    .slice(ref.end)
+    .replace(/^[\s,:;\-–—]+/, '')
+    .replace(/^(?:know\s+)?(?:that|to say|saying|asking (?:him|her|them) to|to)\s+/i, '')
+    .replace(/^(?:please\s+)?/i, '')
+    .trim();
+  return body.length >= 2 ? body.replace(/[.\s]+$/, '') : undefined;
 }
 
 function afterColon(text: string): string | undefined {
@@ -455,6 +516,20 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     }
     args.assignee = (agents[0] as (typeof agents)[number]).username;
   }
+  // "to Mike from networks": a person nobody knows is not the same as the team they are in.
+  const target = /\bto\s+(?:the\s+)?([A-Za-z][\w.'-]*)/i.exec(rest);
+  const unknownPerson =
+    !args.assignee &&
+    target?.[1] &&
+    groups[0] &&
+    target.index + 3 < groups[0].start - 1 &&
+    !/^(?:me|team|group|queue)$/i.test(target[1]) &&
+    !people.length;
+  if (unknownPerson)
+    return clarify(
+      intent,
+      `I don't know anyone called "${target[1]}". Who should take ${ticket}? Give a username or a team.`,
+    );
   if (groups[0]) args.group = groups[0].group;
   if (!args.assignee && !args.group) {
     const named = /\bto\s+(?:the\s+)?([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
