@@ -205,8 +205,7 @@ function chooseIntent(
   }
   if (rules.kind === 'list_tickets') {
     if (guess.intent === 'count_tickets' || COUNT.test(text)) return 'count_tickets';
-    if (['list_users', 'list_groups', 'list_categories'].includes(guess.intent) && guess.score >= 0.6)
-      return guess.intent;
+    if (DIRECTORY.has(guess.intent) && guess.score >= 0.9 && !/\btickets\b/i.test(text)) return guess.intent;
     return 'search_tickets';
   }
   // A bare number with an operation's own words ("res 357 workaround", "reopen 365").
@@ -406,11 +405,6 @@ function messageAfter(text: string, ref: TicketRef): string | undefined {
     .replace(/^(?:please\s+)?/i, '')
     .trim();
   return body.length >= 2 ? body.replace(/[.\s]+$/, '') : undefined;
-}
-
-function afterColon(text: string): string | undefined {
-  const colon = /[:—–-]\s+(.{2,})$/.exec(text)?.[1] ?? /\b(?:saying|that)\s+(.{2,})$/i.exec(text)?.[1];
-  return colon?.trim().replace(/[.\s]+$/, '') || undefined;
 }
 
 function holdReason(text: string): string | undefined {
