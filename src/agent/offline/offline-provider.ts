@@ -57,13 +57,20 @@ function nothingStep(understanding: Understanding, question: string): ModelStep 
  * the agent loop, consent and MCP path are exactly the ones Gemini uses.
  */
 export function createOfflineProvider(options: { speaker?: string } = {}): ModelProvider {
+  // A turn asks the provider several times (after each tool result): read the message once.
+  let last: { question: string; understanding: Promise<Understanding> } | undefined;
+  const understandOnce = (question: string) => {
+    if (last?.question !== question)
+      last = { question, understanding: understand(question, { speaker: options.speaker }) };
+    return last.understanding;
+  };
   return {
     name: 'offline',
     model: 'nlu+retrieval',
     async generate({ messages }) {
       const { text: question, index } = lastUserMessage(messages);
       const results = messages.slice(index + 1).flatMap((message) => (message.role === 'tool' ? message.results : []));
-      const understanding = await understand(question, { speaker: options.speaker });
+      const understanding = await understandOnce(question);
       switch (understanding.tool) {
         case 'knowledge':
           return knowledgeStep(question, results);

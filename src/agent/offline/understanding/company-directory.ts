@@ -50,29 +50,56 @@ export interface PersonMention {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Usernames, full names, then first or last names ("aisha", "Khan", "aisha.khan", "Aisha Khan's"). */
+interface PeopleMatcher {
+  pattern: RegExp;
+  lookup: Map<string, DirectoryUser[]>;
+}
+
+const peopleMatchers = new WeakMap<CompanyDirectory, PeopleMatcher[]>();
+
+/** One alternation per kind of name (usernames, full names, name parts), built once per directory. */
+function matchersFor(directory: CompanyDirectory): PeopleMatcher[] {
+  const cached = peopleMatchers.get(directory);
+  if (cached) return cached;
+  const build = (entries: [string, DirectoryUser][]): PeopleMatcher => {
+    const lookup = new Map<string, DirectoryUser[]>();
+    for (const [name, user] of entries) lookup.set(name, [...(lookup.get(name) ?? []), user]);
+    const names = [...lookup.keys()].sort((a, b) => b.length - a.length);
+    const alternation = names.map((name) => escapeRegExp(name).replace(/\s+/g, String.raw`\s+`)).join('|');
+    return {
+      pattern: new RegExp(String.raw`(?<![\w.@-])@?(${alternation || '(?!)'})(?:'s|’s)?(?![\w-]|\.\w)`, 'gi'),
+      lookup,
+    };
+  };
+  const parts: [string, DirectoryUser][] = directory.users.flatMap((user) =>
+    user.displayName
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((part) => part.length >= 3 && !COMMON_WORDS.has(part))
+      .map((part): [string, DirectoryUser] => [part, user]),
+  );
+  const matchers = [
+    build(directory.users.map((user) => [user.username.toLowerCase(), user])),
+    build(directory.users.map((user) => [user.displayName.toLowerCase(), user])),
+    build(parts),
+  ];
+  peopleMatchers.set(directory, matchers);
+  return matchers;
+}
+
+/** Usernames, full names, then first or last names ("aisha", "Khan", "aisha.khan", "Aisha Khan's"). */
 export function findPeople(text: string, directory: CompanyDirectory): PersonMention[] {
   const found: PersonMention[] = [];
   const taken = (start: number, end: number) => found.some((m) => start < m.end && end > m.start);
-  const tryPattern = (pattern: string, users: DirectoryUser[]) => {
-    const regex = new RegExp(String.raw`(?<![\w.@-])@?${pattern}(?:'s|’s)?(?![\w-]|\.\w)`, 'gi');
-    for (const match of text.matchAll(regex)) {
+  for (const { pattern, lookup } of matchersFor(directory)) {
+    for (const match of text.matchAll(pattern)) {
       const start = match.index;
       const end = start + match[0].length;
-      if (taken(start, end)) continue;
+      const users = lookup.get((match[1] ?? '').toLowerCase().replace(/\s+/g, ' '));
+      if (!users || taken(start, end)) continue;
       found.push({ start, end, text: match[0], matches: users });
     }
-  };
-  for (const user of directory.users) tryPattern(escapeRegExp(user.username), [user]);
-  for (const user of directory.users)
-    tryPattern(escapeRegExp(user.displayName).replace(/\s+/g, String.raw`\s+`), [user]);
-  const byName = new Map<string, DirectoryUser[]>();
-  for (const user of directory.users) {
-    for (const part of user.displayName.toLowerCase().split(/\s+/)) {
-      if (part.length < 3 || COMMON_WORDS.has(part)) continue;
-      byName.set(part, [...(byName.get(part) ?? []), user]);
-    }
   }
-  for (const [name, users] of byName) tryPattern(escapeRegExp(name), users);
   return found.sort((a, b) => a.start - b.start);
 }
 
@@ -155,26 +182,42 @@ const GROUP_ALIASES: Record<string, string[]> = {
 };
 
 /** With loose, a bare topic word counts after a preposition ("pass 329 to identity", "pending in Network"). */
+const groupPatterns = new WeakMap<CompanyDirectory, { group: string; name: string; pattern: RegExp }[][]>();
+
+function groupPatternsFor(directory: CompanyDirectory) {
+  const cached = groupPatterns.get(directory);
+  if (cached) return cached;
+  const patterns = directory.groups.map((group) =>
+    [group.name.toLowerCase(), ...(GROUP_ALIASES[group.name] ?? [])]
+      .sort((a, b) => b.length - a.length)
+      .map((name) => ({
+        group: group.name,
+        name,
+        pattern: new RegExp(
+          String.raw`\b(?:the\s+)?${escapeRegExp(name).replace(/\s+/g, String.raw`\s+`)}(?:'s)?(?:\s+(?:team|group|queue|guys|folks|people))?\b`,
+          'i',
+        ),
+      })),
+  );
+  groupPatterns.set(directory, patterns);
+  return patterns;
+}
+
 export function findGroups(
   text: string,
   directory: CompanyDirectory,
   options: { loose?: boolean } = {},
 ): GroupMention[] {
   const found: GroupMention[] = [];
-  for (const group of directory.groups) {
-    const names = [group.name.toLowerCase(), ...(GROUP_ALIASES[group.name] ?? [])];
-    for (const name of names.sort((a, b) => b.length - a.length)) {
-      const regex = new RegExp(
-        String.raw`\b(?:the\s+)?${escapeRegExp(name).replace(/\s+/g, String.raw`\s+`)}(?:'s)?(?:\s+(?:team|group|queue|guys|folks|people))?\b`,
-        'i',
-      );
-      const match = regex.exec(text);
+  for (const aliases of groupPatternsFor(directory)) {
+    for (const { group, name, pattern } of aliases) {
+      const match = pattern.exec(text);
       if (!match) continue;
       // A bare topic word ("security", "network") only names the group when it says team/group/queue.
       const bare = !/\b(?:team|group|queue|guys|folks|people|desk)\b/i.test(match[0]);
       const afterPreposition = /\b(?:to|in|for|from|with|on|at)\s*$/i.test(text.slice(0, match.index));
       if (bare && AMBIGUOUS_ALONE.has(name) && !(options.loose && afterPreposition)) continue;
-      found.push({ start: match.index, end: match.index + match[0].length, group: group.name });
+      found.push({ start: match.index, end: match.index + match[0].length, group });
       break;
     }
   }
