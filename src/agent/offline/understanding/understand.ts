@@ -412,9 +412,9 @@ function holdReason(text: string): string | undefined {
 }
 
 const ESCALATE =
-  /\b(?:escalate|bump (?:it |this )?up|raise (?:the )?priority|higher priority|more urgent|up the priority|increase)\b/i;
+  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher priority|more urgent|up the priority|increase)\b/i;
 const DEESCALATE =
-  /\b(?:de-?escalate|bump (?:it |this )?down|lower (?:the )?priority|drop (?:the )?priority|less urgent|not urgent|downgrade|decrease|reduce)\b/i;
+  /\b(?:de-?escalate|bump\b[^.,;]{0,20}\bdown|knock\b[^.,;]{0,20}\bdown|lower (?:the )?priority|drop (?:the )?priority|less urgent|not urgent|downgrade|decrease|reduce)\b/i;
 
 /** A priority in words: P1–P4, urgent/critical, high, low; or one step up or down ("escalate", "bump down"). */
 export function priorityChange(text: string): TicketPriority | 'up' | 'down' | undefined {
@@ -635,6 +635,9 @@ function requesterIn(
   return {};
 }
 
+const SITE_WIDE =
+  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
+
 const highest = (...priorities: TicketPriority[]) => [...priorities].sort()[0] as TicketPriority;
 
 /** A priority said outright wins; else the most pressing of what the words say (impact × urgency, outages, "urgent"). */
@@ -644,7 +647,7 @@ export function createPriority(text: string): TicketPriority {
   const words = priorityFromWords(text);
   const candidates: TicketPriority[] = [words.priority, guessPriority(text)];
   // Everyone, a whole office, an outage: the top of the matrix, whatever the urgency words say.
-  if (words.impact === 1) candidates.push('P1');
+  if (words.impact === 1 || SITE_WIDE.test(text)) candidates.push('P1');
   if (/\b(?:urgent|asap|critical|emergency)\b/i.test(text) || /\bdown\b|\boutage\b/i.test(text)) candidates.push('P2');
   return highest(...candidates);
 }
