@@ -177,7 +177,6 @@ const GROUP_ALIASES: Record<string, string[]> = {
     'printing team',
     'printer team',
     'printers team',
-    'print',
   ],
 };
 
@@ -226,7 +225,6 @@ export function findGroups(
 
 const AMBIGUOUS_ALONE = new Set([
   'av',
-  'print',
   'sap',
   'network',
   'networks',

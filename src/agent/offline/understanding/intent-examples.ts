@@ -339,7 +339,6 @@ export const INTENT_EXAMPLES: Record<string, string[]> = {
     'ticketref was caused by ticketref',
     'mark ticketref as a child of ticketref',
     'ticketref is the parent of ticketref',
-    'connect ticketref with ticketref',
   ],
   merge_tickets: [
     'merge ticketref into ticketref',

@@ -13,7 +13,7 @@ const EXPLICIT =
 
 /** A number that measures or names something else: room 412, error 809, 3rd floor, 20 minutes, P1, Windows 11. */
 const NOT_A_TICKET_BEFORE =
-  /\b(?:error|code|room|floor|port|version|v|build|windows|office|win|ext|extension|level|step|kb|hresult|event|id|pin|vlan|p|priority|pri|top|last|first|next|past|since|until|till|at|over|under|about|around|within|every|each|page|line|row|chapter|monitor|screen|printer|prn|asset|serial|laptop|pc|desktop|building|desk|bay|seat|flat|gen|series|model|iphone|galaxy|ios|android|macos|number|no|phone|mobile|call|ring|dial|times|plus|minus|divided by|multiplied by|x)\s*$/i;
+  /\b(?:error|code|room|floor|port|version|v|build|windows|office|win|ext|extension|level|step|kb|hresult|event|id|pin|vlan|p|priority|pri|top|last|first|next|past|since|until|till|at|over|under|about|around|within|every|each|page|line|row|chapter|monitor|screen|printer|prn|asset|serial|laptop|pc|desktop|building|desk|bay|seat|flat|gen|series|model|iphone|galaxy|ios|android|macos|number|no|phone|mobile|call|ring|dial|times|plus|minus|divided by|multiplied by|x|tray|slot|bin|drawer|channel|zone|gate|door|failed|http|returned|returns|microsoft|m365|o365|server|sql|exchange|dell|hp|lenovo|surface|latitude|thinkpad|pixel)\s*$|\d\s*$/i;
 const NOT_A_TICKET_AFTER =
   /^\s*(?:%|"|(?:gb|mb|kb|tb|ghz|mhz|hz|am|pm|st|nd|rd|th|min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|secs?|seconds?|x|people|users|tickets|staff|times?|pages?|jobs?|inch(?:es)?|mbps|gbps|ms|k|dpi|fps|seats?|licen[cs]es?|laptops?|monitors?|screens?|devices?|of us|of them|o'?clock)\b|'s\b|\.\d|:\d|\/\d|-\d)/i;
 

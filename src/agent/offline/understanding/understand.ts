@@ -38,9 +38,11 @@ export function looksLikeLanguage(text: string): boolean {
   const encoded = tokens.filter(
     (token) =>
       /^[A-Za-z0-9+/]{6,}={0,2}$/.test(token) &&
+      token.length >= 8 &&
       /[a-z]/.test(token) &&
-      /[A-Z0-9]/.test(token) &&
-      !/^[A-Z]?[a-z]+$/.test(token),
+      /[A-Z]/.test(token) &&
+      /[\d=+/]/.test(token) &&
+      !/^0x[0-9a-f]+$/i.test(token),
   );
   if (encoded.length === tokens.length) return false;
   // Random letters: most longer words have no vowels ("kjdshf lkjsdf zzx"); "vpn help" is fine.
@@ -61,7 +63,7 @@ function looksLikeRecords(text: string): boolean {
 
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
+  /^\s*what (?:information|info|details) should\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -90,7 +92,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|queues?|backlog|assigned|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|team|groups?|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
 
 /** Intents the rules router reads well; the classifier fills in the rest. */
 const RULE_OPERATIONS: Record<TicketOperation['kind'], string> = {
@@ -144,7 +146,7 @@ export async function understand(message: string, options: UnderstandOptions = {
 
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
-  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it)\b/i;
+  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|\d{3,}|0x[0-9a-f]+)\b/i;
 
 const SIMILAR =
   /\b(?:come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
@@ -205,7 +207,8 @@ function chooseIntent(
   }
   if (rules.kind === 'list_tickets') {
     if (guess.intent === 'count_tickets' || COUNT.test(text)) return 'count_tickets';
-    if (DIRECTORY.has(guess.intent) && guess.score >= 0.9 && !/\btickets\b/i.test(text)) return guess.intent;
+    if (DIRECTORY.has(guess.intent) && guess.score >= 0.9 && !/\b(?:tickets|requests|incidents|cases)\b/i.test(text))
+      return guess.intent;
     return 'search_tickets';
   }
   // A bare number with an operation's own words ("res 357 workaround", "reopen 365").
@@ -217,6 +220,12 @@ function chooseIntent(
   // The rules heard an IT question; the classifier knows better when the sentence is about tickets.
   const named = findPeople(text, directory).length > 0 || findGroups(text, directory).length > 0;
   const cue = TICKET_CUE.test(text) || explicit.length > 0 || withBare.length > 0 || named;
+  // A new ticket is only ever asked for in words about tickets; the rules hear those.
+  if (
+    guess.intent === 'create_ticket' &&
+    !/\b(?:tickets?|incident|raise|log it|log this|assign me|order me|i need a new)\b/i.test(text)
+  )
+    return 'knowledge';
   if (ticketWork && cue && guess.score >= 0.5) {
     // "tickets created yesterday that are resolved", "anything unassigned for security": a search, not a change.
     if (
