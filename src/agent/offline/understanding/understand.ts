@@ -92,7 +92,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
 
 /** Intents the rules router reads well; the classifier fills in the rest. */
 const RULE_OPERATIONS: Record<TicketOperation['kind'], string> = {
@@ -384,7 +384,7 @@ function stripCode(notes: string): string | undefined {
       '',
     )
     .trim();
-  return stripped.length >= 2 ? stripped : notes;
+  return stripped.length >= 2 ? stripped : undefined;
 }
 
 /** The words after a bare ticket number and the verb before it: "close 325, it was caps lock" → "it was caps lock". */
@@ -444,8 +444,13 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
   if (op?.kind === 'update_ticket') {
     if (op.title) changes.title = op.title;
     if (op.category) changes.category = matchCategory(op.category, directory) ?? op.category;
-    if (op.addTags?.length) changes.add_tags = op.addTags.map((tag) => tag.toLowerCase());
+    if (op.addTags?.length)
+      changes.add_tags = op.addTags
+        .map((tag) => tag.replace(/\s+(?:to|on)\s+(?:ticket\s+)?(?:#|it-?)?\d+$/i, '').toLowerCase())
+        .filter(Boolean);
   }
+  const categoryOf = /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
+  if (!changes.category && categoryOf) changes.category = matchCategory(categoryOf, directory) ?? categoryOf;
   const retitle = /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
   if (!changes.title && retitle) changes.title = retitle;
   const recategorise =
