@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { normalizeTicketNumber } from '../../../tickets/index.js';
 import type { CompanyDirectory } from './company-directory.js';
-import { dateWindow } from './search-filters.js';
+import { dateWindow, loadDateParser } from './search-filters.js';
 import { type Understanding, understand } from './understand.js';
 
 /** One labelled sentence: the tool a colleague would call (or clarify, knowledge, analyze_log, none) and its key values. */
@@ -110,6 +110,7 @@ export async function evaluateUnderstanding(
   items: LabelledUtterance[],
   options: { directory?: CompanyDirectory; now?: Date } = {},
 ): Promise<UnderstandingReport> {
+  await loadDateParser();
   const results: UnderstandingResult[] = [];
   for (const item of items) {
     const got = await understand(item.utterance, { ...options, speaker: item.speaker });

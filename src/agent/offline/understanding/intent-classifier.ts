@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { containerBootstrap } from '@nlpjs/core';
-import { LangEn } from '@nlpjs/lang-en-min';
-import { Nlp } from '@nlpjs/nlp';
+import type { Nlp } from '@nlpjs/nlp';
 import { packageRoot } from '../../../paths.js';
 import { INTENT_EXAMPLES } from './intent-examples.js';
 import { trainingCorpus } from './training-corpus.js';
@@ -16,7 +14,13 @@ export interface IntentGuess {
 /** Written by `npm run build` (scripts/train-intent-model.ts) so a turn loads a model instead of training one. */
 export const INTENT_MODEL_PATH = () => path.join(packageRoot(), 'dist', 'intent-model.json');
 
+/** NLP.js is imported when first needed: it takes a few hundred milliseconds, better spent while the ticket server starts. */
 async function emptyNlp(): Promise<Nlp> {
+  const [{ containerBootstrap }, { LangEn }, { Nlp }] = await Promise.all([
+    import('@nlpjs/core'),
+    import('@nlpjs/lang-en-min'),
+    import('@nlpjs/nlp'),
+  ]);
   const container = await containerBootstrap();
   container.use(LangEn);
   return new Nlp({ container, languages: ['en'], autoSave: false, autoLoad: false, nlu: { log: false } });

@@ -1,4 +1,3 @@
-import * as chrono from 'chrono-node';
 import type { TicketPriority, TicketStatus } from '../../../tickets/index.js';
 import { type CompanyDirectory, findCategory, findGroups, findPeople } from './company-directory.js';
 
@@ -43,6 +42,19 @@ const ASSIGNEE_CUE = /\b(?:assigned to|with|on|owned by|held by|for)\s*$/i;
 const RAISED_BY_ME =
   /\b(?:i|i've|i have|i had)\s+(?:raised|logged|opened|reported|submitted|filed|put in|created)\b|\b(?:raised|logged|opened|reported|submitted|filed|requested|created)\s+by\s+me\b/i;
 
+type ParseDate = (text: string, reference: Date, options?: { forwardDate?: boolean }) => Date | null;
+let parseDate: ParseDate | undefined;
+
+/** Words after which a date may follow that the fixed phrases below do not cover. */
+export const NEEDS_DATE_PARSER = /\b(?:since|after|from|before|until)\b/i;
+
+/** chrono-node takes a while to load (every locale), so it is loaded only for a sentence that needs it. */
+export async function loadDateParser(): Promise<void> {
+  if (parseDate) return;
+  const chrono = await import('chrono-node');
+  parseDate = (text, reference, options) => chrono.parseDate(text, reference, options);
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 function startOfWeek(now: Date): Date {
@@ -82,15 +94,15 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
     return { created_after: isoDay(new Date(now.getTime() - count * unit)) };
   }
   const since = /\b(?:since|after|from|created after|opened after|raised after)\s+(.{3,30})/i.exec(text);
-  if (since?.[1]) {
-    let parsed = chrono.parseDate(since[1], now, { forwardDate: false });
+  if (since?.[1] && parseDate) {
+    let parsed = parseDate(since[1], now, { forwardDate: false });
     // "since friday" on a Thursday is last Friday.
     while (parsed && parsed.getTime() > now.getTime()) parsed = new Date(parsed.getTime() - 7 * DAY);
     if (parsed) return { created_after: isoDay(parsed) };
   }
   const before = /\b(?:before|until|created before|opened before)\s+(.{3,30})/i.exec(text);
-  if (before?.[1]) {
-    const parsed = chrono.parseDate(before[1], now, { forwardDate: false });
+  if (before?.[1] && parseDate) {
+    const parsed = parseDate(before[1], now, { forwardDate: false });
     if (parsed) return { created_before: isoDay(parsed) };
   }
   return {};

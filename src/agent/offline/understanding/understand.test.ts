@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledDirectory, findGroups, findPeople } from './company-directory.js';
-import { dateWindow } from './search-filters.js';
+import { dateWindow, loadDateParser } from './search-filters.js';
 import { findTicketRefs } from './ticket-references.js';
 import { createPriority, looksLikeLanguage, priorityChange, understand } from './understand.js';
 
@@ -53,6 +53,8 @@ describe('the company directory', () => {
 });
 
 describe('dateWindow', () => {
+  beforeAll(loadDateParser);
+
   it.each([
     ['this week', { created_after: '2026-11-30' }],
     ['since monday', { created_after: '2026-11-30' }],

@@ -4,7 +4,7 @@ import { draftTicketTitle, guessPriority } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
 import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
 import { classifyNormalised } from './intent-classifier.js';
-import { searchFilters } from './search-filters.js';
+import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
 
 /**
@@ -141,6 +141,8 @@ export async function understand(message: string, options: UnderstandOptions = {
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   const guess = await classifyNormalised(normaliseForClassifier(text, directory));
   const intent = chooseIntent(text, rules, guess, explicit, withBare, directory);
+  if ((intent === 'search_tickets' || intent === 'count_tickets') && NEEDS_DATE_PARSER.test(text))
+    await loadDateParser();
   return buildCall(intent, text, { directory, now, speaker: options.speaker, refs: withBare, explicit });
 }
 
