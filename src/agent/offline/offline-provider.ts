@@ -1,7 +1,7 @@
 import type { Message, ModelProvider, ModelStep, ToolResult } from '../types.js';
 import { composeKnowledgeAnswer, composeLogAnswer, strongestHit } from './compose-answer.js';
 import { planTicketWork } from './ticket-work-plan.js';
-import { loadIntentModel, type Understanding, understand } from './understanding/index.js';
+import { type Understanding, understand } from './understanding/index.js';
 
 function lastUserMessage(messages: Message[]): { text: string; index: number } {
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -57,8 +57,6 @@ function nothingStep(understanding: Understanding, question: string): ModelStep 
  * the agent loop, consent and MCP path are exactly the ones Gemini uses.
  */
 export function createOfflineProvider(options: { speaker?: string } = {}): ModelProvider {
-  // Load the classifier now, while the caller connects to the ticket server; a failure surfaces on first use.
-  loadIntentModel().catch(() => undefined);
   // A turn asks the provider several times (after each tool result): read the message once.
   let last: { question: string; understanding: Promise<Understanding> } | undefined;
   const understandOnce = (question: string) => {

@@ -94,6 +94,17 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 const TICKET_CUE =
   /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
 
+/** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
+function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
+  return (
+    refs.length > 0 ||
+    TICKET_CUE.test(text) ||
+    SIMILAR.test(text) ||
+    findPeople(text, directory).length > 0 ||
+    findGroups(text, directory).length > 0
+  );
+}
+
 /** Intents the rules router reads well; the classifier fills in the rest. */
 const RULE_OPERATIONS: Record<TicketOperation['kind'], string> = {
   resolve_ticket: 'resolve_ticket',
@@ -139,6 +150,9 @@ export async function understand(message: string, options: UnderstandOptions = {
   const explicit = findTicketRefs(text, { bareNumbers: false });
   const withBare = findTicketRefs(text, { bareNumbers: true });
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
+  // An IT question with nothing about tickets in it needs no classifier (nor its load time).
+  if (rules.kind === 'kb_question' && IT_WORDS.test(text) && !hasTicketCue(text, withBare, directory))
+    return { tool: 'knowledge', intent: 'knowledge' };
   const guess = await classifyNormalised(normaliseForClassifier(text, directory));
   const intent = chooseIntent(text, rules, guess, explicit, withBare, directory);
   if ((intent === 'search_tickets' || intent === 'count_tickets') && NEEDS_DATE_PARSER.test(text))
@@ -220,8 +234,7 @@ function chooseIntent(
     if (op) return RULE_OPERATIONS[op.kind];
   }
   // The rules heard an IT question; the classifier knows better when the sentence is about tickets.
-  const named = findPeople(text, directory).length > 0 || findGroups(text, directory).length > 0;
-  const cue = TICKET_CUE.test(text) || explicit.length > 0 || withBare.length > 0 || named;
+  const cue = hasTicketCue(text, withBare, directory);
   // A new ticket is only ever asked for in words about tickets; the rules hear those.
   if (
     guess.intent === 'create_ticket' &&
