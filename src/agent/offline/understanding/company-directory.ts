@@ -220,7 +220,33 @@ export function findGroups(
       break;
     }
   }
+  if (!found.length) found.push(...groupsByDescription(text, directory));
   return found.sort((a, b) => a.start - b.start);
+}
+
+const stem = (word: string) =>
+  word
+    .toLowerCase()
+    .replace(/-/g, '')
+    .replace(/(?:ing|ers|er|s)$/, '');
+
+/** "the VPN team", "the SAP people", "the MFA folks": the one group whose description names that. */
+function groupsByDescription(text: string, directory: CompanyDirectory): GroupMention[] {
+  const found: GroupMention[] = [];
+  for (const match of text.matchAll(/\b(?:the\s+)?([A-Za-z][\w-]+)\s+(?:team|group|people|folks|guys)\b/gi)) {
+    const word = stem(match[1] ?? '');
+    if (
+      word.length < 2 ||
+      ['my', 'our', 'your', 'their', 'which', 'what', 'that', 'this', 'same', 'other'].includes(word)
+    )
+      continue;
+    const groups = directory.groups.filter((group) =>
+      (group.description.match(/[A-Za-z][\w-]*/g) ?? []).some((token) => stem(token) === word),
+    );
+    if (groups.length === 1 && groups[0])
+      found.push({ start: match.index, end: match.index + match[0].length, group: groups[0].name });
+  }
+  return found;
 }
 
 const AMBIGUOUS_ALONE = new Set([

@@ -50,6 +50,15 @@ describe('the company directory', () => {
     expect(groups('my network drive is gone')).toEqual([]);
     expect(groups('pass 329 to identity', true)).toEqual(['Identity & Access']);
   });
+
+  it('finds a group by what its description says it looks after ("the VPN team")', () => {
+    const groups = (text: string) => findGroups(text, directory).map((m) => m.group);
+    expect(groups('assign 5 to the vpn team')).toEqual(['Network']);
+    expect(groups('ask the MFA folks')).toEqual(['Identity & Access']);
+    expect(groups('who is in the wifi team')).toEqual(['Network']);
+    expect(groups('assign 311 to the infrastructure team')).toEqual([]);
+    expect(groups('print queue paused on my mac')).toEqual([]);
+  });
 });
 
 describe('dateWindow', () => {
