@@ -5,6 +5,8 @@ declare module '@nlpjs/core' {
     get(name: string): unknown;
   }
   export function containerBootstrap(settings?: Record<string, unknown>): Promise<Container>;
+  const commonJs: { containerBootstrap: typeof containerBootstrap };
+  export default commonJs;
 }
 
 declare module '@nlpjs/nlp' {
@@ -24,8 +26,12 @@ declare module '@nlpjs/nlp' {
     export(minified?: boolean): string;
     import(data: string): void;
   }
+  const commonJs: { Nlp: typeof Nlp };
+  export default commonJs;
 }
 
 declare module '@nlpjs/lang-en-min' {
   export const LangEn: unknown;
+  const commonJs: { LangEn: unknown };
+  export default commonJs;
 }

@@ -16,11 +16,15 @@ export const INTENT_MODEL_PATH = () => path.join(packageRoot(), 'dist', 'intent-
 
 /** NLP.js is imported when first needed: it takes a few hundred milliseconds, better spent while the ticket server starts. */
 async function emptyNlp(): Promise<Nlp> {
-  const [{ containerBootstrap }, { LangEn }, { Nlp }] = await Promise.all([
+  const [core, lang, nlp] = await Promise.all([
     import('@nlpjs/core'),
     import('@nlpjs/lang-en-min'),
     import('@nlpjs/nlp'),
   ]);
+  // CommonJS packages: Node gives named exports, a bundle (the chat's) may give only the default.
+  const { containerBootstrap } = (core as Partial<typeof core>).containerBootstrap ? core : core.default;
+  const { LangEn } = (lang as Partial<typeof lang>).LangEn ? lang : lang.default;
+  const { Nlp } = (nlp as Partial<typeof nlp>).Nlp ? nlp : nlp.default;
   const container = await containerBootstrap();
   container.use(LangEn);
   return new Nlp({ container, languages: ['en'], autoSave: false, autoLoad: false, nlu: { log: false } });

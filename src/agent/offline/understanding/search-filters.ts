@@ -51,7 +51,11 @@ export const NEEDS_DATE_PARSER = /\b(?:since|after|from|before|until)\b/i;
 /** chrono-node takes a while to load (every locale), so it is loaded only for a sentence that needs it. */
 export async function loadDateParser(): Promise<void> {
   if (parseDate) return;
-  const chrono = await import('chrono-node');
+  const imported = await import('chrono-node');
+  // A bundle (the chat's) may give only the default export.
+  const chrono = (imported as Partial<typeof imported>).parseDate
+    ? imported
+    : (imported as unknown as { default: typeof imported }).default;
   parseDate = (text, reference, options) => chrono.parseDate(text, reference, options);
 }
 
