@@ -17,6 +17,43 @@ const NOT_A_TICKET_BEFORE =
 const NOT_A_TICKET_AFTER =
   /^\s*(?:%|"|(?:gb|mb|kb|tb|ghz|mhz|hz|am|pm|st|nd|rd|th|min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|secs?|seconds?|x|people|users|tickets|staff|times?|pages?|jobs?|inch(?:es)?|mbps|gbps|ms|k|dpi|fps|seats?|licen[cs]es?|laptops?|monitors?|screens?|devices?|of us|of them|o'?clock)\b|'s\b|\.\d|:\d|\/\d|-\d)/i;
 
+/** Words ending in s that follow a ticket number as verbs, not as the things a number counts. */
+const VERBS_IN_S = new Set([
+  'is',
+  'was',
+  'has',
+  'does',
+  'goes',
+  'relates',
+  'duplicates',
+  'needs',
+  'keeps',
+  'says',
+  'belongs',
+  'survives',
+  'stays',
+  'looks',
+  'seems',
+  'pls',
+  'plus',
+  'yes',
+  'this',
+  'its',
+  'us',
+  'as',
+  'thanks',
+  'comes',
+  'causes',
+  'blocks',
+  'follows',
+]);
+
+/** "2 apps", "3 sheets", "2 meetings": a number followed by a plural noun counts things. */
+function countsSomething(after: string): boolean {
+  const next = /^\s+([a-z]+)\b/i.exec(after)?.[1]?.toLowerCase();
+  return next !== undefined && next.length > 3 && next.endsWith('s') && !next.endsWith('ss') && !VERBS_IN_S.has(next);
+}
+
 /** Every ticket a sentence names, in order: IT-123, #123, "ticket 123", then bare numbers where allowed. */
 export function findTicketRefs(text: string, options: { bareNumbers: boolean }): TicketRef[] {
   const refs: TicketRef[] = [];
@@ -33,6 +70,7 @@ export function findTicketRefs(text: string, options: { bareNumbers: boolean }):
       const end = start + match[0].length;
       if (refs.some((ref) => start < ref.end && end > ref.start)) continue;
       if (NOT_A_TICKET_BEFORE.test(text.slice(0, start)) || NOT_A_TICKET_AFTER.test(text.slice(end))) continue;
+      if (countsSomething(text.slice(end))) continue;
       if (Number(match[1]) === 0) continue;
       refs.push({ ticket: formatTicketNumber(Number(match[1])), start, end, bare: true });
     }

@@ -199,6 +199,10 @@ describe('understand', () => {
     "what's the SLA for a P2?",
     'can I open a ticket on behalf of a colleague',
     'I think I clicked a phishing link, what now',
+    'how do I close 2 apps at once',
+    'outlook will not let me reply to 2 emails',
+    'my excel has 3 sheets that will not merge',
+    'teams keeps putting me on hold for 10 minutes',
   ])('answers IT and process questions from the knowledge base: "%s"', async (sentence) => {
     expect((await read(sentence)).tool).toBe('knowledge');
   });
