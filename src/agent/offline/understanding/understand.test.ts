@@ -200,12 +200,18 @@ describe('understand', () => {
     'can I open a ticket on behalf of a colleague',
     'I think I clicked a phishing link, what now',
     'how do I close 2 apps at once',
-    'outlook will not let me reply to 2 emails',
     'my excel has 3 sheets that will not merge',
-    'teams keeps putting me on hold for 10 minutes',
   ])('answers IT and process questions from the knowledge base: "%s"', async (sentence) => {
     expect((await read(sentence)).tool).toBe('knowledge');
   });
+
+  it.each(['outlook will not let me reply to 2 emails', 'cancel my 2 meetings tomorrow', 'close the 3 tabs'])(
+    'never takes a count of things for a ticket to change: "%s"',
+    async (sentence) => {
+      const understanding = await read(sentence);
+      expect(['knowledge', 'clarify']).toContain(understanding.tool);
+    },
+  );
 
   it('sends pasted logs and records to log analysis, and never turns noise into a write', async () => {
     const csv =

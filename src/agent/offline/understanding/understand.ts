@@ -149,7 +149,7 @@ export async function understand(message: string, options: UnderstandOptions = {
     return { tool: 'analyze_log', intent: 'analyze_log' };
   const explicit = findTicketRefs(text, { bareNumbers: false });
   const withBare = findTicketRefs(text, { bareNumbers: true });
-  if (PROCESS_QUESTION.test(text) && explicit.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
+  if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   // An IT question with nothing about tickets in it needs no classifier (nor its load time).
   if (rules.kind === 'kb_question' && IT_WORDS.test(text) && !hasTicketCue(text, withBare, directory))
     return { tool: 'knowledge', intent: 'knowledge' };
@@ -163,12 +163,6 @@ export async function understand(message: string, options: UnderstandOptions = {
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
   /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|\d{3,}|0x[0-9a-f]+)\b/i;
-
-/** IT products and things (not the pronoun "it"): their presence makes a sentence an IT problem. */
-const PRODUCT_WORDS =
-  /\b(?:password|laptop|pc|computer|printer|email|outlook|teams|vpn|wifi|wi-fi|network|account|mfa|phone|screen|monitor|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|onedrive|sharepoint|server|internet|app|apps|browser|chrome|edge)\b/i;
-/** Words that point back at a ticket being worked on: "take it", "cancel that one", "tell the user". */
-const POINTS_AT_A_TICKET = /\b(?:it|that one|this one|that ticket|this ticket|the user|the requester|the customer)\b/i;
 
 const SIMILAR =
   /\b(?:come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
@@ -248,14 +242,6 @@ function chooseIntent(
   )
     return 'knowledge';
   if (ticketWork && cue && guess.score >= 0.5) {
-    // "teams keeps putting me on hold": an IT problem in a change's words, with no ticket meant.
-    if (
-      NEEDS_TICKET.has(guess.intent) &&
-      withBare.length === 0 &&
-      PRODUCT_WORDS.test(text) &&
-      !POINTS_AT_A_TICKET.test(text)
-    )
-      return 'knowledge';
     // "tickets created yesterday that are resolved", "anything unassigned for security": a search, not a change.
     if (
       NEEDS_TICKET.has(guess.intent) &&
