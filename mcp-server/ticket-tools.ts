@@ -7,6 +7,7 @@ import {
   type Actor,
   addInternalNote,
   assignTicket,
+  countTickets,
   createTicket,
   DESCRIPTION_MAX,
   embedTicketAfterWrite,
@@ -76,6 +77,13 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
         requester: z.string().max(200).optional().describe('Whose tickets: a username, or "me" for the current user'),
         category: z.string().max(200).optional().describe('A category path, e.g. Network/VPN; subcategories match too'),
         tags: z.array(z.string().max(50)).max(10).optional().describe('Tickets carrying all of these tags'),
+        created_after: z
+          .string()
+          .max(40)
+          .optional()
+          .describe('Only tickets created at or after this date (ISO, e.g. 2026-12-01)'),
+        created_before: z.string().max(40).optional().describe('Only tickets created before this date (ISO)'),
+        count: z.boolean().optional().describe('Also return total: how many tickets match (all pages)'),
         limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe(`Tickets per page (1–${MAX_PAGE_SIZE})`),
         cursor: z.string().max(500).optional().describe('next_cursor from the previous page'),
       },
@@ -83,19 +91,25 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
         tickets: z.array(ticketSchema),
         has_more: z.boolean(),
         next_cursor: z.string().nullable().describe('Pass as cursor to get the next page'),
+        total: z.number().int().optional().describe('How many tickets match, when count was asked for'),
       },
       annotations: READ_ONLY,
     },
     (input) =>
       guarded(async () => {
         const me = (value: string | undefined) => (value?.toLowerCase() === 'me' ? options.actor.name : value);
-        const page = await searchTickets(await store(), {
-          ...input,
+        const { created_after, created_before, count, ...filters } = input;
+        const search = {
+          ...filters,
           status: input.status ?? ACTIVE_STATUSES,
           assignee: me(input.assignee),
           requester: me(input.requester),
-        });
-        return ok({ tickets: page.tickets, has_more: page.hasMore, next_cursor: page.nextCursor });
+          createdAfter: created_after,
+          createdBefore: created_before,
+        };
+        const page = await searchTickets(await store(), search);
+        const total = count ? { total: await countTickets(await store(), search) } : {};
+        return ok({ tickets: page.tickets, has_more: page.hasMore, next_cursor: page.nextCursor, ...total });
       }),
   );
 

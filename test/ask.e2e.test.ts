@@ -80,8 +80,9 @@ describe('itbot ask', () => {
       }),
     ]);
     expect(result.answer).toMatch(/would open a ticket .* --yes/);
-    const list = await askJson('show my open tickets');
-    expect(list.answer).toMatch(/no open tickets/);
+    const list = await askJson('tickets I raised');
+    expect(list.toolCalls[0]).toMatchObject({ name: 'search_tickets', arguments: { requester: 'me' } });
+    expect(list.answer).toMatch(/No tickets match/);
   });
 
   it('opens a ticket with --yes, then finds it by number and in the list', async () => {
@@ -95,8 +96,20 @@ describe('itbot ask', () => {
     expect(status.answer).toContain(`${number}: The docking station in room 3.12 is dead`);
     expect(status.answer).toMatch(/Status: new/);
 
-    const list = await askJson('what tickets do I have');
-    expect(list.answer).toContain(number);
+    // "Mine" is assigned to me: the ticket I raised is in my requests, not in my tickets.
+    const raised = await askJson('tickets I raised');
+    expect(raised.answer).toContain(number);
+    const mineBefore = await askJson('what tickets do I have');
+    expect(mineBefore.toolCalls[0]).toMatchObject({ name: 'search_tickets', arguments: { assignee: 'me' } });
+    expect(mineBefore.answer).not.toContain(number);
+    const given = await askJson(`give ${Number(number.slice(3))} to maria`, ['--yes']);
+    expect(given.toolCalls[0]).toMatchObject({
+      name: 'assign_ticket',
+      outcome: 'done',
+      arguments: { assignee: 'maria.lopez' },
+    });
+    const marias = await askJson("what's on maria's plate");
+    expect(marias.answer).toContain(number);
   });
 
   it.each([

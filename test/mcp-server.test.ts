@@ -256,6 +256,31 @@ describe('itbot MCP server over stdio', () => {
     expect(second).toMatchObject({ has_more: false, next_cursor: null });
   });
 
+  it('counts matches over all pages and filters by creation date', async () => {
+    const counted = await data<{ tickets: unknown[]; has_more: boolean; total: number }>('search_tickets', {
+      tags: ['mcp-paging'],
+      limit: 2,
+      count: true,
+    });
+    expect(counted).toMatchObject({ has_more: true, total: 5 });
+    expect(counted.tickets).toHaveLength(2);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const future = await data<{ total: number }>('search_tickets', {
+      tags: ['mcp-paging'],
+      created_after: tomorrow,
+      count: true,
+    });
+    expect(future.total).toBe(0);
+    const before = await data<{ total: number }>('search_tickets', {
+      tags: ['mcp-paging'],
+      created_before: tomorrow,
+      count: true,
+    });
+    expect(before.total).toBe(5);
+    const plain = await data<Record<string, unknown>>('search_tickets', { tags: ['mcp-paging'] });
+    expect(plain).not.toHaveProperty('total');
+  });
+
   it.each([
     // "IT-000001" is the ticket of the lifecycle test above: resolved by now.
     ['wrong types', 'search_knowledge', { query: 42 }, /query/],
@@ -266,6 +291,7 @@ describe('itbot MCP server over stdio', () => {
     ['SQL in a ticket number', 'get_ticket', { ticket: "1'; DROP TABLE tickets; --" }, /not a ticket number/],
     ['an unknown article', 'get_article', { path: 'kb/nope.md' }, /no article/],
     ['a bad enum', 'search_tickets', { status: ['lost'] }, /status/],
+    ['a date that is not one', 'search_tickets', { created_after: 'next blue moon' }, /created_after is not a date/],
     [
       'an unknown category',
       'create_ticket',

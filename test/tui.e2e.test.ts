@@ -61,7 +61,7 @@ describe.skipIf(!tmuxAvailable().ok)('itbot chat in a terminal', () => {
     expect(chat.capture()).not.toContain('log="at Printer.spool'); // nothing submitted early
     chat.key('Enter');
     capture = await chat.waitFor(
-      (c) => c.includes('… 22 more lines') && count(c, /rules\+retrieval · \d/g) === 3,
+      (c) => c.includes('… 22 more lines') && count(c, /nlu\+retrieval · \d/g) === 3,
       'an answer to the log',
     );
     // One message, not thirty, read as a log.

@@ -46,6 +46,6 @@ export function createProvider(
   choice: ProviderChoice = 'auto',
   options: ProviderOptions = {},
 ): ModelProvider {
-  if (!usesGemini(config, choice) || !config.geminiApiKey) return createOfflineProvider();
+  if (!usesGemini(config, choice) || !config.geminiApiKey) return createOfflineProvider({ speaker: config.user });
   return createLazyGeminiProvider(config, config.geminiApiKey, options);
 }

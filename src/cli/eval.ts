@@ -12,12 +12,16 @@ export interface EvalOptions {
   queries?: string;
   source?: string;
   json?: boolean;
+  set?: string;
+  verbose?: boolean;
 }
 
 /** `itbot eval retrieval`: recall@1/5/10 and MRR of knowledge search on labelled queries. */
 export async function evalCommand(what: string, options: EvalOptions): Promise<number> {
   if (what === 'triage') return evalTriage(options);
-  if (what !== 'retrieval') throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, triage.');
+  if (what === 'understanding') return import('./eval-understanding.js').then((m) => m.evalUnderstanding(options));
+  if (what !== 'retrieval')
+    throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, triage, understanding.');
   if (!options.queries) throw new UsageError('eval retrieval needs --queries FILE.');
   const queries = readLabelledQueries(options.queries);
   const config = resolveConfig();

@@ -226,9 +226,14 @@ tickets
 program
   .command('eval')
   .description('Measure answer quality')
-  .argument('<what>', 'retrieval (recall and MRR of knowledge search) or triage (category and priority suggestions)')
+  .argument(
+    '<what>',
+    'retrieval (recall and MRR of knowledge search), triage (category and priority suggestions) or understanding (offline reading of ticket work)',
+  )
   .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
   .option('--source <dir>', 'only search documents indexed from this directory')
+  .option('--set <file>', 'understanding: JSON Lines of {"id","speaker","utterance","tool","args"}')
+  .option('--verbose', 'understanding: list every sentence, not only the misread ones')
   .option('--json', 'print the report as JSON')
   .action(lazy(() => import('./eval.js').then((module) => module.evalCommand)));
 

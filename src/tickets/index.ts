@@ -44,6 +44,7 @@ export {
 export { embedTicketAfterWrite, embedTickets, ticketEmbeddingsAvailable } from './ticket-embeddings.js';
 export { formatTicketNumber, normalizeTicketNumber } from './ticket-number.js';
 export {
+  countTickets,
   DEFAULT_PAGE_SIZE,
   getTicket,
   MAX_PAGE_SIZE,

@@ -76,6 +76,10 @@ export interface TicketSearch {
   tags?: readonly string[];
   /** Words to find in title, tags and description (web-search syntax: "quoted phrase", -excluded, or). */
   text?: string;
+  /** Only tickets created at or after this instant (ISO date or date-time). */
+  createdAfter?: string;
+  /** Only tickets created before this instant. */
+  createdBefore?: string;
   limit?: number;
   /** From a previous page's nextCursor. */
   cursor?: string;
@@ -120,14 +124,15 @@ function decodeCursor(cursor: string): Cursor {
   }
 }
 
-/** Newest first, filtered, a page at a time (keyset pagination: stable while tickets are added). */
-export async function searchTickets(db: Queryable, search: TicketSearch = {}): Promise<TicketPage> {
+function validInstant(value: string, name: string): string {
+  if (Number.isNaN(Date.parse(value)))
+    throw new TicketValidationError(`${name} is not a date: "${value}".`, 'Use an ISO date such as 2026-12-01.');
+  return value;
+}
+
+/** The WHERE conditions a search's filters make (everything but the cursor). */
+function filterConditions(search: TicketSearch, param: (value: unknown) => string): string[] {
   const conditions: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
   if (search.status?.length) conditions.push(`t.status = ANY(${param(search.status)}::text[])`);
   if (search.priority?.length) conditions.push(`t.priority = ANY(${param(search.priority)}::text[])`);
   if (search.assignee) {
@@ -145,6 +150,21 @@ export async function searchTickets(db: Queryable, search: TicketSearch = {}): P
   }
   if (search.tags?.length) conditions.push(`t.tags @> ${param(search.tags)}::text[]`);
   if (search.text?.trim()) conditions.push(`t.search @@ websearch_to_tsquery('english', ${param(search.text)})`);
+  if (search.createdAfter)
+    conditions.push(`t.created_at >= ${param(validInstant(search.createdAfter, 'created_after'))}::timestamptz`);
+  if (search.createdBefore)
+    conditions.push(`t.created_at < ${param(validInstant(search.createdBefore, 'created_before'))}::timestamptz`);
+  return conditions;
+}
+
+/** Newest first, filtered, a page at a time (keyset pagination: stable while tickets are added). */
+export async function searchTickets(db: Queryable, search: TicketSearch = {}): Promise<TicketPage> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const conditions = filterConditions(search, param);
   if (search.cursor) {
     const cursor = decodeCursor(search.cursor);
     conditions.push(`(t.created_at, t.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::bigint)`);
@@ -160,4 +180,20 @@ export async function searchTickets(db: Queryable, search: TicketSearch = {}): P
   const hasMore = rows.length > limit;
   const last = page[page.length - 1];
   return { tickets: page.map(toTicket), hasMore, nextCursor: hasMore && last ? encodeCursor(last) : null };
+}
+
+/** How many tickets match a search's filters (cursor and limit aside). */
+export async function countTickets(db: Queryable, search: TicketSearch = {}): Promise<number> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const conditions = filterConditions(search, param);
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { rows } = await db.query<{ count: string | number }>(
+    `SELECT count(*) AS count FROM (${TICKET_SELECT} ${where}) matching`,
+    params,
+  );
+  return Number(rows[0]?.count ?? 0);
 }

@@ -1,16 +1,7 @@
-import type { Level, TicketPriority } from '../../tickets/index.js';
 import type { Message, ModelProvider, ModelStep, ToolResult } from '../types.js';
-import {
-  composeCreateAnswer,
-  composeKnowledgeAnswer,
-  composeListAnswer,
-  composeLogAnswer,
-  composeStatusAnswer,
-  strongestHit,
-} from './compose-answer.js';
-import { classifyIntent, type Intent, type TicketOperation } from './intent-router.js';
-import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
-import { planTicketOperation } from './ticket-operation-plan.js';
+import { composeKnowledgeAnswer, composeLogAnswer, strongestHit } from './compose-answer.js';
+import { planTicketWork } from './ticket-work-plan.js';
+import { type Understanding, understand } from './understanding/index.js';
 
 function lastUserMessage(messages: Message[]): { text: string; index: number } {
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -20,83 +11,78 @@ function lastUserMessage(messages: Message[]): { text: string; index: number } {
   return { text: '', index: -1 };
 }
 
-function firstCall(intent: BasicIntent, question: string): ModelStep['toolCalls'][number] {
-  switch (intent.kind) {
-    case 'create_ticket':
-      return {
-        id: 'offline-1',
-        name: 'create_ticket',
-        // Impact and urgency, not a priority: the ticket system derives the priority from them.
-        args: {
-          title: draftTicketTitle(question),
-          description: question.trim(),
-          ...IMPACT_AND_URGENCY[guessPriority(question)],
-        },
-      };
-    case 'ticket_status':
-      return { id: 'offline-1', name: 'get_ticket', args: { ticket: intent.ticket } };
-    case 'list_tickets':
-      return { id: 'offline-1', name: 'search_tickets', args: { requester: 'me' } };
-    case 'kb_question':
-      return { id: 'offline-1', name: 'search_knowledge', args: { query: question.trim().slice(0, 2000), limit: 5 } };
-    case 'analyze_log':
-      return { id: 'offline-1', name: 'analyze_log', args: { log: question, limit: 3 } };
-  }
-}
+const say = (text: string): ModelStep => ({ text, toolCalls: [] });
 
-/** The impact × urgency that yields each guessed priority (see PRIORITY_MATRIX). */
-const IMPACT_AND_URGENCY: Record<TicketPriority, { impact: Level; urgency: Level }> = {
-  P1: { impact: 1, urgency: 1 },
-  P2: { impact: 2, urgency: 1 },
-  P3: { impact: 3, urgency: 2 },
-  P4: { impact: 3, urgency: 3 },
-};
-
-type BasicIntent = Exclude<Intent, TicketOperation>;
-
-function isBasic(intent: Intent): intent is BasicIntent {
-  return ['kb_question', 'analyze_log', 'create_ticket', 'ticket_status', 'list_tickets'].includes(intent.kind);
-}
-
-function answer(intent: BasicIntent, question: string, results: ToolResult[]): ModelStep {
-  const result = results[0] as ToolResult;
-  const composed = (() => {
-    switch (intent.kind) {
-      case 'create_ticket':
-        return composeCreateAnswer(result, { title: draftTicketTitle(question), priority: guessPriority(question) });
-      case 'ticket_status':
-        return composeStatusAnswer(result, intent.ticket);
-      case 'list_tickets':
-        return composeListAnswer(result);
-      case 'kb_question':
-        return composeKnowledgeAnswer(question, result, results[1]);
-      case 'analyze_log':
-        return composeLogAnswer(result);
-    }
-  })();
+function knowledgeStep(question: string, results: ToolResult[]): ModelStep {
+  const first = results[0];
+  if (!first)
+    return {
+      text: '',
+      toolCalls: [
+        { id: 'offline-1', name: 'search_knowledge', args: { query: question.trim().slice(0, 2000), limit: 5 } },
+      ],
+    };
+  // A good search hit is worth reading whole: the answer should be the article's steps.
+  const best = results.length === 1 ? strongestHit(first) : undefined;
+  if (best) return { text: '', toolCalls: [{ id: 'offline-2', name: 'get_article', args: { path: best.path } }] };
+  const composed = composeKnowledgeAnswer(question, first, results[1]);
   return { text: composed.text, toolCalls: [], citations: composed.citations };
 }
 
+function logStep(question: string, results: ToolResult[]): ModelStep {
+  const first = results[0];
+  if (!first)
+    return { text: '', toolCalls: [{ id: 'offline-1', name: 'analyze_log', args: { log: question, limit: 3 } }] };
+  const composed = composeLogAnswer(first);
+  return { text: composed.text, toolCalls: [], citations: composed.citations };
+}
+
+function nothingStep(understanding: Understanding, question: string): ModelStep {
+  if (understanding.intent === 'not_language')
+    return say(
+      'That does not look like a question or a request (it is not text I can read), so I did nothing with it.',
+    );
+  if (question.trim().split(/\s+/).length <= 3)
+    return say('Ask me an IT question, or for ticket work: "my tickets", "add a note to 42: …", "assign 42 to maria".');
+  const shortQuestion = question.trim().split(/\r?\n/)[0]?.slice(0, 100) ?? '';
+  return say(
+    `I couldn't find anything about that: I answer IT questions from the knowledge base and work tickets.\nIf you want someone from IT to look at it, I can open a ticket: itbot ask --yes "open a ticket: ${shortQuestion}"`,
+  );
+}
+
 /**
- * The model used when no Gemini key is set: rules pick the tools for the message, and the answer
- * is composed from their results. It speaks the same protocol as a real model, so the agent
- * loop, consent and MCP path are exactly the ones Gemini uses.
+ * The model used when no Gemini key is set: a classifier learned from labelled sentences, the
+ * company directory and a date parser read the message into one tool call (or a question back),
+ * and the answer is composed from the results. It speaks the same protocol as a real model, so
+ * the agent loop, consent and MCP path are exactly the ones Gemini uses.
  */
-export function createOfflineProvider(): ModelProvider {
+export function createOfflineProvider(options: { speaker?: string } = {}): ModelProvider {
+  // A turn asks the provider several times (after each tool result): read the message once.
+  let last: { question: string; understanding: Promise<Understanding> } | undefined;
+  const understandOnce = (question: string) => {
+    if (last?.question !== question)
+      last = { question, understanding: understand(question, { speaker: options.speaker }) };
+    return last.understanding;
+  };
   return {
     name: 'offline',
-    model: 'rules+retrieval',
+    model: 'nlu+retrieval',
     async generate({ messages }) {
       const { text: question, index } = lastUserMessage(messages);
-      const intent = classifyIntent(question);
       const results = messages.slice(index + 1).flatMap((message) => (message.role === 'tool' ? message.results : []));
-      if (!isBasic(intent)) return planTicketOperation(intent, results);
-      const first = results[0];
-      if (!first) return { text: '', toolCalls: [firstCall(intent, question)] };
-      // A good search hit is worth reading whole: the answer should be the article's steps.
-      const best = intent.kind === 'kb_question' && results.length === 1 ? strongestHit(first) : undefined;
-      if (best) return { text: '', toolCalls: [{ id: 'offline-2', name: 'get_article', args: { path: best.path } }] };
-      return answer(intent, question, results);
+      const understanding = await understandOnce(question);
+      switch (understanding.tool) {
+        case 'knowledge':
+          return knowledgeStep(question, results);
+        case 'analyze_log':
+          return logStep(question, results);
+        case 'none':
+          return nothingStep(understanding, question);
+        case 'clarify':
+          return say('question' in understanding ? understanding.question : 'Could you say that another way?');
+        default:
+          return 'args' in understanding ? planTicketWork(understanding, question, results) : say('');
+      }
     },
   };
 }

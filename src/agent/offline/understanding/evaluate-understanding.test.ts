@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../../paths.js';
+import { evaluateUnderstanding, readLabelledUtterances, routeOf } from './evaluate-understanding.js';
+import { intentOfLabel } from './training-corpus.js';
+import { understand } from './understand.js';
+
+const fixture = (name: string) => path.join(packageRoot(), 'test', 'fixtures', name);
+
+/**
+ * Regression guards at the figures measured when the offline understanding was finished
+ * (docs/UNDERSTANDING.md). The held-out sets were measured once, after the system was final, and
+ * never tuned on; the classifier is not trained on them (training-corpus.ts).
+ */
+describe.each([
+  // [set, right tool and values, knowledge-vs-ticket routing]
+  ['understanding.heldout.ticket-work.jsonl', 193, 225],
+  ['understanding.heldout.routing-mix.jsonl', 75, 38],
+  ['understanding.tune.ticket-work.jsonl', 203, 203],
+  ['understanding.tune.routing-mix.jsonl', 88, 54],
+])('understanding on %s', (file, correct, routed) => {
+  it(`gets at least ${correct} right (tool and key values) and routes at least ${routed} to the right side`, async () => {
+    const report = await evaluateUnderstanding(readLabelledUtterances(fixture(file)));
+    const wrong = report.results
+      .filter((result) => !result.valuesRight)
+      .map(
+        (result) =>
+          `${result.item.tool} ${JSON.stringify(result.item.args)} → ${result.got.tool}: ${result.item.utterance}`,
+      );
+    expect(report.correct, `misread:\n${wrong.join('\n')}`).toBeGreaterThanOrEqual(correct);
+    expect(report.routing.correct).toBeGreaterThanOrEqual(routed);
+  });
+});
+
+describe('knowledge vs ticket routing on the older routing sets, through the whole understanding', () => {
+  it.each([
+    ['routing.labelled.jsonl', 111],
+    ['routing.heldout.jsonl', 70],
+    ['routing.blind.jsonl', 78],
+    ['routing.ticket-ops.jsonl', 110],
+  ])('%s: at least %i routed to the right side', async (file, minimum) => {
+    const lines = fs.readFileSync(fixture(file), 'utf8').trim().split('\n');
+    let right = 0;
+    for (const line of lines) {
+      const label = JSON.parse(line) as { utterance: string; intent: string };
+      const want = intentOfLabel(label) === 'knowledge' ? 'knowledge' : 'ticket';
+      const got = (await understand(label.utterance)).tool;
+      if (routeOf(got) === want) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(minimum);
+  });
+});

@@ -1,0 +1,9 @@
+export { bundledDirectory, type CompanyDirectory } from './company-directory.js';
+export {
+  evaluateUnderstanding,
+  type LabelledUtterance,
+  readLabelledUtterances,
+  type UnderstandingReport,
+} from './evaluate-understanding.js';
+export { loadIntentModel, trainIntentModel } from './intent-classifier.js';
+export { looksLikeLanguage, type Understanding, understand } from './understand.js';

@@ -1,0 +1,198 @@
+import type { TicketPriority, TicketStatus } from '../../../tickets/index.js';
+import { type CompanyDirectory, findCategory, findGroups, findPeople } from './company-directory.js';
+
+/** search_tickets arguments read from a sentence, plus what could not be settled. */
+export interface SearchFilters {
+  args: Record<string, unknown>;
+  /** A question to ask instead of searching (an ambiguous name, "my team" for someone in no team). */
+  clarify?: string;
+}
+
+const STATUS_WORDS: [TicketStatus, RegExp][] = [
+  [
+    'pending',
+    /\b(?:on[- ]hold|pending|parked|paused|awaiting|waiting\s+(?:on|for)\s+(?:the\s+|a\s+)?(?:user|requester|customer|vendor|supplier|them|parts?|reply|response|third party|3rd party))\b/i,
+  ],
+  ['resolved', /\bresolved\b/i],
+  ['closed', /\bclosed\b/i],
+  ['canceled', /\bcancell?ed\b/i],
+  [
+    'new',
+    /\bnew\b(?!\s+(?:starters?|joiners?|hires?|laptops?|phones?|macs?|pcs?|devices?|users?|accounts?|mailbox(?:es)?|printers?|monitors?|outlook|teams|version|ticket\b))|\buntouched\b|\bnot (?:yet )?(?:looked at|triaged|started)\b/i,
+  ],
+  ['open', /\bopen\b(?!\s+(?:a|an|the|ticket)\b)|\bin progress\b/i],
+];
+
+const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
+  ['P1', /\b(?:p1s?|priority\s*1|pri\s*1|critical|urgent|sev\s*1|top priority|highest priority)\b/i],
+  ['P2', /\b(?:p2s?|priority\s*2|pri\s*2|high(?:[- ]priority)?)\b/i],
+  ['P3', /\b(?:p3s?|priority\s*3|pri\s*3|medium|normal priority)\b/i],
+  ['P4', /\b(?:p4s?|priority\s*4|pri\s*4|low(?:[- ]priority)?|lowest)\b/i],
+];
+
+const MINE =
+  /\b(?:my|mine|assigned to me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
+const MY_TEAM = /\b(?:my|our)\s+(?:team|group|queue|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog)\b/i;
+const UNASSIGNED =
+  /\b(?:unassigned|not assigned|no assignee|without an? (?:owner|assignee)|nobody(?:'s| has)? (?:picked|taken|on)|no one(?:'s| has)? (?:picked|taken|on)|unowned)\b/i;
+const REQUESTER_CUE =
+  /\b(?:raised|reported|logged|opened|submitted|requested|filed|created|sent in)\s+by\s*$|\b(?:from|for)\s*$|\bby\s*$/i;
+const ASSIGNEE_CUE = /\b(?:assigned to|with|on|owned by|held by|for)\s*$/i;
+
+const RAISED_BY_ME =
+  /\b(?:i|i've|i have|i had)\s+(?:raised|logged|opened|reported|submitted|filed|put in|created)\b|\b(?:raised|logged|opened|reported|submitted|filed|requested|created)\s+by\s+me\b/i;
+
+type ParseDate = (text: string, reference: Date, options?: { forwardDate?: boolean }) => Date | null;
+let parseDate: ParseDate | undefined;
+
+/** Words after which a date may follow that the fixed phrases below do not cover. */
+export const NEEDS_DATE_PARSER = /\b(?:since|after|from|before|until)\b/i;
+
+/** chrono-node takes a while to load (every locale), so it is loaded only for a sentence that needs it. */
+export async function loadDateParser(): Promise<void> {
+  if (parseDate) return;
+  const imported = await import('chrono-node');
+  // A bundle (the chat's) may give only the default export.
+  const chrono = (imported as Partial<typeof imported>).parseDate
+    ? imported
+    : (imported as unknown as { default: typeof imported }).default;
+  parseDate = (text, reference, options) => chrono.parseDate(text, reference, options);
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+function startOfWeek(now: Date): Date {
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY);
+}
+
+/** "this week", "since Monday", "in the last 3 days", "yesterday": the creation window meant. */
+export function dateWindow(text: string, now: Date): { created_after?: string; created_before?: string } {
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  if (/\btoday\b|\bthis morning\b/i.test(text)) return { created_after: isoDay(today) };
+  if (/\byesterday\b/i.test(text))
+    return { created_after: isoDay(new Date(today.getTime() - DAY)), created_before: isoDay(today) };
+  if (/\bthis week\b|\bso far this week\b/i.test(text)) return { created_after: isoDay(startOfWeek(now)) };
+  if (/\blast week\b/i.test(text)) {
+    const monday = startOfWeek(now);
+    return { created_after: isoDay(new Date(monday.getTime() - 7 * DAY)), created_before: isoDay(monday) };
+  }
+  if (/\bthis month\b/i.test(text))
+    return { created_after: isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))) };
+  const lastN = /\b(?:last|past)\s+(\d+|two|three|four|five|seven|ten|fourteen|thirty)\s+(day|week|hour)s?\b/i.exec(
+    text,
+  );
+  if (lastN) {
+    const words: Record<string, number> = {
+      two: 2,
+      three: 3,
+      four: 4,
+      five: 5,
+      seven: 7,
+      ten: 10,
+      fourteen: 14,
+      thirty: 30,
+    };
+    const count = Number(lastN[1]) || words[(lastN[1] ?? '').toLowerCase()] || 1;
+    const unit = lastN[2]?.toLowerCase() === 'week' ? 7 * DAY : lastN[2]?.toLowerCase() === 'hour' ? DAY / 24 : DAY;
+    return { created_after: isoDay(new Date(now.getTime() - count * unit)) };
+  }
+  const since = /\b(?:since|after|from|created after|opened after|raised after)\s+(.{3,30})/i.exec(text);
+  if (since?.[1] && parseDate) {
+    let parsed = parseDate(since[1], now, { forwardDate: false });
+    // "since friday" on a Thursday is last Friday.
+    while (parsed && parsed.getTime() > now.getTime()) parsed = new Date(parsed.getTime() - 7 * DAY);
+    if (parsed) return { created_after: isoDay(parsed) };
+  }
+  const before = /\b(?:before|until|created before|opened before)\s+(.{3,30})/i.exec(text);
+  if (before?.[1] && parseDate) {
+    const parsed = parseDate(before[1], now, { forwardDate: false });
+    if (parsed) return { created_before: isoDay(parsed) };
+  }
+  return {};
+}
+
+/** Words that are about the search itself, not its subject. */
+const FILLER =
+  /\b(?:show|list|find|search|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|teams|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
+
+const STOP_AT =
+  /\s+(?:this|last|since|from|after|before|today|yesterday|in the last|that are|which are|assigned|for (?:the\s+)?\w+ team|raised|logged|opened|created|on hold|pending)\b.*$/i;
+
+/** The subject words of a search: after "about", "mentioning", "search for"; or a topic word before "tickets". */
+function subjectText(text: string): string | undefined {
+  const about =
+    /\b(?:about|mentioning|mentions?|regarding|concerning|re:?|related to|to do with|containing|contain|with the words?|matching|search(?:\s+tickets)?\s+for|look(?:ing)? for|find)\s+["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
+      text,
+    )?.[1];
+  const before =
+    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones)\b/i.exec(
+      text,
+    )?.[1];
+  const raw = about ?? before;
+  if (!raw) return undefined;
+  const words = raw
+    .replace(STOP_AT, '')
+    .replace(FILLER, ' ')
+    .replace(/\b(?:p[1-4]s?|high|low|urgent|critical|medium|unassigned|cancell?ed|stale|old|recent)\b/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return words.length >= 2 ? words : undefined;
+}
+
+/** Reads a list or count request into search_tickets filters. */
+export function searchFilters(
+  text: string,
+  directory: CompanyDirectory,
+  options: { speaker?: string; now: Date },
+): SearchFilters {
+  const args: Record<string, unknown> = {};
+  const statuses = STATUS_WORDS.filter(([, pattern]) => pattern.test(text)).map(([status]) => status);
+  if (statuses.length) args.status = statuses;
+  const priorities = PRIORITY_WORDS.filter(([, pattern]) => pattern.test(text)).map(([priority]) => priority);
+  if (priorities.length) args.priority = priorities;
+
+  const groups = findGroups(text, directory, { loose: true });
+  const people = findPeople(text, directory).filter(
+    (person) => !groups.some((group) => person.start < group.end && person.end > group.start),
+  );
+  if (groups[0]) args.group = groups[0].group;
+  if (MY_TEAM.test(text)) {
+    const me = directory.users.find((user) => user.username === options.speaker);
+    if (me?.groups[0]) args.group = me.groups[0];
+    else return { args, clarify: 'Which team do you mean? For example: tickets for the Network team' };
+  } else if (UNASSIGNED.test(text)) {
+    args.assignee = 'unassigned';
+  }
+  const person = people[0];
+  if (person) {
+    if (person.matches.length !== 1) {
+      const names = person.matches.map((user) => `${user.displayName} (${user.username})`).join(', ');
+      return { args, clarify: `Which ${person.text.replace(/'s$/i, '')} do you mean: ${names}?` };
+    }
+    const user = person.matches[0] as (typeof person.matches)[number];
+    const before = text.slice(0, person.start);
+    const asRequester =
+      REQUESTER_CUE.test(before) && !/\bassigned\b/i.test(before.slice(-20))
+        ? !ASSIGNEE_CUE.test(before) || /\bby\s*$|\bfrom\s*$/i.test(before)
+        : user.role === 'requester' && !/\bassigned to\s*$/i.test(before);
+    if (asRequester) args.requester = user.username;
+    else args.assignee = user.username;
+  } else if (RAISED_BY_ME.test(text)) {
+    args.requester = 'me';
+  } else if (!args.assignee && !MY_TEAM.test(text) && MINE.test(text)) {
+    args.assignee = 'me';
+  }
+  const category = /\bcategor(?:y|ies)\b/i.test(text) ? findCategory(text, directory) : undefined;
+  if (category) args.category = category;
+  const tag = /\btagged\s+(?:with\s+)?["']?([\w-]+)/i.exec(text)?.[1];
+  if (tag) args.tags = [tag.toLowerCase()];
+  const subject = subjectText(text);
+  if (subject && !tag && !category) {
+    const named = new Set([...people.map((p) => p.text.toLowerCase()), ...groups.map((g) => g.group.toLowerCase())]);
+    if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
+      args.text = subject;
+  }
+  Object.assign(args, dateWindow(text, options.now));
+  return { args };
+}

@@ -1,0 +1,223 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundledDirectory, findGroups, findPeople } from './company-directory.js';
+import { dateWindow, loadDateParser } from './search-filters.js';
+import { findTicketRefs } from './ticket-references.js';
+import { createPriority, looksLikeLanguage, priorityChange, understand } from './understand.js';
+
+const directory = bundledDirectory();
+// A Thursday: "this week" starts on Monday 30 November.
+const now = new Date('2026-12-03T09:00:00Z');
+const read = (sentence: string, speaker?: string) => understand(sentence, { now, speaker });
+
+describe('findTicketRefs', () => {
+  it.each([
+    ['give 361 to sophie', ['IT-000361']],
+    ['link IT-000004 to #5', ['IT-000004', 'IT-000005']],
+    ['add a private note to 254: Dell case number 88213456', ['IT-000254', 'IT-88213456']],
+    ['merge 71 and 70, keep 70', ['IT-000071', 'IT-000070', 'IT-000070']],
+  ])('finds the tickets in "%s"', (sentence, tickets) => {
+    expect(findTicketRefs(sentence, { bareNumbers: true }).map((ref) => ref.ticket)).toEqual(tickets);
+  });
+
+  it.each([
+    'vpn error 809 when connecting',
+    'the printer in room 412 is jammed',
+    'my laptop battery lasts 2 hours',
+    'where can I download 7-zip',
+    "what's 17 times 23",
+    'tickets created after 2026-10-15',
+    'the 3rd floor printer',
+  ])('takes no bare number in "%s" for a ticket', (sentence) => {
+    expect(findTicketRefs(sentence, { bareNumbers: true })).toEqual([]);
+  });
+});
+
+describe('the company directory', () => {
+  it('finds people by first name, username, full name and possessive', () => {
+    const names = (text: string) => findPeople(text, directory).map((m) => m.matches.map((u) => u.username));
+    expect(names('assign to aisha')).toEqual([['aisha.khan']]);
+    expect(names('tickets for priya.raman')).toEqual([['priya.raman']]);
+    expect(names("show George's tickets")).toEqual([['george.adeyemi']]);
+    expect(names('give it to Hannah Berg')).toEqual([['hannah.berg']]);
+    expect(names('nobody here is called mike')).toEqual([]);
+  });
+
+  it('finds groups by name and by what they look after, and a bare topic word only where it names a team', () => {
+    const groups = (text: string, loose = false) => findGroups(text, directory, { loose }).map((m) => m.group);
+    expect(groups('the network team')).toEqual(['Network']);
+    expect(groups('desktop support tickets')).toEqual(['End User Computing']);
+    expect(groups('move 351 to the printer team')).toEqual(['Facilities IT']);
+    expect(groups('my network drive is gone')).toEqual([]);
+    expect(groups('pass 329 to identity', true)).toEqual(['Identity & Access']);
+  });
+
+  it('finds a group by what its description says it looks after ("the VPN team")', () => {
+    const groups = (text: string) => findGroups(text, directory).map((m) => m.group);
+    expect(groups('assign 5 to the vpn team')).toEqual(['Network']);
+    expect(groups('ask the MFA folks')).toEqual(['Identity & Access']);
+    expect(groups('who is in the wifi team')).toEqual(['Network']);
+    expect(groups('assign 311 to the infrastructure team')).toEqual([]);
+    expect(groups('print queue paused on my mac')).toEqual([]);
+  });
+});
+
+describe('dateWindow', () => {
+  beforeAll(loadDateParser);
+
+  it.each([
+    ['this week', { created_after: '2026-11-30' }],
+    ['since monday', { created_after: '2026-11-30' }],
+    ['since friday', { created_after: '2026-11-27' }],
+    ['yesterday', { created_after: '2026-12-02', created_before: '2026-12-03' }],
+    ['in the last 3 days', { created_after: '2026-11-30' }],
+    ['created after 2026-10-15', { created_after: '2026-10-15' }],
+    ['about the printer', {}],
+  ])('reads "%s"', (text, window) => {
+    expect(dateWindow(text, now)).toEqual(window);
+  });
+});
+
+describe('priorities in words', () => {
+  it.each([
+    ['make 364 a P1', 'P1'],
+    ['make 358 urgent', 'P1'],
+    ['pri 2 on 361', 'P2'],
+    ['escalate 269', 'up'],
+    ['bump 12 down', 'down'],
+    ['set the priority on 339', undefined],
+  ])('"%s" → %s', (text, priority) => {
+    expect(priorityChange(text)).toBe(priority);
+  });
+
+  it('gives new tickets the priority their words say', () => {
+    expect(createPriority('open a P1 ticket: email is down for the whole Leeds office')).toBe('P1');
+    expect(createPriority('open ticket vpn gateway in manchester dropping everyone')).toBe('P1');
+    expect(createPriority("open a ticket for john's broken monitor, it's urgent")).toBe('P2');
+    expect(createPriority('open a ticket: my mouse is broken')).toBe('P3');
+  });
+});
+
+describe('looksLikeLanguage', () => {
+  it('refuses binary, random bytes, base64, emoji and keyboard mashing', () => {
+    const random = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919 + 13) % 256)).toString('utf8');
+    expect(looksLikeLanguage(random)).toBe(false);
+    expect(looksLikeLanguage('\u0000\u0000\u0001\u0002\u0003\u007f')).toBe(false);
+    expect(looksLikeLanguage('aGVsbG8=\nd29ybGQ=\nZm9vYmFy')).toBe(false);
+    expect(looksLikeLanguage('🔥🔥💯🎉')).toBe(false);
+    expect(looksLikeLanguage("kjdshf lkjsdf 983 ;;;'' zzx")).toBe(false);
+  });
+
+  it('accepts short and terse requests', () => {
+    for (const text of ['vpn help', 'p4 #2290', 'IT-326?', 'groups?']) expect(looksLikeLanguage(text)).toBe(true);
+  });
+});
+
+describe('understand', () => {
+  // The sentences issue #12 found misread, and what a colleague would do with each.
+  it.each([
+    ['which tickets are assigned to aisha', 'search_tickets', { assignee: 'aisha.khan' }],
+    ['what P1 tickets are open right now', 'search_tickets', { priority: ['P1'], status: ['open'] }],
+    ['how many tickets are open', 'search_tickets', { status: ['open'], count: true }],
+    ['any tickets about vpn this week', 'search_tickets', { text: 'vpn', created_after: '2026-11-30' }],
+    ['list tickets waiting on the user', 'search_tickets', { status: ['pending'] }],
+    ['my tickets', 'search_tickets', { assignee: 'me' }],
+    ['tickets I raised', 'search_tickets', { requester: 'me' }],
+    ["what's in the network team's queue", 'search_tickets', { group: 'Network' }],
+    [
+      'add a note to 3: called the user, no answer',
+      'add_internal_note',
+      { ticket: 'IT-000003', text: 'called the user, no answer' },
+    ],
+    ['put 3 on hold until the part arrives', 'transition_ticket', { ticket: 'IT-000003', to: 'pending' }],
+    ['link IT-000004 to IT-000005', 'link_tickets', { ticket: 'IT-000004', kind: 'relates_to', other: 'IT-000005' }],
+    ['merge IT-000005 into IT-000004', 'merge_tickets', { duplicate: 'IT-000005', survivor: 'IT-000004' }],
+    ['make 23 the survivor and merge 24 into it', 'merge_tickets', { duplicate: 'IT-000024', survivor: 'IT-000023' }],
+    ['make 288 a child of 307', 'link_tickets', { ticket: 'IT-000307', kind: 'parent_of', other: 'IT-000288' }],
+    [
+      'resolve #2, replaced the toner',
+      'transition_ticket',
+      { ticket: 'IT-000002', to: 'resolved', resolution_code: 'fixed' },
+    ],
+    [
+      'close 339 no fault found',
+      'transition_ticket',
+      { ticket: 'IT-000339', to: 'closed', resolution_code: 'no_fault_found' },
+    ],
+    ['give 361 to sophie', 'assign_ticket', { ticket: 'IT-000361', assignee: 'sophie.walsh' }],
+    ['route 349 to end user computing', 'assign_ticket', { ticket: 'IT-000349', group: 'End User Computing' }],
+    ['make 364 a P1', 'update_ticket', { ticket: 'IT-000364', priority: 'P1' }],
+    ['escalate IT-000336 please', 'update_ticket', { ticket: 'IT-000336', priority: 'up' }],
+    ['reopen 365', 'transition_ticket', { ticket: 'IT-000365', to: 'open' }],
+    ['untag 325 lockout', 'update_ticket', { ticket: 'IT-000325', remove_tags: ['lockout'] }],
+    ['triage 361', 'suggest_triage', { ticket: 'IT-000361' }],
+    ['anything similar to 42?', 'find_similar_tickets', { ticket: 'IT-000042' }],
+    ['who is in the network team?', 'list_users', { group: 'Network' }],
+    ['what groups are there', 'list_groups', {}],
+    [
+      'open a ticket for priya.raman: laptop will not boot',
+      'create_ticket',
+      { title: 'Laptop will not boot', requester: 'priya.raman', priority: 'P3' },
+    ],
+    [
+      'open a P1 ticket: email is down for the whole Leeds office',
+      'create_ticket',
+      { title: 'Email is down for the whole Leeds office', priority: 'P1' },
+    ],
+  ])('"%s" → %s', async (sentence, tool, args) => {
+    const understanding = await read(sentence);
+    expect(understanding.tool).toBe(tool);
+    expect('args' in understanding ? understanding.args : {}).toMatchObject(args);
+  });
+
+  it('reads "my team" as the speaker\'s group', async () => {
+    expect(await read("who's in my team", 'sophie.walsh')).toMatchObject({
+      tool: 'list_users',
+      args: { group: 'End User Computing' },
+    });
+  });
+
+  it.each([
+    'assign 340 to Mike from networks',
+    'assign 311 to the infrastructure team',
+    'merge 326',
+    'reply to 287',
+    'reply to the user saying it is fixed',
+    'set the priority on 339',
+    'tag 336',
+    'cancel that one',
+    'take it',
+    'escalate',
+  ])('asks instead of guessing a ticket, a person or a value: "%s"', async (sentence) => {
+    expect((await read(sentence)).tool).toBe('clarify');
+  });
+
+  it.each([
+    'how do i reset my password',
+    'excel crashes when I open a file',
+    'my screen is flickering',
+    'what does pending mean on my ticket',
+    "what's the SLA for a P2?",
+    'can I open a ticket on behalf of a colleague',
+    'I think I clicked a phishing link, what now',
+    'how do I close 2 apps at once',
+    'my excel has 3 sheets that will not merge',
+  ])('answers IT and process questions from the knowledge base: "%s"', async (sentence) => {
+    expect((await read(sentence)).tool).toBe('knowledge');
+  });
+
+  it.each(['outlook will not let me reply to 2 emails', 'cancel my 2 meetings tomorrow', 'close the 3 tabs'])(
+    'never takes a count of things for a ticket to change: "%s"',
+    async (sentence) => {
+      const understanding = await read(sentence);
+      expect(['knowledge', 'clarify']).toContain(understanding.tool);
+    },
+  );
+
+  it('sends pasted logs and records to log analysis, and never turns noise into a write', async () => {
+    const csv =
+      'userPrincipalName,createdDateTime,appDisplayName,ipAddress\na@b.example,2026-11-26T02:11:04Z,Exchange,1.2.3.4\na@b.example,2026-11-26T02:12:04Z,Exchange,1.2.3.4';
+    expect((await read(csv)).tool).toBe('analyze_log');
+    const noise = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 2654435761) % 256)).toString('utf8');
+    expect((await read(noise)).tool).toBe('none');
+  });
+});

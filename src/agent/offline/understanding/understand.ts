@@ -1,0 +1,717 @@
+import { type LinkKind, priorityFromWords, type ResolutionCode, type TicketPriority } from '../../../tickets/index.js';
+import { classifyIntent } from '../intent-router.js';
+import { draftTicketTitle, guessPriority } from '../ticket-drafting.js';
+import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
+import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
+import { classifyNormalised } from './intent-classifier.js';
+import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
+import { findTicketRefs, type TicketRef } from './ticket-references.js';
+
+/**
+ * What a message asks the offline agent to do: one MCP tool call with its arguments, a question
+ * back when a value is missing or ambiguous, a knowledge answer, log analysis, or nothing.
+ */
+export type Understanding =
+  | { tool: string; args: Record<string, unknown>; intent: string }
+  | { tool: 'clarify'; question: string; intent: string }
+  | { tool: 'knowledge' | 'analyze_log' | 'none'; intent: string };
+
+export interface UnderstandOptions {
+  directory?: CompanyDirectory;
+  /** The username of whoever is typing: "my team" is their group. */
+  speaker?: string;
+  now?: Date;
+}
+
+/** Text that is not language (binary, random bytes, base64, emoji alone) is never read as a request. */
+export function looksLikeLanguage(text: string): boolean {
+  if (!text.trim()) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what binary looks like
+  const control = (text.match(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]/g) ?? []).length;
+  if (control / text.length > 0.02) return false;
+  const sample = text.slice(0, 2000);
+  const words = sample.match(/[A-Za-z]{2,}/g) ?? [];
+  if (!/\p{L}/u.test(sample) || (words.length === 0 && !/\d/.test(sample))) return false;
+  const letters = words.join('').length;
+  if (sample.length > 40 && letters / sample.length < 0.35) return false;
+  const tokens = sample.split(/\s+/).filter(Boolean);
+  const encoded = tokens.filter(
+    (token) =>
+      /^[A-Za-z0-9+/]{6,}={0,2}$/.test(token) &&
+      token.length >= 8 &&
+      /[a-z]/.test(token) &&
+      /[A-Z]/.test(token) &&
+      /[\d=+/]/.test(token) &&
+      !/^0x[0-9a-f]+$/i.test(token),
+  );
+  if (encoded.length === tokens.length) return false;
+  // Random letters: most longer words have no vowels ("kjdshf lkjsdf zzx"); "vpn help" is fine.
+  const long = words.filter((word) => word.length >= 4);
+  const vowelless = long.filter((word) => !/[aeiouy]/i.test(word) || /[^aeiouy\W\d]{6,}/i.test(word)).length;
+  return !(long.length >= 2 && vowelless / long.length >= 0.5);
+}
+
+/** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
+function looksLikeRecords(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim());
+  if (lines.length < 3) return false;
+  const keyValue = lines.filter((line) => /^\s*[+]?\s*[A-Z][\w ()-]{1,30}\s*:\s*\S/.test(line)).length;
+  if (keyValue >= 3 && keyValue >= lines.length * 0.4) return true;
+  const commas = lines.map((line) => (line.match(/,/g) ?? []).length);
+  return (commas[0] ?? 0) >= 3 && commas.filter((count) => count >= 3).length >= lines.length * 0.7;
+}
+
+/** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
+const PROCESS_QUESTION =
+  /^\s*what (?:information|info|details) should\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
+
+const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
+
+/** What the classifier sees: placeholders for tickets, people and groups; lower case. */
+export function normaliseForClassifier(text: string, directory: CompanyDirectory): string {
+  type Span = { start: number; end: number; token: string };
+  const spans: Span[] = [
+    ...findTicketRefs(text, { bareNumbers: true }).map((ref) => ({
+      start: ref.start,
+      end: ref.end,
+      token: ref.bare ? 'num' : 'ticketref',
+    })),
+    ...findGroups(text, directory).map((group) => ({ start: group.start, end: group.end, token: 'teamname' })),
+    ...findPeople(text, directory).map((person) => ({ start: person.start, end: person.end, token: 'person' })),
+  ].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const span of spans) {
+    if (span.start < at) continue;
+    out += `${text.slice(at, span.start)} ${span.token} `;
+    at = span.end;
+  }
+  out += text.slice(at);
+  return out.replace(WORD_NUMBERS, '').replace(/[’']/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
+const TICKET_CUE =
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
+
+/** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
+function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
+  return (
+    refs.length > 0 ||
+    TICKET_CUE.test(text) ||
+    SIMILAR.test(text) ||
+    findPeople(text, directory).length > 0 ||
+    findGroups(text, directory).length > 0
+  );
+}
+
+/** Intents the rules router reads well; the classifier fills in the rest. */
+const RULE_OPERATIONS: Record<TicketOperation['kind'], string> = {
+  resolve_ticket: 'resolve_ticket',
+  close_ticket: 'close_ticket',
+  reopen_ticket: 'reopen_ticket',
+  pending_ticket: 'pending_ticket',
+  cancel_ticket: 'cancel_ticket',
+  add_note: 'add_internal_note',
+  add_reply: 'reply_to_ticket',
+  assign_ticket: 'assign_ticket',
+  set_priority: 'set_priority',
+  update_ticket: 'update_ticket',
+};
+
+const NEEDS_TICKET = new Set([
+  'get_ticket',
+  'add_internal_note',
+  'reply_to_ticket',
+  'assign_ticket',
+  'set_priority',
+  'update_ticket',
+  'resolve_ticket',
+  'close_ticket',
+  'reopen_ticket',
+  'pending_ticket',
+  'cancel_ticket',
+  'start_ticket',
+]);
+
+const LINK_WORDS =
+  /\b(?:link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|connect)\b/i;
+const MERGE_WORDS = /\b(?:merge|merging|fold|combine)\b/i;
+
+/** Decides what a message asks for. */
+export async function understand(message: string, options: UnderstandOptions = {}): Promise<Understanding> {
+  const text = message.trim();
+  const directory = options.directory ?? bundledDirectory();
+  const now = options.now ?? new Date();
+  if (!looksLikeLanguage(text)) return { tool: 'none', intent: 'not_language' };
+  const rules = classifyIntent(text);
+  if (rules.kind === 'analyze_log' || (rules.kind !== 'create_ticket' && looksLikeRecords(text)))
+    return { tool: 'analyze_log', intent: 'analyze_log' };
+  const explicit = findTicketRefs(text, { bareNumbers: false });
+  const withBare = findTicketRefs(text, { bareNumbers: true });
+  if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
+  // An IT question with nothing about tickets in it needs no classifier (nor its load time).
+  if (rules.kind === 'kb_question' && IT_WORDS.test(text) && !hasTicketCue(text, withBare, directory))
+    return { tool: 'knowledge', intent: 'knowledge' };
+  const guess = await classifyNormalised(normaliseForClassifier(text, directory));
+  const intent = chooseIntent(text, rules, guess, explicit, withBare, directory);
+  if ((intent === 'search_tickets' || intent === 'count_tickets') && NEEDS_DATE_PARSER.test(text))
+    await loadDateParser();
+  return buildCall(intent, text, { directory, now, speaker: options.speaker, refs: withBare, explicit });
+}
+
+/** Words that make a sentence an IT question even when it reads like small talk. */
+const IT_WORDS =
+  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|\d{3,}|0x[0-9a-f]+)\b/i;
+
+const SIMILAR =
+  /\b(?:come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+const STATUS_QUESTION =
+  /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
+/** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
+const CHANGES_WITHOUT_VERB = new Set([
+  'assign_ticket',
+  'add_internal_note',
+  'reply_to_ticket',
+  'update_ticket',
+  'set_priority',
+]);
+const DIRECTORY = new Set(['list_users', 'list_groups', 'list_categories']);
+
+const READS = new Set(['find_similar_tickets', 'suggest_triage', 'get_ticket']);
+const COUNT = /\bhow many\b|\bcount\b|\bnumber of\b|\btotal\b/i;
+const DONT_MERGE = /\b(?:don'?t|do not|not|without|no)\s+merg/i;
+
+function chooseIntent(
+  text: string,
+  rules: ReturnType<typeof classifyIntent>,
+  guess: { intent: string; score: number },
+  explicit: TicketRef[],
+  withBare: TicketRef[],
+  directory: CompanyDirectory,
+): string {
+  if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
+  if (withBare.length >= 2 && LINK_WORDS.test(text) && guess.intent !== 'create_ticket') return 'link_tickets';
+  const ticketWork = !['knowledge', 'none', 'None'].includes(guess.intent);
+  // "new tickets since monday", "triage this: …", "has this come up before - …": not requests for a ticket.
+  if (SIMILAR.test(text)) return 'find_similar_tickets';
+  if (
+    rules.kind === 'create_ticket' &&
+    !/\b(?:open|raise|log|create|file|submit|lodge)\b|\bnew ticket\b(?!s)/i.test(text)
+  ) {
+    if (
+      ['search_tickets', 'count_tickets', 'find_similar_tickets', 'suggest_triage'].includes(guess.intent) &&
+      guess.score >= 0.6
+    )
+      return guess.intent === 'search_tickets' && COUNT.test(text) ? 'count_tickets' : guess.intent;
+  }
+  if (/^\s*(?:auto-?)?triage\b/i.test(text)) return 'suggest_triage';
+  // "suggest category + priority for #339" names priority but asks for triage: a sure classifier wins.
+  if (rules.kind in RULE_OPERATIONS && !(READS.has(guess.intent) && guess.score >= 0.95))
+    return RULE_OPERATIONS[rules.kind as TicketOperation['kind']];
+  if (rules.kind === 'create_ticket') return 'create_ticket';
+  if (rules.kind === 'ticket_status') {
+    // "where are we with 310?", "hows it-15 going": asking after the ticket, whatever else the words suggest.
+    if (STATUS_QUESTION.test(text)) return 'get_ticket';
+    if (
+      ['find_similar_tickets', 'suggest_triage', 'link_tickets', 'merge_tickets'].includes(guess.intent) &&
+      guess.score >= 0.7
+    )
+      return guess.intent;
+    if (CHANGES_WITHOUT_VERB.has(guess.intent) && guess.score >= 0.6) return guess.intent;
+    return 'get_ticket';
+  }
+  if (rules.kind === 'list_tickets') {
+    if (guess.intent === 'count_tickets' || COUNT.test(text)) return 'count_tickets';
+    if (DIRECTORY.has(guess.intent) && guess.score >= 0.9 && !/\b(?:tickets|requests|incidents|cases)\b/i.test(text))
+      return guess.intent;
+    return 'search_tickets';
+  }
+  // A bare number with an operation's own words ("res 357 workaround", "reopen 365").
+  const bare = withBare.find((ref) => ref.bare);
+  if (bare && explicit.length === 0 && ticketWork) {
+    const op = parseTicketOperation(text, { ticket: bare.ticket, start: bare.start, end: bare.end });
+    if (op) return RULE_OPERATIONS[op.kind];
+  }
+  // The rules heard an IT question; the classifier knows better when the sentence is about tickets.
+  const cue = hasTicketCue(text, withBare, directory);
+  // A new ticket is only ever asked for in words about tickets; the rules hear those.
+  if (
+    guess.intent === 'create_ticket' &&
+    !/\b(?:tickets?|incident|raise|log it|log this|assign me|order me|i need a new)\b/i.test(text)
+  )
+    return 'knowledge';
+  if (ticketWork && cue && guess.score >= 0.5) {
+    // "tickets created yesterday that are resolved", "anything unassigned for security": a search, not a change.
+    if (
+      NEEDS_TICKET.has(guess.intent) &&
+      withBare.length === 0 &&
+      /\btickets\b|\bunassigned\b|\banything\b/i.test(text)
+    )
+      return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+    if (guess.intent === 'search_tickets' && COUNT.test(text)) return 'count_tickets';
+    return guess.intent;
+  }
+  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text)) return 'none';
+  return 'knowledge';
+}
+
+interface Context {
+  directory: CompanyDirectory;
+  now: Date;
+  speaker?: string;
+  refs: TicketRef[];
+  explicit: TicketRef[];
+}
+
+const clarify = (intent: string, question: string): Understanding => ({ tool: 'clarify', question, intent });
+const callOf = (intent: string, tool: string, args: Record<string, unknown>): Understanding => ({
+  tool,
+  args,
+  intent,
+});
+
+function operationValues(text: string, ref: TicketRef): TicketOperation | undefined {
+  return parseTicketOperation(text, { ticket: ref.ticket, start: ref.start, end: ref.end });
+}
+
+function buildCall(intent: string, text: string, context: Context): Understanding {
+  const ref = context.refs[0];
+  if (NEEDS_TICKET.has(intent) && !ref) return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
+  switch (intent) {
+    case 'knowledge':
+    case 'none':
+      return { tool: intent, intent };
+    case 'search_tickets':
+    case 'count_tickets': {
+      const filters = searchFilters(text, context.directory, context);
+      if (filters.clarify) return clarify(intent, filters.clarify);
+      return callOf(
+        intent,
+        'search_tickets',
+        intent === 'count_tickets' ? { ...filters.args, count: true } : filters.args,
+      );
+    }
+    case 'get_ticket':
+      return callOf(intent, 'get_ticket', { ticket: (ref as TicketRef).ticket });
+    case 'create_ticket':
+      return createCall(text, context);
+    case 'link_tickets':
+      return linkCall(text, context);
+    case 'merge_tickets':
+      return mergeCall(text, context);
+    case 'find_similar_tickets':
+    case 'suggest_triage':
+      return callOf(intent, intent, ref ? { ticket: ref.ticket } : { text });
+    case 'list_users':
+      return usersCall(text, context);
+    case 'list_groups':
+    case 'list_categories':
+      return callOf(intent, intent, {});
+    default:
+      return writeCall(intent, text, ref as TicketRef, context);
+  }
+}
+
+const RESOLUTION_ACTIONS =
+  /\b(?:booked|rebuilt|restored|recovered|applied|replaced|reinstalled|installed|reset|rebooted|restarted|cleared|fixed|sorted|repaired|updated|patched|reconfigured|re-?imaged|unlocked|swapped|working (?:again|now)|resolved|changed|removed|renewed|re-?enabled|enabled|granted|added|mapped|configured)\b/i;
+
+function writeCall(intent: string, text: string, ref: TicketRef, context: Context): Understanding {
+  const ticket = ref.ticket;
+  const op = operationValues(text, ref);
+  const value = <K extends string>(key: K) =>
+    op && key in op ? ((op as unknown as Record<string, unknown>)[key] as string | undefined) : undefined;
+  switch (intent) {
+    case 'add_internal_note':
+    case 'reply_to_ticket': {
+      const body = colonAfter(text, ref) ?? value('text') ?? messageAfter(text, ref);
+      if (!body)
+        return clarify(intent, `What should the ${intent === 'reply_to_ticket' ? 'reply' : 'note'} on ${ticket} say?`);
+      return callOf(intent, intent, { ticket, text: body });
+    }
+    case 'resolve_ticket':
+    case 'close_ticket': {
+      const resolveOp = op?.kind === 'resolve_ticket' ? op : undefined;
+      const notes = value('notes') ?? (op ? undefined : afterNumber(text, ref));
+      let code = resolveOp?.resolutionCode ?? codeIn(notes ?? '') ?? codeIn(text);
+      if (!code && intent === 'resolve_ticket' && notes && RESOLUTION_ACTIONS.test(notes)) code = 'fixed';
+      const cleanNotes = notes ? stripCode(notes) : undefined;
+      // A resolve with no clear code still reads as a resolve: the plan asks for the code before writing.
+      return callOf(intent, 'transition_ticket', {
+        ticket,
+        to: intent === 'resolve_ticket' ? 'resolved' : 'closed',
+        ...(code ? { resolution_code: code } : {}),
+        ...(cleanNotes ? { resolution_notes: cleanNotes } : {}),
+      });
+    }
+    case 'cancel_ticket': {
+      const reason = value('reason');
+      return callOf(intent, 'transition_ticket', { ticket, to: 'canceled', ...(reason ? { reason } : {}) });
+    }
+    case 'reopen_ticket':
+    case 'start_ticket': {
+      const reason = intent === 'reopen_ticket' ? value('reason') : undefined;
+      return callOf(intent, 'transition_ticket', { ticket, to: 'open', ...(reason ? { reason } : {}) });
+    }
+    case 'pending_ticket': {
+      const reason = value('reason') ?? holdReason(text);
+      if (!reason)
+        return clarify(intent, `Why is ${ticket} on hold? For example: put ${ticket} on hold, waiting for the user`);
+      return callOf(intent, 'transition_ticket', { ticket, to: 'pending', reason });
+    }
+    case 'assign_ticket':
+      return assignCall(text, ticket, ref, context);
+    case 'set_priority': {
+      const priority = priorityChange(text);
+      if (!priority) return clarify(intent, `Which priority should ${ticket} have: P1, P2, P3 or P4?`);
+      return callOf(intent, 'update_ticket', { ticket, priority });
+    }
+    case 'update_ticket': {
+      const changes = fieldChanges(text, op, context.directory);
+      if (!Object.keys(changes).length)
+        return clarify(intent, `What should change on ${ticket}: the title, the category or the tags?`);
+      return callOf(intent, 'update_ticket', { ticket, ...changes });
+    }
+    default:
+      return { tool: 'knowledge', intent: 'knowledge' };
+  }
+}
+
+const CODE_WORDS: [string, RegExp][] = [
+  ['duplicate', /\b(?:duplicate|dupe|dup)\b/i],
+  ['user_error', /\buser error\b|\bcaps ?lock\b|\bpebkac\b|\buser mistake\b|\bwrong password\b/i],
+  ['workaround', /\bwork-?around\b/i],
+  ['no_fault_found', /\bno fault found\b|\bnff\b|\bcould(?:n'?t| not) reproduce\b|\bno fault\b/i],
+  ['wont_fix', /\bwon'?t fix\b|\bwontfix\b|\bwill not fix\b/i],
+  ['known_error', /\bknown error\b/i],
+  ['fixed', /\bfixed\b/i],
+];
+
+function codeIn(text: string): ResolutionCode | undefined {
+  return CODE_WORDS.find(([, pattern]) => pattern.test(text))?.[0] as ResolutionCode | undefined;
+}
+
+/** Notes without the code's own words at their start ("won't fix - SoD conflict" → "SoD conflict"). */
+function stripCode(notes: string): string | undefined {
+  const stripped = notes
+    .replace(
+      /^(?:it\s+)?(?:was\s+)?(?:an?\s+)?(?:user error|won'?t fix|workaround|no fault found|fixed by|fixed|known error|duplicate)\b[\s,:;.\-–—]*/i,
+      '',
+    )
+    .trim();
+  return stripped.length >= 2 ? stripped : undefined;
+}
+
+/** The words after a bare ticket number and the verb before it: "close 325, it was caps lock" → "it was caps lock". */
+function afterNumber(text: string, ref: TicketRef): string | undefined {
+  const rest = text
+    .slice(ref.end)
+    .replace(/^[\s,:;.\-–—]+/, '')
+    .replace(/^(?:as\s+)?(?:resolved|closed|res)\b[\s,:;.\-–—]*/i, '')
+    .trim();
+  return rest.length >= 2 ? rest.replace(/[.\s]+$/, '') : undefined;
+}
+
+/** "reply 354: that email is phishing…": everything after a colon that follows the ticket, verbatim. */
+function colonAfter(text: string, ref: TicketRef): string | undefined {
+  const colon = text.indexOf(':', ref.end);
+  if (colon < 0 || colon - ref.end > 40) return undefined;
+  const body = text.slice(colon + 1).trim();
+  return body.length >= 2 ? body : undefined;
+}
+
+/** "tell the customer on 311 to try the gateway", "let the user on 346 know an engineer will…". */
+function messageAfter(text: string, ref: TicketRef): string | undefined {
+  const body = text
+    .slice(ref.end)
+    .replace(/^[\s,:;\-–—]+/, '')
+    .replace(/^(?:know\s+)?(?:that|to say|saying|asking (?:him|her|them) to|to)\s+/i, '')
+    .replace(/^(?:please\s+)?/i, '')
+    .trim();
+  return body.length >= 2 ? body.replace(/[.\s]+$/, '') : undefined;
+}
+
+function holdReason(text: string): string | undefined {
+  return /\b((?:until|till|waiting|awaiting|while|because|as)\b.{2,})$/i.exec(text)?.[1]?.replace(/[.\s]+$/, '');
+}
+
+const ESCALATE =
+  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher priority|more urgent|up the priority|increase)\b/i;
+const DEESCALATE =
+  /\b(?:de-?escalate|bump\b[^.,;]{0,20}\bdown|knock\b[^.,;]{0,20}\bdown|lower (?:the )?priority|drop (?:the )?priority|less urgent|not urgent|downgrade|decrease|reduce)\b/i;
+
+/** A priority in words: P1–P4, urgent/critical, high, low; or one step up or down ("escalate", "bump down"). */
+export function priorityChange(text: string): TicketPriority | 'up' | 'down' | undefined {
+  const explicit = /\b(?:p|priority\s*|pri\s*|sev\s*)([1-4])\b/i.exec(text)?.[1];
+  if (explicit) return `P${explicit}` as TicketPriority;
+  if (/\bnot urgent\b/i.test(text)) return /\blow(?:est)?\b/i.test(text) ? 'P4' : 'down';
+  if (/\b(?:urgent|critical|highest|top priority|emergency|sev(?:erity)? ?1)\b/i.test(text)) return 'P1';
+  if (/\bhigh(?:er)?\b/i.test(text) && !/\bhigher\b/i.test(text)) return 'P2';
+  if (/\b(?:medium|normal)\b/i.test(text)) return 'P3';
+  if (/\blow(?:est)?\b/i.test(text) && !DEESCALATE.test(text)) return 'P4';
+  if (DEESCALATE.test(text)) return 'down';
+  if (ESCALATE.test(text)) return 'up';
+  return undefined;
+}
+
+function fieldChanges(text: string, op: TicketOperation | undefined, directory: CompanyDirectory) {
+  const changes: Record<string, unknown> = {};
+  if (op?.kind === 'update_ticket') {
+    if (op.title) changes.title = op.title;
+    if (op.category) changes.category = matchCategory(op.category, directory) ?? op.category;
+    if (op.addTags?.length)
+      changes.add_tags = op.addTags
+        .map((tag) => tag.replace(/\s+(?:to|on)\s+(?:ticket\s+)?(?:#|it-?)?\d+$/i, '').toLowerCase())
+        .filter(Boolean);
+  }
+  const categoryOf = /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
+  if (!changes.category && categoryOf) changes.category = matchCategory(categoryOf, directory) ?? categoryOf;
+  const retitle = /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
+  if (!changes.title && retitle) changes.title = retitle;
+  const recategorise =
+    /\b(?:recategori[sz]e|re-categori[sz]e|categori[sz]e|file|move)\b.*?\b(?:as|under|into|to)\s+(?:the\s+)?(.+?)(?:\s+category)?\s*$/i.exec(
+      text,
+    )?.[1];
+  if (!changes.category && recategorise && /categor|file|under/i.test(text)) {
+    const category = matchCategory(recategorise, directory);
+    if (category) changes.category = category;
+  }
+  const placed = /\b(?:put|place|file|move)\s+\S+\s+(?:in|into|under)\s+(?:the\s+)?(.+?)\s+categor(?:y|ies)\b/i.exec(
+    text,
+  )?.[1];
+  if (!changes.category && placed) {
+    const category = matchCategory(placed, directory);
+    if (category) changes.category = category;
+  }
+  const remove =
+    /\b(?:remove|drop|take off)\s+(?:the\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    /\buntag\s+(?:#|it-?)?\d+\s+["']?([\w-]+)/i.exec(text)?.[1];
+  if (remove) changes.remove_tags = [remove.toLowerCase()];
+  const tagWith =
+    /(?<!un)\b(?:tag|label)\s+(?:#|it-?)?\d+\s+(?:with\s+|as\s+)?["']?([\w-]+(?:\s*(?:,|and)\s*[\w-]+)*)/i.exec(
+      text,
+    )?.[1];
+  if (!changes.add_tags && tagWith) changes.add_tags = tagWith.split(/\s*(?:,|\band\b)\s*/).map((t) => t.toLowerCase());
+  return changes;
+}
+
+function matchCategory(words: string, directory: CompanyDirectory): string | undefined {
+  const wanted = words
+    .toLowerCase()
+    .replace(/\s*[>/]\s*/g, '/')
+    .replace(/^the\s+/, '')
+    .trim();
+  const exact = directory.categories.find((category) => category.toLowerCase() === wanted);
+  if (exact) return exact;
+  const leaf = directory.categories.filter((category) => category.split('/').pop()?.toLowerCase() === wanted);
+  if (leaf.length === 1) return leaf[0];
+  const parts = wanted.split(/[\s/]+/).filter((part) => part.length >= 3);
+  const scored = directory.categories
+    .map((category) => ({ category, hits: parts.filter((part) => category.toLowerCase().includes(part)).length }))
+    .filter((entry) => entry.hits > 0)
+    .sort((a, b) => b.hits - a.hits || b.category.length - a.category.length);
+  return scored[0]?.category;
+}
+
+function assignCall(text: string, ticket: string, ref: TicketRef, context: Context): Understanding {
+  const intent = 'assign_ticket';
+  const rest = `${text.slice(0, ref.start)} ${text.slice(ref.end)}`;
+  if (/\b(?:unassign|take (?:me|it) off|remove (?:the )?assignee|nobody)\b/i.test(rest))
+    return callOf(intent, 'assign_ticket', { ticket, assignee: null });
+  const groups = findGroups(rest, context.directory, { loose: true });
+  const people = findPeople(rest, context.directory).filter(
+    (person) => !groups.some((group) => person.start < group.end && person.end > group.start),
+  );
+  const args: Record<string, unknown> = { ticket };
+  if (/\b(?:to me|i'?ll take|i will take|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest))
+    args.assignee = 'me';
+  const person = people[0];
+  if (person && !args.assignee) {
+    const agents = person.matches.filter((user) => user.role === 'agent');
+    if (agents.length !== 1) {
+      const names = (agents.length ? agents : person.matches).map((u) => `${u.displayName} (${u.username})`).join(', ');
+      return clarify(
+        intent,
+        agents.length
+          ? `Which ${person.text} do you mean: ${names}?`
+          : `${names} is not a helpdesk agent, so cannot be assigned tickets. Who should take ${ticket}?`,
+      );
+    }
+    args.assignee = (agents[0] as (typeof agents)[number]).username;
+  }
+  // "to Mike from networks": a person nobody knows is not the same as the team they are in.
+  const target = /\bto\s+(?:the\s+)?([A-Za-z][\w.'-]*)/i.exec(rest);
+  const unknownPerson =
+    !args.assignee &&
+    target?.[1] &&
+    groups[0] &&
+    target.index + 3 < groups[0].start - 1 &&
+    !/^(?:me|team|group|queue)$/i.test(target[1]) &&
+    !people.length;
+  if (unknownPerson)
+    return clarify(
+      intent,
+      `I don't know anyone called "${target[1]}". Who should take ${ticket}? Give a username or a team.`,
+    );
+  if (groups[0]) args.group = groups[0].group;
+  if (!args.assignee && !args.group) {
+    const named = /\bto\s+(?:the\s+)?([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
+    return clarify(
+      intent,
+      named
+        ? `I don't know anyone called "${named}". Who should take ${ticket}? Give a username or a team.`
+        : `Who should take ${ticket}? For example: assign ${ticket} to maria`,
+    );
+  }
+  return callOf(intent, 'assign_ticket', args);
+}
+
+/** Phrases naming a link kind; reversed ones put the ticket after the phrase first ("child of 307" → 307 parent_of). */
+const LINK_PHRASES: [LinkKind, RegExp, boolean][] = [
+  ['duplicate_of', /\b(?:(?:a\s+)?duplicate|dupe|dup|copy)\s+of\b|\bduplicates\b|\bsame as\b/i, false],
+  ['caused_by', /\bcaused by\b|\bdown to\b|\bbecause of\b|\bresult of\b/i, false],
+  ['caused_by', /\b(?:the\s+)?(?:root\s+)?cause of\b|\bcaused\b/i, true],
+  ['parent_of', /\bparent (?:of|to|for)\b/i, false],
+  ['parent_of', /\b(?:child|sub-?ticket|subtask|part) of\b|\bunder\b/i, true],
+  ['follow_up_of', /\bfollow[- ]?up (?:of|to|on|for)\b|\bfollows? (?:up )?on\b/i, false],
+  ['relates_to', /\b(?:relates?|related) to\b|\blink\b|\bconnect\b/i, false],
+];
+
+function linkCall(text: string, context: Context): Understanding {
+  const refs = context.refs;
+  if (refs.length < 2) return clarify('link_tickets', 'Which two tickets should I link?');
+  for (const [kind, pattern, reversed] of LINK_PHRASES) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const before = [...refs].reverse().find((ref) => ref.end <= match.index);
+    const after = refs.find((ref) => ref.start >= match.index + match[0].length && ref.ticket !== before?.ticket);
+    if (!before || !after) continue;
+    const [ticket, other] = reversed ? [after, before] : [before, after];
+    return callOf('link_tickets', 'link_tickets', { ticket: ticket.ticket, kind, other: other.ticket });
+  }
+  const [first, second] = refs as [TicketRef, TicketRef];
+  return callOf('link_tickets', 'link_tickets', { ticket: first.ticket, kind: 'relates_to', other: second.ticket });
+}
+
+function mergeCall(text: string, context: Context): Understanding {
+  const [first, second] = context.refs;
+  if (!first || !second) return clarify('merge_tickets', 'Which two tickets should I merge, and which one carries on?');
+  const merge = (duplicate: TicketRef, survivor: TicketRef) =>
+    callOf('merge_tickets', 'merge_tickets', { duplicate: duplicate.ticket, survivor: survivor.ticket });
+  // Said outright: "keep 70", "260 survives", "make 23 the survivor".
+  for (const ref of context.refs) {
+    const other = context.refs.find((candidate) => candidate.ticket !== ref.ticket);
+    if (!other) break;
+    const before = text.slice(0, ref.start);
+    const after = text.slice(ref.end);
+    if (/\b(?:keep(?:ing)?|survivor(?: is| should be)?|retain|leave)\s*(?:ticket\s*)?#?$/i.test(before))
+      return merge(other, ref);
+    if (
+      /^\s*(?:(?:the\s+)?survives|stays|is the survivor|the survivor|carries on|is the (?:main|master|original|primary)|is kept)\b/i.test(
+        after,
+      )
+    )
+      return merge(other, ref);
+    if (/^\s*(?:goes away|is the (?:dupe|duplicate|copy))\b/i.test(after)) return merge(ref, other);
+  }
+  const between = text.slice(first.end, second.start);
+  // "merge 5 into 4": 5 goes away. "290 is the same as 289, merge it in": the first is the copy.
+  if (
+    /\b(?:into|onto|in to|under|is the same as|same as|duplicates?|is a dup(?:e|licate)? of|dup(?:e)? of)\b/i.test(
+      between,
+    )
+  )
+    return merge(first, second);
+  if (/\binto\b/i.test(text.slice(0, first.start))) return merge(second, first);
+  return clarify(
+    'merge_tickets',
+    `Which ticket carries on? For example: merge ${second.ticket} into ${first.ticket} (${second.ticket} goes away).`,
+  );
+}
+
+function usersCall(text: string, context: Context): Understanding {
+  const group = findGroups(text, context.directory, { loose: true })[0];
+  const args: Record<string, unknown> = {};
+  if (group) args.group = group.group;
+  else if (/\b(?:my|our)\s+(?:team|group)\b/i.test(text)) {
+    const me = context.directory.users.find((user) => user.username === context.speaker);
+    if (!me?.groups[0]) return clarify('list_users', 'Which team? For example: who is in the Network team');
+    args.group = me.groups[0];
+  }
+  if (/\b(?:agents?|techs?|technicians?|engineers?)\b/i.test(text)) args.role = 'agent';
+  if (/\b(?:requesters?|end users|staff who raise)\b/i.test(text)) args.role = 'requester';
+  return callOf('list_users', 'list_users', args);
+}
+
+/** "for priya.raman", "for john's broken monitor", "on behalf of Mei": who the ticket is for. */
+function requesterIn(
+  text: string,
+  directory: CompanyDirectory,
+): { username?: string; span?: [number, number]; ambiguous?: string } {
+  for (const person of findPeople(text, directory)) {
+    const before = text.slice(0, person.start);
+    if (
+      !/\b(?:for|on behalf of|from|requester(?: is)?|raised by|reported by|user)\s*:?\s*$/i.test(before) &&
+      !/'s$|’s$/.test(person.text)
+    )
+      continue;
+    if (person.matches.length !== 1)
+      return {
+        ambiguous: `Which ${person.text.replace(/'s$/i, '')} is it for: ${person.matches.map((u) => u.username).join(', ')}?`,
+      };
+    return { username: person.matches[0]?.username, span: [person.start, person.end] };
+  }
+  return {};
+}
+
+const SITE_WIDE =
+  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
+
+const highest = (...priorities: TicketPriority[]) => [...priorities].sort()[0] as TicketPriority;
+
+/** A priority said outright wins; else the most pressing of what the words say (impact × urgency, outages, "urgent"). */
+export function createPriority(text: string): TicketPriority {
+  const explicit = /\b(?:p|priority\s*)([1-4])\b/i.exec(text)?.[1];
+  if (explicit) return `P${explicit}` as TicketPriority;
+  const words = priorityFromWords(text);
+  const candidates: TicketPriority[] = [words.priority, guessPriority(text)];
+  // Everyone, a whole office, an outage: the top of the matrix, whatever the urgency words say.
+  if (words.impact === 1 || SITE_WIDE.test(text)) candidates.push('P1');
+  if (/\b(?:urgent|asap|critical|emergency)\b/i.test(text) || /\bdown\b|\boutage\b/i.test(text)) candidates.push('P2');
+  return highest(...candidates);
+}
+
+function createCall(text: string, context: Context): Understanding {
+  const requester = requesterIn(text, context.directory);
+  if (requester.ambiguous) return clarify('create_ticket', requester.ambiguous);
+  const priority = createPriority(text);
+  let title = text;
+  if (requester.span) {
+    const [start, end] = requester.span;
+    const possessive = /(?:'|’)s$/.test(text.slice(start, end));
+    // "for Connor Doyle please, Outlook…" → "Outlook…"; "for john's monitor" keeps "monitor".
+    const before = text.slice(0, start).replace(/\b(?:for|on behalf of|from)\s*$/i, possessive ? 'for ' : '');
+    title = `${before}${text.slice(end).replace(/^\s*(?:please|pls)\b/i, '')}`;
+  }
+  title = title
+    .replace(
+      /^\s*(?:(?:please|pls|can you|could you)\s+)?(?:raise|open|log|create|file|submit|make)\s+(?:(?:a|an|new)\s+)*(?:(?:p[1-4]|urgent|critical|high[- ]priority|low[- ]priority)\s*)?(?:ticket|incident|request|case|one)?\s*(?:for me)?\s*[:,\-–—]\s*/i,
+      '',
+    )
+    .replace(
+      /[,;.]?\s*(?:it'?s|its|this is|very|really|super)?\s*(?:urgent|asap|critical|an emergency)\s*(?:please|pls)?[.!]*\s*$/i,
+      '',
+    )
+    .replace(/[,;.]?\s*\b(?:p[1-4]|priority [1-4])\s*[.!]*\s*$/i, '')
+    .replace(
+      /\b(?:a |an )?(?:urgent|p[1-4]|high[- ]priority|low[- ]priority|critical)\s+(?=(?:ticket|incident|request|case)\b)/i,
+      '',
+    );
+  const args: Record<string, unknown> = {
+    title: draftTicketTitle(title),
+    description: text,
+    priority,
+  };
+  if (requester.username) args.requester = requester.username;
+  return callOf('create_ticket', 'create_ticket', args);
+}
