@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledPaths, packageRoot } from '../src/paths.js';
@@ -99,5 +99,101 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp'
     );
     expect(code).toBe(5);
     expect(json).toMatchObject({ isError: true });
+  });
+});
+
+describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot serve over HTTP', () => {
+  const TOKEN = 'inspector-token-0123456789abcdef';
+  let dataDir: string;
+  let cleanup: () => void;
+  let server: ChildProcess;
+  let url = '';
+  beforeAll(async () => {
+    ({ dir: dataDir, cleanup } = makeSeededDataDir());
+    server = spawn(process.execPath, [bundledPaths.cliEntry(), 'serve', '--listen', '127.0.0.1:0'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ITBOT_DATA_DIR: dataDir,
+        ITBOT_SERVER_TOKENS: TOKEN,
+        ITBOT_USER: 'maria.lopez',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      const timer = setTimeout(() => reject(new Error(`itbot serve did not start: ${stderr}`)), 30_000);
+      server.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /serving MCP at (\S+\/mcp)/.exec(stderr);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+  });
+  afterAll(async () => {
+    server?.kill('SIGTERM');
+    await new Promise((resolve) => server?.once('close', resolve));
+    cleanup?.();
+  });
+
+  function inspectHttp(...args: string[]): Promise<InspectorRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          INSPECTOR,
+          '--cli',
+          '--server-url',
+          url,
+          '--transport',
+          'http',
+          '--header',
+          `Authorization: Bearer ${TOKEN}`,
+          ...args,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, json: JSON.parse(stdout || '{}') as Record<string, unknown> });
+      });
+    });
+  }
+
+  it('lists the same 18 tools over Streamable HTTP', async () => {
+    const { code, json } = await inspectHttp('--method', 'tools/list');
+    expect(code).toBe(0);
+    expect(json.tools as unknown[]).toHaveLength(18);
+  });
+
+  it('calls a tool over HTTP, and sees an isError result for an unknown ticket', async () => {
+    const created = await inspectHttp(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'create_ticket',
+      '--tool-arg',
+      'title=Filed over HTTP',
+    );
+    expect(created.code).toBe(0);
+    expect(created.json.structuredContent).toMatchObject({
+      created: true,
+      ticket: { title: 'Filed over HTTP', requester: 'maria.lopez' },
+    });
+    const missing = await inspectHttp(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'get_ticket',
+      '--tool-arg',
+      'ticket=IT-999999',
+    );
+    expect(missing.code).toBe(5);
   });
 });
