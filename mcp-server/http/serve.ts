@@ -13,7 +13,14 @@ import {
   removeLocalServerRecord,
   writeLocalServerRecord,
 } from '../../src/mcp/local-server-record.js';
-import { acquireDataDirLock, type DataDirLock, isProcessAlive, type Store } from '../../src/store/index.js';
+import {
+  acquireDataDirLock,
+  type DataDirLock,
+  isEmbedded,
+  isProcessAlive,
+  type Store,
+  yieldingStore,
+} from '../../src/store/index.js';
 import { ITBOT_VERSION } from '../../src/version.js';
 import { createHttpApp } from './http-app.js';
 import { ConcurrencyGate, createRequestRateLimiter } from './limits.js';
@@ -106,6 +113,7 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
   const notes: string[] = [];
   let store: Store | undefined;
   let storeFailure: unknown;
+  // The embedded store shares this thread with every request: see yieldingStore.
   const storePromise = openReadyStore(config, {
     purpose: options.local ? 'itbot serve (background)' : 'itbot serve',
     log: (line) => {
@@ -113,7 +121,7 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
       log.info(line);
     },
     lock,
-  });
+  }).then((opened) => (isEmbedded(opened) ? yieldingStore(opened) : opened));
   storePromise.then(
     (opened) => {
       store = opened;

@@ -14,6 +14,7 @@ export { ensureDirectory, openEmbeddedStore } from './embedded-store.js';
 export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
 export { loadMigrations, migrate, migrationStatus } from './migrations.js';
 export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
+export { yieldingStore } from './yielding-store.js';
 
 export interface OpenStoreOptions {
   /** Recorded in the embedded store's lock, e.g. "itbot mcp". */
