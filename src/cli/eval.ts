@@ -10,6 +10,8 @@ import { evaluateTriage, readTicketSeeds } from '../tickets/index.js';
 
 export interface EvalOptions {
   queries?: string;
+  answerable?: string;
+  unanswerable?: string;
   source?: string;
   json?: boolean;
 }
@@ -17,7 +19,9 @@ export interface EvalOptions {
 /** `itbot eval retrieval`: recall@1/5/10 and MRR of knowledge search on labelled queries. */
 export async function evalCommand(what: string, options: EvalOptions): Promise<number> {
   if (what === 'triage') return evalTriage(options);
-  if (what !== 'retrieval') throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, triage.');
+  if (what === 'answers') return (await import('./eval-answers.js')).evalAnswers(options);
+  if (what !== 'retrieval')
+    throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, answers, triage.');
   if (!options.queries) throw new UsageError('eval retrieval needs --queries FILE.');
   const queries = readLabelledQueries(options.queries);
   const config = resolveConfig();

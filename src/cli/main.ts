@@ -187,8 +187,13 @@ tickets
 program
   .command('eval')
   .description('Measure answer quality')
-  .argument('<what>', 'retrieval (recall and MRR of knowledge search) or triage (category and priority suggestions)')
+  .argument(
+    '<what>',
+    'retrieval (recall and MRR of knowledge search), answers (answer or "no good match") or triage (category and priority suggestions)',
+  )
   .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
+  .option('--answerable <file>', 'answers: JSON Lines of {"id","query","relevant":[paths]} the knowledge base answers')
+  .option('--unanswerable <file>', 'answers: JSON Lines of {"id","query"} it does not')
   .option('--source <dir>', 'only search documents indexed from this directory')
   .option('--json', 'print the report as JSON')
   .action(lazy(() => import('./eval.js').then((module) => module.evalCommand)));

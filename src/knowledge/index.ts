@@ -1,3 +1,4 @@
+export { ANSWER_CONFIDENCE, answerConfidence } from './answer-confidence.js';
 export { type Article, type ArticleSection, getArticle } from './article.js';
 export { BUNDLED_SOURCE, indexBundledKnowledgeBase } from './bundled.js';
 export { searchKnowledgeCached } from './cached-search.js';

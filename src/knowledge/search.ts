@@ -1,6 +1,7 @@
 import pgvector from 'pgvector';
 import { EmbedderMismatchError } from '../errors.js';
 import type { Queryable } from '../store/index.js';
+import { answerConfidence } from './answer-confidence.js';
 import type { Embedder } from './embedder.js';
 import { tokenize } from './text.js';
 import { expandQuery } from './thesaurus.js';
@@ -20,10 +21,19 @@ export interface KnowledgeHit {
   similarity: number;
   /** Whether the chunk matched the query's words in full-text search. */
   keywordMatch: boolean;
+  /**
+   * How likely (0–1) this article answers the question (answer-confidence.ts); at or above
+   * ANSWER_CONFIDENCE the offline agent answers with it.
+   */
+  confidence: number;
   /** Share (0–1) of the question's words, weighted by rarity (IDF), that the article contains. */
   coverage: number;
   /** The article's BM25F score as a share (0–1) of the most the question's words could score. */
   textMatch: number;
+  /** Like coverage, counting only the article's title, summary and headings. */
+  headCoverage: number;
+  /** Like coverage, counting only the best section. */
+  sectionCoverage: number;
 }
 
 export interface SearchOptions {
@@ -360,7 +370,8 @@ best_chunks AS (
 -- For the answer confidence: how much of the question's own words each result carries, plainly
 -- (the IDF of the words it has) and as BM25F scores them, both as shares of query_mass.
 features AS (
-  SELECT f.document_id, sum(w.bm25_idf) AS matched, sum(w.bm25_idf * x.tf / (${t.bm25.k1} + x.tf)) AS text_match
+  SELECT f.document_id, sum(w.bm25_idf) AS matched, sum(w.bm25_idf * x.tf / (${t.bm25.k1} + x.tf)) AS text_match,
+         coalesce(sum(w.bm25_idf) FILTER (WHERE p.title_tf + p.summary_tf + p.heading_tf > 0), 0) AS head_matched
   FROM fused f
   JOIN kb_documents d ON d.id = f.document_id
   JOIN kb_postings p ON p.document_id = f.document_id
@@ -368,15 +379,27 @@ features AS (
   JOIN terms w ON w.lexeme = p.lexeme
   CROSS JOIN corpus, LATERAL (SELECT ${bm25Frequency(t.bm25)} AS tf) x
   GROUP BY f.document_id
+),
+-- The same share within the best section alone: an answer has the question's words together.
+section_features AS (
+  SELECT b.document_id, sum(w.bm25_idf) AS matched
+  FROM best_chunks b
+  JOIN kb_chunks c ON c.id = b.id
+  JOIN terms w ON w.original AND c.search @@ quote_literal(w.lexeme)::tsquery
+  WHERE b.nth_in_document = 1
+  GROUP BY b.document_id
 )
 SELECT d.source, d.path, d.title, c.heading, c.content, f.score, f.keyword_match, b.similarity,
        coalesce(fe.matched / nullif(m.mass, 0), 0) AS coverage,
-       coalesce(fe.text_match / nullif(m.mass, 0), 0) AS text_match
+       coalesce(fe.text_match / nullif(m.mass, 0), 0) AS text_match,
+       coalesce(fe.head_matched / nullif(m.mass, 0), 0) AS head_coverage,
+       coalesce(sf.matched / nullif(m.mass, 0), 0) AS section_coverage
 FROM fused f
 JOIN best_chunks b ON b.document_id = f.document_id AND b.nth_in_document <= $3
 JOIN kb_chunks c ON c.id = b.id
 JOIN kb_documents d ON d.id = f.document_id
 LEFT JOIN features fe ON fe.document_id = f.document_id
+LEFT JOIN section_features sf ON sf.document_id = f.document_id
 CROSS JOIN query_mass m
 ORDER BY f.score DESC, b.nth_in_document`;
 }
@@ -442,25 +465,46 @@ export async function searchKnowledge(
     similarity: string | number;
     coverage: string | number;
     text_match: string | number;
+    head_coverage: string | number;
+    section_coverage: string | number;
   }>(searchSql(withVectors, tuning), [
     embedding,
     words,
     options.perDocument ?? 1,
-    options.limit ?? 5,
+    // At least two, so the best result's lead over the next one (a confidence feature) is known.
+    Math.max(options.limit ?? 5, 2),
     options.sources ?? null,
     words.replaceAll(' | ', ' '),
     [...new Set(tokenize(query))].slice(0, 64).join(' '),
   ]);
-  return rows.map((row) => ({
+  const hits = rows.map((row) => ({
     path: displayPath(row.source, row.path),
     source: row.source,
     title: row.title,
     heading: row.heading,
     content: row.content,
-    score: Math.round((Number(row.score) / maxFusedScore(withVectors, tuning)) * 1000) / 1000,
-    similarity: Math.round(Number(row.similarity) * 1000) / 1000,
+    score: round3(Number(row.score) / maxFusedScore(withVectors, tuning)),
+    similarity: round3(Number(row.similarity)),
     keywordMatch: row.keyword_match,
+    confidence: 0,
     coverage: round3(Number(row.coverage)),
     textMatch: round3(Number(row.text_match)),
+    headCoverage: round3(Number(row.head_coverage)),
+    sectionCoverage: round3(Number(row.section_coverage)),
   }));
+  // Each document's lead over the best other document: negative below the first (rows repeat a
+  // document when perDocument > 1). The model was fitted on first results; below the first, one
+  // article is taken to be the answer, so another can be no more likely than the first is wrong.
+  const [first, second] = [...new Map(hits.map((hit) => [hit.path, hit.score])).values()];
+  const best = hits[0];
+  const firstConfidence = best ? answerConfidence({ ...best, lead: best.score - (second ?? 0) }) : 0;
+  for (const hit of hits) {
+    hit.confidence =
+      hit.path === best?.path
+        ? firstConfidence
+        : Math.min(answerConfidence({ ...hit, lead: hit.score - (first ?? 0) }), round3(1 - firstConfidence));
+  }
+  const documents = new Set(hits.map((hit) => hit.path));
+  const wanted = new Set([...documents].slice(0, options.limit ?? 5));
+  return hits.filter((hit) => wanted.has(hit.path));
 }
