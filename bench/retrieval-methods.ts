@@ -49,6 +49,7 @@ const bm25: SearchTuning = BM25_BASELINE_TUNING;
 /** BM25 with the thesaurus at 0.3 and the vectors' cosine added at 0.3 (fusion by scores). */
 const fusedScores: SearchTuning = {
   ...bm25,
+  bm25: PLAIN_BM25,
   thesaurus: true,
   expansionWeight: 0.3,
   fusion: 'scores',
@@ -110,6 +111,17 @@ const builtIn: [string, Partial<SearchTuning>][] = [
     'bm25 +t +v: BM25F 1,1,1,1 per-field b 0.75',
     { ...fusedScores, bm25: bm25f([1, 1, 1, 1], [0.75, 0.75, 0.75, 0.75]) },
   ],
+  [
+    'bm25 +t +v: BM25F 6,3,2,1 / 10,4,2,1 / 6,3,3,1 title b 0.3',
+    { ...fusedScores, bm25: bm25f([6, 3, 2, 1], [0.75, 0.75, 0.75, 0.75]) },
+  ],
+  ['', { ...fusedScores, bm25: bm25f([10, 4, 2, 1], [0.75, 0.75, 0.75, 0.75]) }],
+  ['', { ...fusedScores, bm25: bm25f([6, 3, 3, 1], [0.3, 0.3, 0.75, 0.75]) }],
+  [
+    'bm25 +t +v: one field, title counted 3 / 6 times',
+    { ...fusedScores, bm25: { ...PLAIN_BM25, weights: [3, 1, 1, 1] } },
+  ],
+  ['', { ...fusedScores, bm25: { ...PLAIN_BM25, weights: [6, 2, 1, 1] } }],
   ['bm25 +t +v: vector side by nearest chunk', { ...fusedScores, vectorDocuments: 'nearest' }],
   [
     'bm25 k1 2 + thesaurus 0.3 + vectors scores w 0.2 / 0.3',

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { Cache } from '../src/cache/index.js';
-import { type Embedder, getArticle, searchKnowledgeCached } from '../src/knowledge/index.js';
+import { ANSWER_CONFIDENCE, type Embedder, getArticle, searchKnowledgeCached } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import { guarded, ok } from './tool-result.js';
 
@@ -16,7 +16,9 @@ export const hitSchema = z.object({
   score: z.number().describe('Fused rank score, 0–1 (text match and vector similarity)'),
   confidence: z
     .number()
-    .describe('How likely this article answers the question, 0–1 (calibrated); below 0.52 treat it as "might help", not an answer'),
+    .describe(
+      `How likely this article answers the question, 0–1 (calibrated); below ${ANSWER_CONFIDENCE} treat it as "might help", not an answer`,
+    ),
   similarity: z.number().describe('Cosine similarity of query and section, 0–1: how well it matches in absolute terms'),
   keywordMatch: z.boolean().describe("Whether the section contains the query's words"),
   coverage: z.number().describe("Share of the question's words, weighted by rarity, that the article contains, 0–1"),
