@@ -6,10 +6,10 @@ import type { ToolResult } from '../agent/types.js';
 import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { getArticle, type KnowledgeHit, searchKnowledge } from '../knowledge/index.js';
+import { type Embedder, getArticle, type KnowledgeHit, searchKnowledge } from '../knowledge/index.js';
 import type { Store } from '../store/index.js';
 
-interface Question {
+export interface Question {
   id: string;
   query: string;
   /** The articles that answer it; empty for a question the knowledge base cannot answer. */
@@ -26,7 +26,7 @@ interface Outcome {
   cited: string[];
 }
 
-interface Rates {
+export interface Rates {
   /** Answerable questions answered with an article (any). */
   answered: number;
   /** Answerable questions answered with one of their relevant articles. */
@@ -37,7 +37,7 @@ interface Rates {
   noGoodMatch: number;
 }
 
-function readQuestions(file: string, answerable: boolean): Question[] {
+export function readQuestions(file: string, answerable: boolean): Question[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -63,8 +63,8 @@ function readQuestions(file: string, answerable: boolean): Question[] {
 }
 
 /** What the offline agent does with a knowledge question: search, read the best article if confident, compose. */
-async function answer(store: Store, question: Question, legacy: boolean): Promise<Outcome> {
-  const hits = await searchKnowledge(store, createEmbedder(resolveConfig()), question.query, { limit: 5 });
+async function answer(store: Store, embedder: Embedder, question: Question, legacy: boolean): Promise<Outcome> {
+  const hits = await searchKnowledge(store, embedder, question.query, { limit: 5 });
   // legacy: the rule before answer confidences (similarity ≥ 0.25 or a keyword match).
   const results = legacy ? hits.map(({ confidence: _, ...hit }) => hit) : hits;
   const search: ToolResult = { callId: 'eval', name: 'search_knowledge', outcome: 'done', content: { results } };
@@ -97,6 +97,24 @@ function rates(outcomes: Outcome[], questions: Map<string, Question>): Rates {
   };
 }
 
+export interface AnswersReport extends Rates {
+  /** The rule before answer confidences (similarity ≥ 0.25 or a keyword match). */
+  before: Rates;
+  perQuestion: Outcome[];
+}
+
+/** Answers every question as the offline agent would, with confidences and with the rule before them. */
+export async function evaluateAnswers(store: Store, embedder: Embedder, questions: Question[]): Promise<AnswersReport> {
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  const outcomes: Outcome[] = [];
+  const legacy: Outcome[] = [];
+  for (const question of questions) {
+    outcomes.push(await answer(store, embedder, question, false));
+    legacy.push(await answer(store, embedder, question, true));
+  }
+  return { ...rates(outcomes, byId), before: rates(legacy, byId), perQuestion: outcomes };
+}
+
 /**
  * `itbot eval answers`: whether the offline agent answers answerable knowledge questions with the
  * right article and says "no good match" to the rest, in a throwaway store with the bundled
@@ -113,18 +131,12 @@ export async function evalAnswers(options: { answerable?: string; unanswerable?:
     const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
     const store = await openReadyStore(config, { purpose: 'itbot eval answers', log: () => {} });
     try {
-      const outcomes: Outcome[] = [];
-      const legacy: Outcome[] = [];
-      for (const question of questions) {
-        outcomes.push(await answer(store, question, false));
-        legacy.push(await answer(store, question, true));
-      }
-      const report = { ...rates(outcomes, byId), before: rates(legacy, byId), perQuestion: outcomes };
+      const report = await evaluateAnswers(store, createEmbedder(config), questions);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return 0;
       }
-      for (const o of outcomes) {
+      for (const o of report.perQuestion) {
         const right = o.answerable
           ? o.answeredWith && byId.get(o.id)?.relevant.includes(o.answeredWith)
           : o.answeredWith === null;
