@@ -224,16 +224,19 @@ by_vector AS (
   const textSide =
     t.textScoring === 'bm25'
       ? `-- BM25F over the candidates: each query word's frequency per field (kb_postings), saturated by k1.
+-- The words and their weighted IDFs as arrays: each candidate's postings are looked up by
+-- (document, word) in the primary key, and no join to the words follows (joined to them instead,
+-- the planner read every posting of every candidate).
+term_arrays AS (
+  SELECT array_agg(lexeme) AS lexemes, array_agg(weight * bm25_idf) AS idfs FROM ranked_terms
+),
 bm25 AS (
-  SELECT c.id AS document_id, sum(w.weight * w.bm25_idf * x.tf / (${t.bm25.k1} + x.tf)) AS score
-  FROM candidates c
-  JOIN kb_documents d ON d.id = c.id
-  -- The words as an array, so each candidate's postings are looked up by (document, word) in the
-  -- primary key; joined to the terms instead, the planner read every posting of every candidate.
-  JOIN kb_postings p ON p.document_id = c.id AND p.lexeme = ANY((SELECT array_agg(lexeme) FROM ranked_terms)::text[])
-  JOIN ranked_terms w ON w.lexeme = p.lexeme
+  SELECT d.id AS document_id, sum(w.idfs[array_position(w.lexemes, p.lexeme)] * x.tf / (${t.bm25.k1} + x.tf)) AS score
+  FROM term_arrays w
+  CROSS JOIN candidates d
+  JOIN kb_postings p ON p.document_id = d.id AND p.lexeme = ANY(w.lexemes)
   CROSS JOIN corpus, LATERAL (SELECT ${bm25Frequency(t.bm25)} AS tf) x
-  GROUP BY c.id
+  GROUP BY d.id
 ),
 by_text AS (
   SELECT document_id, row_number() OVER (ORDER BY score DESC, document_id) AS rank,
@@ -336,12 +339,15 @@ rare AS (
   FROM (SELECT lexeme, sum(documents) OVER (ORDER BY documents, lexeme) - documents AS before FROM terms) t
   WHERE before < ${RANKED_DOCUMENTS}
 ),
+-- With their field lengths, read here once rather than looked up again for every posting.
 candidates AS (
-  SELECT id FROM (
-    (SELECT d.id, 0 AS pass FROM kb_documents d, rare r
+  SELECT id, min(title_length) AS title_length, min(summary_length) AS summary_length,
+         min(heading_length) AS heading_length, min(body_length) AS body_length
+  FROM (
+    (SELECT d.id, 0 AS pass, ${LENGTHS} FROM kb_documents d, rare r
      WHERE d.head_search @@ r.words AND ($5::text[] IS NULL OR d.source = ANY($5::text[])) LIMIT ${RANKED_DOCUMENTS})
     UNION ALL
-    (SELECT d.id, 1 FROM kb_documents d, rare r
+    (SELECT d.id, 1, ${LENGTHS} FROM kb_documents d, rare r
      WHERE d.search @@ r.words AND ($5::text[] IS NULL OR d.source = ANY($5::text[])) LIMIT ${RANKED_DOCUMENTS})
   ) found
   GROUP BY id ORDER BY min(pass) LIMIT ${RANKED_DOCUMENTS}
@@ -417,6 +423,7 @@ const maxFusedScore = (withVectors: boolean, t: SearchTuning) =>
   1;
 
 const FIELDS = ['title', 'summary', 'heading', 'body'] as const;
+const LENGTHS = FIELDS.map((field) => `d.${field}_length`).join(', ');
 
 /**
  * BM25F's pseudo term frequency of one posting `p` of document `d`: the fields' frequencies,
