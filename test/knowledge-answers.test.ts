@@ -24,22 +24,30 @@ describe('honest knowledge answers on the bundled knowledge base', () => {
     cleanup?.();
   });
 
-  // Floors a little under the measured tuning figures (answered 0.909, with the right article
-  // 0.870, "no good match" for 0.911 of unanswerable questions), to catch regressions.
-  it('answers answerable questions with the right article and says "no good match" to the rest', async () => {
-    const questions = [
-      ...readQuestions(fixture('kb-answerable.tune.jsonl'), true),
-      ...readQuestions(fixture('kb-unanswerable.tune.jsonl'), false),
-    ];
-    const report = await evaluateAnswers(store, embedder, questions);
-    process.stdout.write(
-      `answered ${report.answered}, right ${report.answeredRight}, no good match ${report.noGoodMatch}\n`,
-    );
-    expect(report.answeredRight).toBeGreaterThanOrEqual(0.85);
-    expect(report.noGoodMatch).toBeGreaterThanOrEqual(0.88);
-    // The rule before confidences answered everything; it must stay the worse one at saying no.
-    expect(report.noGoodMatch).toBeGreaterThan(report.before.noGoodMatch);
-  }, 120_000);
+  // Floors a little under the measured figures, to catch regressions: tuning split answered 0.909,
+  // with the right article 0.870, "no good match" 0.911; held out (measured once, after the
+  // threshold was final; never tune on it) 0.859, 0.826 and 0.951.
+  it.each([
+    ['tune', 0.85, 0.88],
+    ['heldout', 0.8, 0.92],
+  ])(
+    '%s: answers with the right article at least %s, says "no good match" to at least %s of the rest',
+    async (split, rightFloor, noMatchFloor) => {
+      const questions = [
+        ...readQuestions(fixture(`kb-answerable.${split}.jsonl`), true),
+        ...readQuestions(fixture(`kb-unanswerable.${split}.jsonl`), false),
+      ];
+      const report = await evaluateAnswers(store, embedder, questions);
+      process.stdout.write(
+        `answered ${report.answered}, right ${report.answeredRight}, no good match ${report.noGoodMatch}\n`,
+      );
+      expect(report.answeredRight).toBeGreaterThanOrEqual(rightFloor);
+      expect(report.noGoodMatch).toBeGreaterThanOrEqual(noMatchFloor);
+      // The rule before confidences answered everything; it must stay the worse one at saying no.
+      expect(report.noGoodMatch).toBeGreaterThan(report.before.noGoodMatch);
+    },
+    120_000,
+  );
 
   it.each(['?!...', '   ', 'what is the capital of france'])('scores nothing as an answer for %j', async (query) => {
     const hits = await searchKnowledge(store, embedder, query);
