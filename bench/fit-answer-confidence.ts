@@ -5,7 +5,11 @@
  * and, per threshold, the share of answerable questions answered (with the right article) and of
  * unanswerable ones told "no good match". Fit on the tuning split only.
  *
- *   node dist/bench/fit-answer-confidence.js ANSWERABLE.jsonl UNANSWERABLE.jsonl
+ *   node dist/bench/fit-answer-confidence.js ANSWERABLE.jsonl UNANSWERABLE.jsonl [DATA_DIR]
+ *
+ * Without DATA_DIR it searches a copy of the prepared store (the bundled knowledge base alone);
+ * with one, that store's bundled articles (the shipped weights were fitted over a store that also
+ * held the ms-support corpus, whose articles shift the document frequencies: docs/RETRIEVAL.md).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +18,7 @@ import { createHashedEmbedder, searchKnowledge } from '../src/knowledge/index.js
 import { bundledPaths } from '../src/paths.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 
-const [answerableFile, unanswerableFile] = process.argv.slice(2);
+const [answerableFile, unanswerableFile, dataDir] = process.argv.slice(2);
 if (!answerableFile || !unanswerableFile) {
   throw new Error('usage: node dist/bench/fit-answer-confidence.js ANSWERABLE.jsonl UNANSWERABLE.jsonl');
 }
@@ -33,8 +37,8 @@ interface Example {
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-fit-'));
-fs.cpSync(bundledPaths.templateDatabase(), path.join(scratch, 'pgdata'), { recursive: true });
-const store = await openEmbeddedStore({ dataDir: scratch, lockWaitMs: 0, purpose: 'fit answer confidence' });
+if (!dataDir) fs.cpSync(bundledPaths.templateDatabase(), path.join(scratch, 'pgdata'), { recursive: true });
+const store = await openEmbeddedStore({ dataDir: dataDir ?? scratch, lockWaitMs: 0, purpose: 'fit answer confidence' });
 const embedder = createHashedEmbedder();
 const examples: Example[] = [];
 try {
@@ -43,7 +47,7 @@ try {
     [unanswerableFile, false],
   ] as const) {
     for (const question of read(file)) {
-      const hits = await searchKnowledge(store, embedder, question.query, { limit: 5 });
+      const hits = await searchKnowledge(store, embedder, question.query, { limit: 5, sources: ['bundled'] });
       const [first, second] = hits;
       const right = !!first && (question.relevant ?? []).includes(first.path);
       examples.push({
