@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BM25_BASELINE_TUNING,
   createHashedEmbedder,
   evaluateRetrieval,
   readLabelledQueries,
@@ -34,19 +35,33 @@ describe.skipIf(!present)('retrieval on the ms-support corpus', () => {
     cleanup?.();
   });
 
-  // Floors a little under the measured figures (dev 0.933 / MRR 0.860, everyday words 0.625 /
-  // 0.431), to catch regressions; the README records every method tried.
+  // Floors a little under the measured figures (docs/RETRIEVAL.md), to catch regressions, and the
+  // rule of issue 12: the shipped ranking never scores below plain BM25 on any set. The dev sets
+  // live beside the corpus; the labelled sets written for issue 12 are fixtures (tune: tuned on;
+  // heldout: measured once at the end).
+  const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
   it.each([
-    ['queries.dev.jsonl', 0.91, 0.85],
-    ['queries.hard.dev.jsonl', 0.55, 0.4],
-  ])('%s: recall@5 at least %s, MRR at least %s', async (file, floor, mrrFloor) => {
-    const report = await evaluateRetrieval(store, embedder, readLabelledQueries(path.join(CORPUS, file)), {
+    ['queries.dev.jsonl (dev)', path.join(CORPUS, 'queries.dev.jsonl'), 0.91, 0.85],
+    ['queries.hard.dev.jsonl (dev, everyday words)', path.join(CORPUS, 'queries.hard.dev.jsonl'), 0.55, 0.4],
+    ['ms-own-words.tune.jsonl', fixture('ms-own-words.tune.jsonl'), 0.98, 0.95],
+    ['ms-everyday.tune.jsonl', fixture('ms-everyday.tune.jsonl'), 0.82, 0.66],
+    // Held out: measured once, after the ranking was final (1.000 / 0.992 and 0.835 / 0.708).
+    // Regression guards only: never tune on them.
+    ['ms-own-words.heldout.jsonl', fixture('ms-own-words.heldout.jsonl'), 0.98, 0.95],
+    ['ms-everyday.heldout.jsonl', fixture('ms-everyday.heldout.jsonl'), 0.8, 0.68],
+  ])('%s: recall@5 at least %s, MRR at least %s, and never below plain BM25', async (name, file, floor, mrrFloor) => {
+    const queries = readLabelledQueries(file);
+    const report = await evaluateRetrieval(store, embedder, queries, { sources: ['ms-support'] });
+    const bm25 = await evaluateRetrieval(store, embedder, queries, {
       sources: ['ms-support'],
+      tuning: BM25_BASELINE_TUNING,
     });
     process.stdout.write(
-      `${file}: recall@1 ${report.recallAt1} recall@5 ${report.recallAt5} recall@10 ${report.recallAt10} MRR ${report.mrr}\n`,
+      `${name}: recall@5 ${report.recallAt5} MRR ${report.mrr} (plain BM25 ${bm25.recallAt5} / ${bm25.mrr})\n`,
     );
     expect(report.recallAt5).toBeGreaterThanOrEqual(floor);
     expect(report.mrr).toBeGreaterThanOrEqual(mrrFloor);
+    expect(report.recallAt5).toBeGreaterThanOrEqual(bm25.recallAt5);
+    expect(report.mrr).toBeGreaterThanOrEqual(bm25.mrr);
   });
 });

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { createEmbedder, openReadyStore } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { evaluateRetrieval, readLabelledQueries } from '../knowledge/index.js';
+import { BM25_BASELINE_TUNING, evaluateRetrieval, readLabelledQueries } from '../knowledge/index.js';
 import { bundledPaths } from '../paths.js';
 import { evaluateTriage, readTicketSeeds } from '../tickets/index.js';
 
 export interface EvalOptions {
   queries?: string;
+  answerable?: string;
+  unanswerable?: string;
   source?: string;
   json?: boolean;
   set?: string;
@@ -20,8 +22,9 @@ export interface EvalOptions {
 export async function evalCommand(what: string, options: EvalOptions): Promise<number> {
   if (what === 'triage') return evalTriage(options);
   if (what === 'understanding') return import('./eval-understanding.js').then((m) => m.evalUnderstanding(options));
+  if (what === 'answers') return (await import('./eval-answers.js')).evalAnswers(options);
   if (what !== 'retrieval')
-    throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, triage, understanding.');
+    throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, answers, triage, understanding.');
   if (!options.queries) throw new UsageError('eval retrieval needs --queries FILE.');
   const queries = readLabelledQueries(options.queries);
   const config = resolveConfig();
@@ -32,8 +35,13 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
   try {
     const sources = options.source ? [path.resolve(options.source)] : undefined;
     const report = await evaluateRetrieval(store, createEmbedder(config), queries, { sources });
+    // Plain BM25 over the same index, reported beside every figure (docs/RETRIEVAL.md).
+    const bm25 = await evaluateRetrieval(store, createEmbedder(config), queries, {
+      sources,
+      tuning: BM25_BASELINE_TUNING,
+    });
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(report)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...report, bm25: { ...bm25, perQuery: undefined } })}\n`);
       return 0;
     }
     for (const q of report.perQuery) {
@@ -41,9 +49,10 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
         `${q.firstRelevantRank === null ? '  -' : String(q.firstRelevantRank).padStart(3)}  ${q.id}  ${q.query.slice(0, 90)}\n`,
       );
     }
+    const line = (r: typeof report) =>
+      `recall@1 ${r.recallAt1.toFixed(3)}  recall@5 ${r.recallAt5.toFixed(3)}  recall@10 ${r.recallAt10.toFixed(3)}  MRR ${r.mrr.toFixed(3)}`;
     process.stdout.write(
-      `\n${report.queries} queries: recall@1 ${report.recallAt1.toFixed(3)}  recall@5 ${report.recallAt5.toFixed(3)}  ` +
-        `recall@10 ${report.recallAt10.toFixed(3)}  MRR ${report.mrr.toFixed(3)}\n`,
+      `\n${report.queries} queries: ${line(report)}\n${' '.repeat(String(report.queries).length)} plain BM25: ${line(bm25)}\n`,
     );
     return 0;
   } finally {

@@ -15,8 +15,9 @@ export async function kbSearchCommand(words: string[], options: { limit: number;
     } else if (hits.length === 0) {
       process.stdout.write('No article matches.\n');
     } else {
-      const rows = hits.map((hit, i) => [String(i + 1), hit.score.toFixed(2), hit.path, hit.heading]);
-      process.stdout.write(`${formatTable(['#', 'SCORE', 'PATH', 'BEST SECTION'], rows)}\n`);
+      // Confidence that the article answers the question (calibrated), not the rank score.
+      const rows = hits.map((hit, i) => [String(i + 1), hit.confidence.toFixed(2), hit.path, hit.heading]);
+      process.stdout.write(`${formatTable(['#', 'CONFIDENCE', 'PATH', 'BEST SECTION'], rows)}\n`);
     }
     return 0;
   });

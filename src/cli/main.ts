@@ -228,9 +228,11 @@ program
   .description('Measure answer quality')
   .argument(
     '<what>',
-    'retrieval (recall and MRR of knowledge search), triage (category and priority suggestions) or understanding (offline reading of ticket work)',
+    'retrieval (recall and MRR of knowledge search), answers (answer or "no good match"), triage (category and priority suggestions) or understanding (offline reading of ticket work)',
   )
   .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
+  .option('--answerable <file>', 'answers: JSON Lines of {"id","query","relevant":[paths]} the knowledge base answers')
+  .option('--unanswerable <file>', 'answers: JSON Lines of {"id","query"} it does not')
   .option('--source <dir>', 'only search documents indexed from this directory')
   .option('--set <file>', 'understanding: JSON Lines of {"id","speaker","utterance","tool","args"}')
   .option('--verbose', 'understanding: list every sentence, not only the misread ones')

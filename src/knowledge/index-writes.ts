@@ -9,9 +9,15 @@ export interface IndexTables {
   documents: string;
   chunks: string;
   lexemes: string;
+  postings: string;
 }
 
-export const LIVE_TABLES: IndexTables = { documents: 'kb_documents', chunks: 'kb_chunks', lexemes: 'kb_lexemes' };
+export const LIVE_TABLES: IndexTables = {
+  documents: 'kb_documents',
+  chunks: 'kb_chunks',
+  lexemes: 'kb_lexemes',
+  postings: 'kb_postings',
+};
 
 /** A parsed, chunked article ready to be written. */
 export interface PreparedDocument {
@@ -128,6 +134,49 @@ export async function refreshSearchColumns(db: Queryable, tables: IndexTables, i
        FROM ${tables.chunks} WHERE document_id = ANY($1::bigint[]) GROUP BY document_id
      ) c
      WHERE d.id = c.document_id`,
+    [ids],
+  );
+  await refreshPostings(db, tables, ids);
+}
+
+/**
+ * BM25F's statistics (for new document ids: nothing to delete first) (sql/006): each lexeme's frequency in each field of the documents — title,
+ * summary, section headings (the heading path without the title), body — and the fields' lengths.
+ */
+async function refreshPostings(db: Queryable, tables: IndexTables, ids: number[]): Promise<void> {
+  const tf = 'array_length(u.positions, 1)';
+  await db.query(
+    `INSERT INTO ${tables.postings} (document_id, lexeme, title_tf, summary_tf, heading_tf, body_tf)
+     SELECT document_id, lexeme,
+            coalesce(sum(tf) FILTER (WHERE field = 0), 0), coalesce(sum(tf) FILTER (WHERE field = 1), 0),
+            coalesce(sum(tf) FILTER (WHERE field = 2), 0), coalesce(sum(tf) FILTER (WHERE field = 3), 0)
+     FROM (
+       SELECT d.id AS document_id, 0 AS field, u.lexeme, ${tf} AS tf
+       FROM ${tables.documents} d, unnest(to_tsvector('english', d.title)) u WHERE d.id = ANY($1::bigint[])
+       UNION ALL
+       SELECT d.id, 1, u.lexeme, ${tf}
+       FROM ${tables.documents} d, unnest(to_tsvector('english', d.summary)) u WHERE d.id = ANY($1::bigint[])
+       UNION ALL
+       SELECT h.document_id, 2, u.lexeme, ${tf}
+       FROM (SELECT DISTINCT document_id, substr(heading, length(split_part(heading, ' › ', 1)) + 1) AS heading
+             FROM ${tables.chunks} WHERE document_id = ANY($1::bigint[])) h,
+            unnest(to_tsvector('english', h.heading)) u
+       UNION ALL
+       SELECT c.document_id, 3, u.lexeme, ${tf}
+       FROM ${tables.chunks} c, unnest(to_tsvector('english', c.content)) u WHERE c.document_id = ANY($1::bigint[])
+     ) t
+     GROUP BY document_id, lexeme`,
+    [ids],
+  );
+  await db.query(
+    `UPDATE ${tables.documents} d
+     SET title_length = p.title, summary_length = p.summary, heading_length = p.heading, body_length = p.body
+     FROM (
+       SELECT document_id, sum(title_tf) AS title, sum(summary_tf) AS summary,
+              sum(heading_tf) AS heading, sum(body_tf) AS body
+       FROM ${tables.postings} WHERE document_id = ANY($1::bigint[]) GROUP BY document_id
+     ) p
+     WHERE d.id = p.document_id`,
     [ids],
   );
 }

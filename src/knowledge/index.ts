@@ -1,3 +1,4 @@
+export { ANSWER_CONFIDENCE, answerConfidence } from './answer-confidence.js';
 export { type Article, type ArticleSection, getArticle } from './article.js';
 export { BUNDLED_SOURCE, indexBundledKnowledgeBase } from './bundled.js';
 export { searchKnowledgeCached } from './cached-search.js';
@@ -12,6 +13,6 @@ export { parseMarkdownDocument } from './markdown-document.js';
 export type { ReindexOptions, ReindexProgress, ReindexSummary } from './reindex.js';
 export { reindexKnowledgeBase } from './reindex.js';
 export type { KnowledgeHit, SearchOptions } from './search.js';
-export { displayPath, searchKnowledge } from './search.js';
+export { BM25_BASELINE_TUNING, displayPath, searchKnowledge } from './search.js';
 export type { SideBuildStep } from './side-index.js';
 export { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';

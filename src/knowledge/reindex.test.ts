@@ -183,8 +183,23 @@ describe('reindexKnowledgeBase', () => {
     });
   });
 
-  it('keeps document frequencies in step with the documents through updates and deletions', async () => {
+  it('keeps document frequencies and BM25 postings in step with the documents through updates and deletions', async () => {
     await reindexKnowledgeBase(store, options());
+    // Each document's postings hold exactly its lexemes, its field lengths add up to its
+    // frequencies, and no posting outlives its document.
+    const postingsOutOfStep = async () =>
+      (
+        await store.query(
+          `SELECT d.path FROM kb_documents d
+           WHERE d.title_length + d.summary_length + d.heading_length + d.body_length
+                   <> (SELECT coalesce(sum(title_tf + summary_tf + heading_tf + body_tf), 0) FROM kb_postings p WHERE p.document_id = d.id)
+              OR (SELECT array_agg(lexeme ORDER BY lexeme) FROM kb_postings p WHERE p.document_id = d.id)
+                   IS DISTINCT FROM (SELECT array_agg(l ORDER BY l) FROM unnest(tsvector_to_array(d.search)) l)
+           UNION ALL
+           SELECT 'orphan' FROM kb_postings WHERE document_id NOT IN (SELECT id FROM kb_documents)`,
+        )
+      ).rows;
+    expect(await postingsOutOfStep()).toEqual([]);
     const frequencies = async () =>
       (
         await store.query<{ lexeme: string; documents: number }>(
@@ -203,6 +218,11 @@ describe('reindexKnowledgeBase', () => {
     fs.rmSync(path.join(source, 'wifi.md'));
     await reindexKnowledgeBase(store, options());
     expect(await frequencies()).toEqual(await recount());
+    expect(await postingsOutOfStep()).toEqual([]);
+    const { rows: globalConnect } = await store.query(
+      "SELECT d.path, p.body_tf FROM kb_postings p JOIN kb_documents d ON d.id = p.document_id WHERE p.lexeme = 'globalconnect'",
+    );
+    expect(globalConnect).toEqual([{ path: 'vpn.md', body_tf: 1 }]);
     expect((await frequencies()).find((row) => row.lexeme === 'globalconnect')).toEqual({
       lexeme: 'globalconnect',
       documents: 1,

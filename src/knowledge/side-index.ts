@@ -39,7 +39,12 @@ export interface SideBuildResult {
   chunks: number;
 }
 
-const SIDE: IndexTables = { documents: 'kb_documents_next', chunks: 'kb_chunks_next', lexemes: 'kb_lexemes_next' };
+const SIDE: IndexTables = {
+  documents: 'kb_documents_next',
+  chunks: 'kb_chunks_next',
+  lexemes: 'kb_lexemes_next',
+  postings: 'kb_postings_next',
+};
 
 /**
  * HNSW builds fast only when the graph fits in maintenance_work_mem: at 20k × 768 the 64 MB default
@@ -57,11 +62,12 @@ const INDEX_RENAMES: [string, string][] = [
   ['kb_chunks_next_document_idx', 'kb_chunks_document_idx'],
   ['kb_chunks_next_search_idx', 'kb_chunks_search_idx'],
   ['kb_lexemes_next_pkey', 'kb_lexemes_pkey'],
+  ['kb_postings_next_pkey', 'kb_postings_pkey'],
 ];
 const EMBEDDING_INDEX_RENAME: [string, string] = ['kb_chunks_next_embedding_idx', 'kb_chunks_embedding_idx'];
 
 async function dropSideTables(store: Store): Promise<void> {
-  await store.exec('DROP TABLE IF EXISTS kb_chunks_next, kb_documents_next, kb_lexemes_next');
+  await store.exec('DROP TABLE IF EXISTS kb_postings_next, kb_chunks_next, kb_documents_next, kb_lexemes_next');
 }
 
 async function createSideTables(store: Store, dimensions: number): Promise<void> {
@@ -69,6 +75,7 @@ async function createSideTables(store: Store, dimensions: number): Promise<void>
     CREATE TABLE kb_documents_next (LIKE kb_documents INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS);
     CREATE TABLE kb_chunks_next (LIKE kb_chunks INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED);
     CREATE TABLE kb_lexemes_next (LIKE kb_lexemes INCLUDING ALL);
+    CREATE TABLE kb_postings_next (LIKE kb_postings INCLUDING DEFAULTS);
     ${dimensions ? `ALTER TABLE kb_chunks_next ALTER COLUMN embedding TYPE vector(${dimensions});` : ''}`);
 }
 
@@ -82,6 +89,9 @@ async function copyLiveDocuments(store: Store, plan: SideBuildPlan): Promise<num
   await store.query(
     `SELECT setval(pg_get_serial_sequence('kb_documents_next', 'id'),
        greatest((SELECT max(id) FROM kb_documents), (SELECT max(id) FROM kb_documents_next), 1))`,
+  );
+  await store.query(
+    'INSERT INTO kb_postings_next SELECT * FROM kb_postings WHERE document_id IN (SELECT id FROM kb_documents_next)',
   );
   const withVectors = plan.dimensions > 0;
   if (!plan.reembedWith || !withVectors) {
@@ -161,10 +171,13 @@ async function buildIndexes(store: Store, withVectors: boolean): Promise<void> {
       FOREIGN KEY (document_id) REFERENCES kb_documents_next (id) ON DELETE CASCADE;
     CREATE INDEX kb_chunks_next_document_idx ON kb_chunks_next (document_id);
     CREATE INDEX kb_chunks_next_search_idx ON kb_chunks_next USING gin (search);
+    ALTER TABLE kb_postings_next ADD CONSTRAINT kb_postings_next_pkey PRIMARY KEY (document_id, lexeme);
+    ALTER TABLE kb_postings_next ADD CONSTRAINT kb_postings_next_document_id_fkey
+      FOREIGN KEY (document_id) REFERENCES kb_documents_next (id) ON DELETE CASCADE;
     INSERT INTO kb_lexemes_next (lexeme, documents)
       SELECT lexeme, count(*) FROM kb_documents_next, unnest(tsvector_to_array(search)) AS lexeme GROUP BY lexeme;
     -- Fresh tables have no statistics: without them the planner scans every vector instead of HNSW.
-    ANALYZE kb_documents_next, kb_chunks_next, kb_lexemes_next;`);
+    ANALYZE kb_documents_next, kb_chunks_next, kb_lexemes_next, kb_postings_next;`);
   if (!withVectors) return;
   // SET LOCAL needs a transaction, which also keeps a pooled connection for the build.
   await store.transaction(async (tx) => {
@@ -184,11 +197,13 @@ async function swapIn(store: Store, plan: SideBuildPlan): Promise<void> {
               pg_get_serial_sequence('kb_chunks_next', 'id') AS chunks`,
     );
     await tx.exec(`
-      DROP TABLE kb_chunks, kb_documents, kb_lexemes;
+      DROP TABLE kb_postings, kb_chunks, kb_documents, kb_lexemes;
       ALTER TABLE kb_documents_next RENAME TO kb_documents;
       ALTER TABLE kb_chunks_next RENAME TO kb_chunks;
       ALTER TABLE kb_lexemes_next RENAME TO kb_lexemes;
+      ALTER TABLE kb_postings_next RENAME TO kb_postings;
       ALTER TABLE kb_chunks RENAME CONSTRAINT kb_chunks_next_document_id_fkey TO kb_chunks_document_id_fkey;
+      ALTER TABLE kb_postings RENAME CONSTRAINT kb_postings_next_document_id_fkey TO kb_postings_document_id_fkey;
       ${renames.map(([from, to]) => `ALTER INDEX ${from} RENAME TO ${to};`).join('\n')}
       ${rows[0]?.documents ? `ALTER SEQUENCE ${rows[0].documents} RENAME TO kb_documents_id_seq;` : ''}
       ${rows[0]?.chunks ? `ALTER SEQUENCE ${rows[0].chunks} RENAME TO kb_chunks_id_seq;` : ''}`);

@@ -1,3 +1,5 @@
+// The leaf module, not the knowledge index: `itbot ask` should not load the store to read a number.
+import { ANSWER_CONFIDENCE } from '../../knowledge/answer-confidence.js';
 import type { Citation, ToolResult } from '../types.js';
 
 /** Shapes of the MCP tools' structured results that the offline provider reads. */
@@ -8,6 +10,10 @@ interface Hit {
   content: string;
   similarity: number;
   keywordMatch: boolean;
+  /** How likely the article answers the question (0–1), from search_knowledge. */
+  confidence?: number;
+  /** Share of the question's words (IDF-weighted) the article contains. */
+  coverage?: number;
 }
 interface TicketView {
   number: string;
@@ -34,13 +40,16 @@ export interface ComposedAnswer {
 }
 
 /**
- * Below this cosine similarity, and with none of the question's words in the article, a hit is a
- * guess rather than an answer: better to offer a ticket than to send someone down the wrong runbook.
+ * For a server that predates answer confidences: below this cosine similarity, and with none of
+ * the question's words in the article, a hit is a guess rather than an answer.
  */
 const WEAK_MATCH = 0.25;
-/** Related articles are listed only when they match at least this well. */
-const RELATED_MATCH = 0.2;
-const MAX_STEPS_CHARS = 1500;
+/** "See also" lists articles with nearly all the question's words, and a close wording. */
+const RELATED_COVERAGE = 0.9;
+const RELATED_SIMILARITY = 0.3;
+/** "Might help" lists the closest articles with at least this share of the question's words. */
+const MIGHT_HELP_COVERAGE = 0.3;
+const MAX_STEPS_CHARS = 2000;
 
 function day(iso: string): string {
   return iso.slice(0, 10);
@@ -62,7 +71,9 @@ interface ArticleView {
 export function strongestHit(result: ToolResult): Hit | undefined {
   if (result.outcome !== 'done' || typeof result.content === 'string') return undefined;
   const best = ((result.content.results ?? []) as Hit[])[0];
-  return best && (best.similarity >= WEAK_MATCH || best.keywordMatch) ? best : undefined;
+  if (!best) return undefined;
+  if (best.confidence !== undefined) return best.confidence >= ANSWER_CONFIDENCE ? best : undefined;
+  return best.similarity >= WEAK_MATCH || best.keywordMatch ? best : undefined;
 }
 
 const ACTION_HEADING = /(?:^|› )(?:steps|how to|fix|solution|resolution|what to do|do this)/i;
@@ -71,10 +82,84 @@ function lastHeadingPart(heading: string): string {
   return heading.split(' › ').pop() ?? heading;
 }
 
-/** The part of the article a person should act on: the matching section if it is a procedure, else the first procedure. */
-function actionableSection(best: Hit, article: ArticleView | undefined): { heading: string; content: string } {
-  if (ACTION_HEADING.test(best.heading) || !article) return best;
-  return article.sections.find((section) => ACTION_HEADING.test(section.heading)) ?? best;
+function parentHeading(heading: string): string {
+  return heading.split(' › ').slice(0, -1).join(' › ');
+}
+
+/** Platforms articles keep separate steps for, and the words a question names them with. */
+const PLATFORMS: [string, RegExp][] = [
+  ['Windows', /\b(?:windows|pc)\b/i],
+  ['Mac', /\b(?:mac|macs|macbook|macos|imac|os x)\b/i],
+  ['iPhone', /\b(?:iphone|ipad|ios)\b/i],
+  ['Android', /\bandroid\b/i],
+  ['Linux', /\b(?:linux|ubuntu)\b/i],
+];
+
+function platformOf(text: string): string | undefined {
+  return PLATFORMS.find(([, words]) => words.test(text))?.[0];
+}
+
+type Section = { heading: string; content: string };
+
+/**
+ * The steps a person should act on: the procedure the best match belongs to (it and its sibling
+ * and child sections, in article order), with a platform's own steps only when the question
+ * names that platform (those first). When every step is for one platform or another and the
+ * question names none, the first platform's steps; `others` names the platforms left out.
+ */
+function stepsToShow(
+  best: Hit,
+  article: ArticleView | undefined,
+  question: string,
+): { sections: Section[]; others: string[] } {
+  const sections = article?.sections.length ? article.sections : [best];
+  const anchor = ACTION_HEADING.test(best.heading)
+    ? best
+    : (sections.find((section) => ACTION_HEADING.test(section.heading)) ?? best);
+  const parent = parentHeading(anchor.heading);
+  const group = ACTION_HEADING.test(anchor.heading)
+    ? sections.filter(
+        (section) =>
+          ACTION_HEADING.test(section.heading) &&
+          ((parent && parentHeading(section.heading) === parent) ||
+            section.heading === anchor.heading ||
+            section.heading.startsWith(`${anchor.heading} › `)),
+      )
+    : sections.filter((section) => section.heading === anchor.heading);
+  const asked = platformOf(question);
+  const platform = (section: Section) => platformOf(lastHeadingPart(section.heading));
+  const general = group.filter((section) => !platform(section));
+  const forAsked = asked ? group.filter((section) => platform(section) === asked) : [];
+  let chosen = [...forAsked, ...general];
+  if (!chosen.length) chosen = group.filter((section) => platform(section) === platform(group[0] as Section));
+  if (!chosen.length) chosen = [anchor];
+  const shown = new Set(chosen.map(platform));
+  const others = [...new Set(group.map(platform))].filter((name): name is string => !!name && !shown.has(name));
+  return { sections: chosen, others };
+}
+
+/** Sections as "Heading:" blocks (one heading for the pieces of a long section), cut to a readable length. */
+function formatSteps(sections: Section[]): string {
+  const blocks: string[] = [];
+  let previous = '';
+  for (const section of sections) {
+    const part =
+      section.heading === previous ? section.content : `${lastHeadingPart(section.heading)}:\n${section.content}`;
+    blocks.push(part);
+    previous = section.heading;
+  }
+  return trimSection(blocks.join('\n\n'));
+}
+
+function noGoodMatch(question: string, hits: Hit[]): ComposedAnswer {
+  const shortQuestion = question.trim().split(/\r?\n/)[0]?.slice(0, 100) ?? '';
+  const closest = hits.filter((hit) => (hit.coverage ?? 0) >= MIGHT_HELP_COVERAGE).slice(0, 2);
+  const lines = ["I couldn't find a knowledge-base article that matches this well."];
+  if (closest.length) lines.push(`These might help: ${closest.map((hit) => `${hit.title} — ${hit.path}`).join('; ')}`);
+  lines.push(
+    `If you want someone from IT to look at it, I can open a ticket: itbot ask --yes "open a ticket: ${shortQuestion.replace(/"/g, "'")}"`,
+  );
+  return { text: lines.join('\n'), citations: [] };
 }
 
 export function composeKnowledgeAnswer(
@@ -85,34 +170,28 @@ export function composeKnowledgeAnswer(
   if (search.outcome !== 'done' || typeof search.content === 'string') {
     return { text: `I could not search the knowledge base: ${String(search.content)}`, citations: [] };
   }
+  const hits = (search.content.results ?? []) as Hit[];
   const best = strongestHit(search);
-  if (!best) {
-    const shortQuestion = question.trim().split(/\r?\n/)[0]?.slice(0, 100) ?? '';
-    return {
-      text:
-        "I couldn't find a knowledge-base article that matches this well.\n" +
-        `If you want someone from IT to look at it, I can open a ticket: itbot ask --yes "open a ticket: ${shortQuestion.replace(/"/g, "'")}"`,
-      citations: [],
-    };
-  }
+  if (!best) return noGoodMatch(question, hits);
   const article =
     articleResult?.outcome === 'done' && typeof articleResult.content !== 'string'
       ? (articleResult.content as unknown as ArticleView)
       : undefined;
-  const hits = (search.content.results ?? []) as Hit[];
   const related = hits
     .slice(1)
-    .filter((hit) => hit.similarity >= RELATED_MATCH || hit.keywordMatch)
+    .filter((hit) =>
+      hit.coverage !== undefined
+        ? hit.coverage >= RELATED_COVERAGE && hit.similarity >= RELATED_SIMILARITY
+        : hit.similarity >= WEAK_MATCH || hit.keywordMatch,
+    )
     .slice(0, 2);
-  const section = actionableSection(best, article);
-  const lines = [
-    article?.summary ? `${best.title}: ${article.summary}` : best.title,
-    '',
-    `${lastHeadingPart(section.heading)}:`,
-    trimSection(section.content),
-    '',
-    `Source: ${best.title} — ${best.path}`,
-  ];
+  const steps = stepsToShow(best, article, question);
+  const lines = [article?.summary ? `${best.title}: ${article.summary}` : best.title, '', formatSteps(steps.sections)];
+  if (steps.others.length)
+    lines.push(
+      `(The article also has steps for ${steps.others.join(' and ')}: name it in the question, e.g. "on ${steps.others[0] === 'Mac' ? 'my mac' : steps.others[0]}".)`,
+    );
+  lines.push('', `Source: ${best.title} — ${best.path}`);
   if (related.length) lines.push(`See also: ${related.map((hit) => `${hit.title} — ${hit.path}`).join('; ')}`);
   lines.push('If this does not solve it, ask me to open a ticket.');
   return {
