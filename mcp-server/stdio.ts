@@ -27,9 +27,10 @@ export async function serveStdio(
     namespace: 'itbot',
     warn: (message) => log(`itbot-mcp: ${message}`),
   });
+  const embedder = createEmbedder(config);
   const server = createItbotMcpServer({
     store,
-    embedder: createEmbedder(config),
+    embedder,
     cache,
     actorName: config.user,
     readOnly: options.readOnly,
@@ -41,7 +42,7 @@ export async function serveStdio(
     if (stopping) return;
     stopping = true;
     await server.close().catch(() => {});
-    await cache.close();
+    await Promise.all([cache.close(), embedder.close()]);
     await store.then((s: Store) => s.close()).catch(() => {});
     process.exit(exitCode);
   };

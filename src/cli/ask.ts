@@ -92,11 +92,12 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     cancel.abort();
   };
   process.on('SIGINT', onInterrupt);
-  const responses =
-    provider.name === 'gemini' && options.cache
-      ? await openResponseCache(config, connection, provider.model, question)
-      : undefined;
+  let responses: ResponseCache | undefined;
   try {
+    // Opened inside the try: a failure here (the server gone, say) still closes everything below.
+    if (provider.name === 'gemini' && options.cache) {
+      responses = await openResponseCache(config, connection, provider.model, question);
+    }
     const timings = (turn: TurnResult['timings']) => ({
       ...turn,
       mcpReadyMs: Math.round(mcpReadyMs),
@@ -131,13 +132,19 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
   }
 }
 
+interface ResponseCache {
+  lookUp(): Promise<TurnResult | undefined>;
+  store(result: TurnResult): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The response cache for this question, keyed on the knowledge index version the server reports. */
 async function openResponseCache(
   config: ItbotConfig,
   connection: TicketServerConnection,
   model: string,
   question: string,
-) {
+): Promise<ResponseCache> {
   const [{ createCache }, { isCacheable, lookUpAnswer, responseCacheKey, storeAnswer }, { SYSTEM_PROMPT }] =
     await Promise.all([
       import('../cache/index.js'),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
+import { openReadyStore, withEmbedder } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { evaluateRetrieval, readLabelledQueries } from '../knowledge/index.js';
@@ -27,7 +27,7 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
   });
   try {
     const sources = options.source ? [path.resolve(options.source)] : undefined;
-    const report = await evaluateRetrieval(store, createEmbedder(config), queries, { sources });
+    const report = await withEmbedder(config, (embedder) => evaluateRetrieval(store, embedder, queries, { sources }));
     if (options.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return 0;
@@ -57,9 +57,9 @@ async function evalTriage(options: EvalOptions): Promise<number> {
     const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
     const store = await openReadyStore(config, { purpose: 'itbot eval triage', log: () => {} });
     try {
-      const report = await evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), {
-        embedder: createEmbedder(config),
-      });
+      const report = await withEmbedder(config, (embedder) =>
+        evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), { embedder }),
+      );
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {

@@ -1,4 +1,4 @@
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
+import { openReadyStore, withEmbedder } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { searchKnowledge } from '../knowledge/index.js';
 import { formatTable } from './table.js';
@@ -12,7 +12,9 @@ export async function kbSearchCommand(words: string[], options: { limit: number;
     log: (line) => process.stderr.write(`${line}\n`),
   });
   try {
-    const hits = await searchKnowledge(store, createEmbedder(config), query, { limit: options.limit });
+    const hits = await withEmbedder(config, (embedder) =>
+      searchKnowledge(store, embedder, query, { limit: options.limit }),
+    );
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ query, results: hits })}\n`);
     } else if (hits.length === 0) {

@@ -76,8 +76,8 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const progress = options.json ? undefined : await progressDisplay();
+  const embedder = createEmbedder(config);
   try {
-    const embedder = createEmbedder(config);
     const knowledge = await reindexKnowledgeBase(store, {
       sourceDir,
       sourceName,
@@ -115,6 +115,6 @@ export async function reindexCommand(options: ReindexCommandOptions): Promise<nu
     return 0;
   } finally {
     progress?.stop();
-    await store.close();
+    await Promise.all([embedder.close(), store.close()]);
   }
 }

@@ -1,4 +1,4 @@
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
+import { openReadyStore, withEmbedder } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { bundledPaths } from '../paths.js';
 import { embedTickets, readCompanySeed, readTicketSeeds, seedCompany, seedTickets } from '../tickets/index.js';
@@ -17,7 +17,7 @@ export async function seedCommand(options: { tickets?: boolean; json?: boolean }
     const company = await seedCompany(store, readCompanySeed(bundledPaths.seed()));
     const tickets = options.tickets ? await seedTickets(store, readTicketSeeds(bundledPaths.seed())) : undefined;
     // Similar tickets and triage use embeddings of the history beside its full text.
-    if (tickets) await embedTickets(store, createEmbedder(config));
+    if (tickets) await withEmbedder(config, (embedder) => embedTickets(store, embedder));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ ...company, ticketsAdded: tickets?.added ?? 0 })}\n`);
     } else {

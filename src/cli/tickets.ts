@@ -1,4 +1,4 @@
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
+import { openReadyStore, withEmbedder } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/index.js';
@@ -195,7 +195,7 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
       },
       actor,
     );
-    await embedTicketAfterWrite(store, createEmbedder(resolveConfig()), ticket.number);
+    await withEmbedder(resolveConfig(), (embedder) => embedTicketAfterWrite(store, embedder, ticket.number));
     return print(
       options.json,
       { ticket },
@@ -237,7 +237,7 @@ export function updateTicketCommand(reference: string, options: UpdateOptions): 
       actor,
     );
     if (changes.title || changes.description) {
-      await embedTicketAfterWrite(store, createEmbedder(resolveConfig()), ticket.number);
+      await withEmbedder(resolveConfig(), (embedder) => embedTicketAfterWrite(store, embedder, ticket.number));
     }
     return print(options.json, { ticket, changes }, () => {
       const what = Object.entries(changes).map(
@@ -279,9 +279,10 @@ export function closeTicketCommand(
 /** `itbot tickets similar N`: likely duplicates and past resolutions, plus a triage suggestion. */
 export function similarTicketsCommand(reference: string, options: { limit: number; json?: boolean }): Promise<number> {
   return withStore(async (store) => {
-    const embedder = createEmbedder(resolveConfig());
-    const similar = await findSimilarTickets(store, { ticket: reference }, options.limit, { embedder });
-    const triage = await suggestTriage(store, { ticket: reference }, { embedder });
+    const { similar, triage } = await withEmbedder(resolveConfig(), async (embedder) => ({
+      similar: await findSimilarTickets(store, { ticket: reference }, options.limit, { embedder }),
+      triage: await suggestTriage(store, { ticket: reference }, { embedder }),
+    }));
     return print(options.json, { ...similar, triage }, () => {
       const lines = [
         'Likely duplicates (active):',

@@ -65,32 +65,54 @@ export interface RedisRateLimiterOptions {
   warn: (message: string) => void;
 }
 
+/** How long one Redis step (connect included) may take before the limiter counts Redis as down. */
+const REDIS_STEP_MS = 1_000;
+
+/** Rejects after `ms` unless `promise` settles first; the timer never keeps the process alive. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A bucket shared through Redis; while Redis is down it degrades to a local bucket, with one warning. */
 export async function createRedisRateLimiter(options: RedisRateLimiterOptions): Promise<RateLimiter> {
   const { createClient } = await import('@keyv/redis');
-  const client = createClient({ url: options.url, disableOfflineQueue: true, socket: { connectTimeout: 1_000 } });
+  // Against a refused port node-redis retries for ever and connect() never settles: every step
+  // (connect included) is bounded, and reconnects stay short so close() is never kept waiting.
+  const client = createClient({
+    url: options.url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: REDIS_STEP_MS, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 1_000) },
+  });
   client.on('error', () => {});
   const local = createMemoryRateLimiter(options.requestsPerMinute);
   const refillPerMs = options.requestsPerMinute / 60_000;
   let warned = false;
+  let closed = false;
   const connecting = client.connect().catch(() => undefined);
   const tryAcquire = async () => {
+    // Known down and still reconnecting: the local bucket at once, not a timeout per request.
+    if (warned && client.isOpen && !client.isReady) return local.tryAcquire();
     try {
-      await connecting;
-      const wait = await Promise.race([
-        client.eval(TAKE_TOKEN, {
-          keys: [options.key],
-          arguments: [String(Math.max(1, options.requestsPerMinute)), String(refillPerMs), String(Date.now())],
-        }),
-        // A Redis that stops answering must not stall every model call behind it.
-        sleep(1_000).then(() => {
-          throw new Error('no answer within 1000 ms');
-        }),
-      ]);
+      const wait = await within(
+        connecting.then(() =>
+          client.eval(TAKE_TOKEN, {
+            keys: [options.key],
+            arguments: [String(Math.max(1, options.requestsPerMinute)), String(refillPerMs), String(Date.now())],
+          }),
+        ),
+        REDIS_STEP_MS,
+      );
       warned = false;
       return Number(wait);
     } catch (error) {
-      if (!warned) options.warn(`shared rate limit unavailable (${errorMessage(error)}); limiting this process alone`);
+      if (!warned && !closed) {
+        options.warn(`shared rate limit unavailable (${errorMessage(error)}); limiting this process alone`);
+      }
       warned = true;
       return local.tryAcquire();
     }
@@ -99,7 +121,9 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
     tryAcquire,
     acquire: () => acquireLoop(tryAcquire),
     close: async () => {
-      // destroy, not quit: quit waits for a reply a disconnected client never gets.
+      closed = true;
+      // destroy, not quit: quit waits for a reply a disconnected client never gets. A client still
+      // retrying a refused port is open too, and destroy is what stops its reconnect loop.
       if (client.isOpen) client.destroy();
     },
   };

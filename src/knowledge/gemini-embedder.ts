@@ -8,9 +8,9 @@ export interface GeminiEmbedderOptions {
   client: GoogleGenAI;
   model: string;
   dimensions: number;
-  /** Requests per minute, shared between processes when it is a Redis limiter. */
+  /** Requests per minute, shared between processes when it is a Redis limiter. Closed by close(). */
   limiter: RateLimiter;
-  /** Vectors already fetched: a reindex or a repeated question costs no API call. */
+  /** Vectors already fetched: a reindex or a repeated question costs no API call. Closed by close(). */
   cache: Cache;
   /** Batches in flight at once. */
   concurrency?: number;
@@ -79,6 +79,9 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
         );
       }
       return vectors as number[][];
+    },
+    async close() {
+      await Promise.all([limiter.close(), cache.close()]);
     },
   };
 }
