@@ -5,6 +5,7 @@ export {
   runAgentTurn,
   TurnCancelledError,
   TurnLimitError,
+  turnExitCode,
 } from './loop.js';
 export {
   classifyIntent,

@@ -9,6 +9,7 @@ import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources
 import { spawnTicketServer } from '../mcp/spawn.js';
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
+import { createWriteConsent } from './write-consent.js';
 import { reportError } from './run-command.js';
 
 export interface AskOptions {
@@ -20,9 +21,11 @@ export interface AskOptions {
   /** false with --no-cache. */
   cache: boolean;
   toolTimeout?: number;
+  /** Tools that may change data (comma-separated); see write-consent.ts. */
+  allow?: string;
+  maxWrites: number;
 }
 
-const WRITE_REFUSAL = 'tools that change data only run with consent; run again with --yes to allow it.';
 
 function chooseOutput(options: AskOptions): OutputFormat {
   if (options.json && options.output && options.output !== 'json') {
@@ -66,7 +69,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
   // Start the MCP server (and so the store) first: it warms up while this process loads the
   // agent and the MCP client.
   const child = spawnTicketServer();
-  const [{ createProvider, hasUnrecoveredToolFailure, runAgentTurn }, { connectTicketServer }] = await Promise.all([
+  const [{ createProvider, runAgentTurn, turnExitCode }, { connectTicketServer }] = await Promise.all([
     import('../agent/index.js'),
     import('../mcp/index.js'),
   ]);
@@ -111,20 +114,28 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       return ExitCode.ok;
     }
     const tools = await connection.listTools();
+    const writing = createWriteConsent(
+      options,
+      tools.filter((tool) => tool.changesData).map((tool) => tool.name),
+    );
     const result = await runAgentTurn(question, {
       provider,
       connection,
       tools,
-      consent: async () => options.yes === true,
-      refusalReason: WRITE_REFUSAL,
+      consent: writing.consent,
+      refusalReason: writing.refusalReason,
       maxSteps: options.maxSteps,
       toolTimeoutMs: options.toolTimeout,
       signal: cancel.signal,
-      onEvent: (event) => output.event(event),
+      onEvent: (event) => {
+        writing.observe(event);
+        output.event(event);
+      },
     });
-    const exitCode = hasUnrecoveredToolFailure(result.toolCalls) ? ExitCode.toolFailed : ExitCode.ok;
+    const exitCode = turnExitCode(result.toolCalls);
     await responses?.store(result);
-    output.finish({ result, exitCode, cached: false, timings: timings(result.timings) });
+    const writes = writing.writes(result.toolCalls);
+    output.finish({ result, exitCode, cached: false, timings: timings(result.timings), writes });
     return exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -144,14 +155,17 @@ async function openResponseCache(
   connection: TicketServerConnection,
   model: string,
   question: string,
-): Promise<ResponseCache> {
+): Promise<ResponseCache | undefined> {
   const [{ createCache }, { isCacheable, lookUpAnswer, responseCacheKey, storeAnswer }, { SYSTEM_PROMPT }] =
     await Promise.all([
       import('../cache/index.js'),
       import('../agent/response-cache.js'),
       import('../agent/gemini/system-prompt.js'),
     ]);
-  const status = await connection.readJsonResource<KnowledgeBaseStatus>(KNOWLEDGE_STATUS_URI);
+  // The cache is an optimisation: a server that cannot say its index version (its store is down)
+  // means no cache, and the turn meets the real failure with its own exit code.
+  const status = await connection.readJsonResource<KnowledgeBaseStatus>(KNOWLEDGE_STATUS_URI).catch(() => undefined);
+  if (!status) return undefined;
   const cache = createCache({
     redisUrl: config.redisUrl,
     // Without Redis the answers are kept in the data dir, so the next `itbot ask` finds them.

@@ -46,6 +46,11 @@ program
   )
   .option('--json', 'short for --output json')
   .option('-y, --yes', 'allow tools that change data (open a ticket, …); without it they are described, not run')
+  .option(
+    '--allow <tools>',
+    'only these tools may change data (comma-separated, e.g. create_ticket,update_ticket); implies consent for them',
+  )
+  .option('--max-writes <n>', 'at most this many changes per request', positiveInt, 1)
   .option('--provider <name>', 'model provider: auto (Gemini when GEMINI_API_KEY is set), offline or gemini', 'auto')
   .option('--max-steps <n>', 'stop after this many model steps', positiveInt, 8)
   .option('--tool-timeout <ms>', 'give up on one tool call after this long', positiveInt)
@@ -54,7 +59,8 @@ program
     'after',
     `
 Exit codes: 0 answered · 2 bad usage · 3 configuration · 4 store · 5 model unavailable ·
-            6 step limit reached · 7 a tool call failed · 130 cancelled
+            6 step limit reached · 7 a tool call failed · 8 not found · 9 conflict (stale version) ·
+            130 cancelled
 
 Examples:
   itbot ask "outlook keeps asking for my password"

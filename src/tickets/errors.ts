@@ -9,7 +9,25 @@ export class TicketValidationError extends ItbotError {
 
 export class TicketNotFoundError extends ItbotError {
   constructor(readonly reference: string) {
-    super(`There is no ticket ${reference}.`, ExitCode.usage, 'Check the number, or search for the ticket to find it.');
+    super(
+      `There is no ticket ${reference}.`,
+      ExitCode.notFound,
+      'Check the number, or search for the ticket to find it.',
+    );
+  }
+}
+
+/** A username nobody has: the same miss, with the same exit code, as a ticket number nobody has. */
+export class UserNotFoundError extends ItbotError {
+  constructor(
+    readonly username: string,
+    closest: readonly string[],
+  ) {
+    super(
+      `There is no user "${username.slice(0, 80)}".`,
+      ExitCode.notFound,
+      closest.length ? `Closest usernames: ${closest.join(', ')}.` : 'No users are set up yet (run `itbot seed`).',
+    );
   }
 }
 
@@ -22,7 +40,7 @@ export class TicketConflictError extends ItbotError {
   ) {
     super(
       `${number} changed since you read it (you had version ${expectedVersion}, it is now at version ${currentVersion}).`,
-      ExitCode.usage,
+      ExitCode.conflict,
       'Get the ticket again, check what changed, and retry with the new expected_version.',
     );
   }

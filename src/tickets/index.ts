@@ -4,6 +4,7 @@ export {
   TicketConflictError,
   TicketNotFoundError,
   TicketValidationError,
+  UserNotFoundError,
 } from './errors.js';
 export * from './model.js';
 export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';

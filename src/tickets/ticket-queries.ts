@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/index.js';
+import { requireUsername } from './directory.js';
 import { TicketValidationError } from './errors.js';
 import type { FieldChanges, Ticket, TicketEvent, TicketLink, TicketPriority, TicketStatus } from './model.js';
 import { loadTicketRow, TICKET_SELECT, type TicketRow, toTicket } from './rows.js';
@@ -130,6 +131,8 @@ export async function searchTickets(db: Queryable, search: TicketSearch = {}): P
   };
   if (search.status?.length) conditions.push(`t.status = ANY(${param(search.status)}::text[])`);
   if (search.priority?.length) conditions.push(`t.priority = ANY(${param(search.priority)}::text[])`);
+  // A username nobody has is a mistake to point out, not an empty result.
+  if (search.assignee && search.assignee.toLowerCase() !== 'unassigned') await requireUsername(db, search.assignee);
   if (search.assignee) {
     conditions.push(
       search.assignee.toLowerCase() === 'unassigned'

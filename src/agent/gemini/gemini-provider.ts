@@ -92,6 +92,9 @@ function passOnNewText(text: string, emitted: { text: string }, request: Generat
  */
 export function createGeminiProvider(options: GeminiProviderOptions): ModelProvider {
   const { client, model, limiter } = options;
+  // Ids for calls Gemini sent without one: unique across the provider's life, so the calls of
+  // different steps (and turns) stay apart in stream-json.
+  let localCallIds = 0;
   const toolSets = new WeakMap<ToolDeclaration[], GeminiToolSet>();
   const toolSetFor = (tools: ToolDeclaration[]) => {
     let set = toolSets.get(tools);
@@ -205,11 +208,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       }
 
       const toolCalls: ToolCall[] = [];
-      turn.parts.forEach((part, index) => {
+      turn.parts.forEach((part) => {
         const call = part.functionCall;
         if (!call?.name) return;
         toolCalls.push({
-          id: call.id ?? `${LOCAL_CALL_ID_PREFIX}${index}`,
+          id: call.id ?? `${LOCAL_CALL_ID_PREFIX}${localCallIds++}`,
           // A name Gemini invented is passed on as is: the loop tells the model it does not exist.
           name: tools.mcpName(call.name) ?? call.name,
           args: (call.args ?? {}) as Record<string, unknown>,
