@@ -1,10 +1,10 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createEmbedder } from '../src/bootstrap.js';
 import { createCache } from '../src/cache/index.js';
 import type { ItbotConfig } from '../src/config/index.js';
 import type { Store } from '../src/store/index.js';
 import { ITBOT_VERSION } from '../src/version.js';
 import { createItbotMcpServer } from './server.js';
+import { HardenedStdioServerTransport } from './stdio-transport.js';
 
 /**
  * Serves the itbot tools over stdin/stdout until the client goes away. The store opens while the
@@ -51,5 +51,5 @@ export async function serveStdio(
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
 
-  await server.connect(new StdioServerTransport());
+  await server.connect(new HardenedStdioServerTransport());
 }

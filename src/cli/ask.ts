@@ -9,8 +9,8 @@ import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources
 import { spawnTicketServer } from '../mcp/spawn.js';
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
-import { createWriteConsent } from './write-consent.js';
 import { reportError } from './run-command.js';
+import { createWriteConsent } from './write-consent.js';
 
 export interface AskOptions {
   json?: boolean;
@@ -25,7 +25,6 @@ export interface AskOptions {
   allow?: string;
   maxWrites: number;
 }
-
 
 function chooseOutput(options: AskOptions): OutputFormat {
   if (options.json && options.output && options.output !== 'json') {

@@ -50,7 +50,29 @@ function cleanTitle(title: string): string {
       'Shorten the title and put details in the description.',
     );
   }
-  return trimmed;
+  return checkCharacters(trimmed, 'title');
+}
+
+/** C0 controls but tab, line feed and carriage return, and DEL (PostgreSQL refuses NUL outright). */
+function firstControlCharacter(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return code;
+  }
+  return undefined;
+}
+
+/** Text a person typed: refused, with what is wrong, when it holds control characters (a retry cannot help). */
+function checkCharacters(text: string, what: string): string {
+  const found = firstControlCharacter(text);
+  if (found !== undefined) {
+    const code = found.toString(16).toUpperCase().padStart(4, '0');
+    throw new TicketValidationError(
+      `The ${what} contains a control character (U+${code}${found === 0 ? ', a NUL byte' : ''}).`,
+      'Remove it: text may hold printable characters, tabs and line breaks.',
+    );
+  }
+  return text;
 }
 
 function checkLength(text: string, max: number, what: string): string {
@@ -59,11 +81,70 @@ function checkLength(text: string, max: number, what: string): string {
       `The ${what} is longer than ${max} characters.`,
       'Trim it, or attach the full text elsewhere and link it.',
     );
-  return text;
+  return checkCharacters(text, what);
 }
 
+/** Tags: a handful of short keywords, not a place to store text. */
+export const TAGS_MAX = 30;
+export const TAG_LENGTH_MAX = 50;
+/** Custom fields: small structured values (an asset tag, a cost centre), not documents. */
+export const CUSTOM_FIELDS_MAX_BYTES = 16 * 1024;
+export const CUSTOM_FIELD_KEYS_MAX = 50;
+
 function cleanTags(tags: readonly string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
+  const clean = [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
+  for (const tag of clean) {
+    checkCharacters(tag, 'tag');
+    if (tag.length > TAG_LENGTH_MAX) {
+      throw new TicketValidationError(
+        `The tag "${tag.slice(0, 60)}…" is longer than ${TAG_LENGTH_MAX} characters.`,
+        'Tags are short keywords (vpn, outage); put text in the description or a note.',
+      );
+    }
+  }
+  if (clean.length > TAGS_MAX) {
+    throw new TicketValidationError(`A ticket can carry at most ${TAGS_MAX} tags (this would be ${clean.length}).`);
+  }
+  return clean;
+}
+
+/** Every string in a JSON value (keys included) checked for control characters. */
+function checkJsonCharacters(value: unknown, where: string): void {
+  if (typeof value === 'string') checkCharacters(value, where);
+  else if (Array.isArray(value)) for (const item of value) checkJsonCharacters(item, where);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      checkCharacters(key, `${where} name "${key.slice(0, 40)}"`);
+      checkJsonCharacters(item, `custom field "${key.slice(0, 40)}"`);
+    }
+  }
+}
+
+function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
+  checkJsonCharacters(fields, 'custom field');
+  const keys = Object.keys(fields).length;
+  if (keys > CUSTOM_FIELD_KEYS_MAX) {
+    throw new TicketValidationError(
+      `A ticket can have at most ${CUSTOM_FIELD_KEYS_MAX} custom fields (this would be ${keys}).`,
+    );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(fields));
+  if (bytes > CUSTOM_FIELDS_MAX_BYTES) {
+    throw new TicketValidationError(
+      `The custom fields would take ${bytes} bytes; the limit is ${CUSTOM_FIELDS_MAX_BYTES}.`,
+      'Custom fields hold short values; put long text in the description or a note.',
+    );
+  }
+  return fields;
+}
+
+/** Past this, a timeline entry records a preview and the size of a value, not the value itself. */
+const TIMELINE_VALUE_MAX = 500;
+
+function forTimeline(value: unknown): unknown {
+  const json = JSON.stringify(value) ?? 'null';
+  if (json.length <= TIMELINE_VALUE_MAX) return value;
+  return { omitted: `${json.slice(0, 200)}…`, bytes: Buffer.byteLength(json) };
 }
 
 /**
@@ -156,7 +237,7 @@ export async function createTicket(
         group?.id ?? category?.defaultGroupId ?? null,
         input.source ?? 'itbot',
         cleanTags(input.tags ?? []),
-        JSON.stringify(input.customFields ?? {}),
+        JSON.stringify(checkCustomFields(input.customFields ?? {})),
         due.firstResponseDue,
         due.resolutionDue,
         input.idempotencyKey ?? null,
@@ -212,7 +293,8 @@ export async function updateTicket(
     const params: unknown[] = [];
     const set = (column: string, field: string, from: unknown, to: unknown, sqlValue: unknown = to) => {
       if (JSON.stringify(from) === JSON.stringify(to)) return;
-      changes[field] = { from, to };
+      // Large values are summarised: copying them whole into every entry is how one ticket grew past what a client can read.
+      changes[field] = { from: forTimeline(from), to: forTimeline(to) };
       params.push(sqlValue);
       sets.push(`${column} = $${params.length}`);
     };
@@ -255,7 +337,16 @@ export async function updateTicket(
         if (value === null) delete merged[key];
         else merged[key] = value;
       }
-      set('custom_fields', 'customFields', row.custom_fields, merged, JSON.stringify(merged));
+      checkCustomFields(merged);
+      // The timeline records the fields that changed, not the whole set each time.
+      const changedKeys = Object.keys({ ...row.custom_fields, ...merged }).filter(
+        (key) => JSON.stringify(row.custom_fields[key]) !== JSON.stringify(merged[key]),
+      );
+      const pick = (fields: Record<string, unknown>) =>
+        Object.fromEntries(changedKeys.filter((key) => key in fields).map((key) => [key, fields[key]]));
+      if (changedKeys.length) {
+        set('custom_fields', 'customFields', pick(row.custom_fields), pick(merged), JSON.stringify(merged));
+      }
     }
 
     if (Object.keys(changes).length === 0) return { ticket: toTicket(row), changes };
@@ -280,6 +371,8 @@ export async function transitionTicket(
   request: TransitionRequest,
   actor: Actor,
 ): Promise<Ticket> {
+  if (request.reason) checkLength(request.reason, MESSAGE_MAX, 'reason');
+  if (request.resolutionNotes) checkLength(request.resolutionNotes, MESSAGE_MAX, 'resolution notes');
   return store.transaction(async (tx) => {
     const row = await lockForWrite(tx, reference, request.expectedVersion);
     const now = new Date();

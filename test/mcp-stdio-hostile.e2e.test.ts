@@ -1,0 +1,179 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledPaths } from '../src/paths.js';
+import { makeSeededDataDir } from './helpers/data-dir.js';
+
+// The real server over a raw stdio pipe, fed what a well-behaved SDK client never sends: an 11 MB
+// line, malformed JSON, non-object arguments, wrong types, NUL bytes, oversized fields. It answers
+// each with an error that says what was wrong, and keeps serving.
+
+interface Reply {
+  id: number | string | null;
+  result?: { isError?: boolean; content?: { type: string; text: string }[]; structuredContent?: unknown };
+  error?: { code: number; message: string };
+}
+
+export class RawMcpSession {
+  private buffer = '';
+  private readonly waiting: ((reply: Reply) => void)[] = [];
+  private readonly replies: Reply[] = [];
+  readonly child: ChildProcessWithoutNullStreams;
+  stderr = '';
+
+  constructor(dataDir: string) {
+    this.child = spawn(process.execPath, [bundledPaths.mcpServerEntry()], {
+      env: { PATH: process.env.PATH ?? '', ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez' },
+    });
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.buffer += chunk.toString();
+      for (let newline = this.buffer.indexOf('\n'); newline !== -1; newline = this.buffer.indexOf('\n')) {
+        const reply = JSON.parse(this.buffer.slice(0, newline)) as Reply;
+        this.buffer = this.buffer.slice(newline + 1);
+        const waiter = this.waiting.shift();
+        if (waiter) waiter(reply);
+        else this.replies.push(reply);
+      }
+    });
+  }
+
+  /** Writes one raw line and waits for the next reply (bounded). */
+  async send(line: string, timeoutMs = 20_000): Promise<Reply> {
+    const next = this.replies.shift();
+    if (next) return next;
+    const reply = new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${line.slice(0, 100)}`)), timeoutMs);
+      this.waiting.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+    this.child.stdin.write(`${line}\n`);
+    return reply;
+  }
+
+  request(id: number, method: string, params: unknown): Promise<Reply> {
+    return this.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+  }
+
+  async initialize(): Promise<void> {
+    const init = await this.request(0, 'initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'hostile', version: '0' },
+    });
+    if (!init.result) throw new Error(`initialize failed: ${JSON.stringify(init)}`);
+    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async close(): Promise<void> {
+    if (!this.alive) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.stdin.end();
+    await exited;
+  }
+}
+
+const toolText = (reply: Reply) => reply.result?.content?.map((part) => part.text).join('') ?? '';
+
+describe('the MCP server over a raw stdio pipe', () => {
+  let dataDir: string;
+  let cleanup: () => void;
+  let session: RawMcpSession;
+  let nextId = 10;
+  const call = (name: string, args: unknown) => session.request(nextId++, 'tools/call', { name, arguments: args });
+
+  beforeAll(async () => {
+    ({ dir: dataDir, cleanup } = makeSeededDataDir());
+    session = new RawMcpSession(dataDir);
+    await session.initialize();
+  });
+  afterAll(async () => {
+    await session?.close();
+    cleanup?.();
+  });
+
+  it('survives an 11 MB line, answering it with an error that names the limit', async () => {
+    const huge = JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'tools/call',
+      params: { name: 'create_ticket', arguments: { title: 'big', description: 'x'.repeat(11 * 1024 * 1024) } },
+      id: 7,
+    });
+    const reply = await session.send(huge);
+    expect(reply).toMatchObject({ id: 7, error: { code: -32600 } });
+    expect(reply.error?.message).toMatch(/the limit is 10485760 bytes/);
+    expect(session.alive).toBe(true);
+    const list = await session.request(nextId++, 'tools/list', {});
+    expect((list.result as { tools?: unknown[] } | undefined)?.tools?.length).toBeGreaterThan(10);
+  });
+
+  it('answers malformed JSON with -32700 and a non-JSON-RPC message with -32600', async () => {
+    expect(await session.send('{"jsonrpc": "2.0", "id": 1, "method": ')).toMatchObject({
+      id: null,
+      error: { code: -32700 },
+    });
+    expect(await session.send('[1, 2, 3]')).toMatchObject({ id: null, error: { code: -32600 } });
+    expect(await session.send('{"id": 5, "hello": "world"}')).toMatchObject({ id: 5, error: { code: -32600 } });
+    expect(session.alive).toBe(true);
+  });
+
+  it('non-object arguments get a tool error saying so, not -32603 and a schema dump', async () => {
+    for (const args of ['IT-000001', 42, null, ['IT-000001']]) {
+      const reply = await call('get_ticket', args);
+      expect(reply.error, JSON.stringify(reply)).toBeUndefined();
+      expect(reply.result?.isError).toBe(true);
+      expect(toolText(reply)).toMatch(/"arguments" must be an object of named values/);
+    }
+  });
+
+  it('arguments of the wrong type get a tool error the model can read and correct', async () => {
+    const reply = await call('create_ticket', { title: 12345, impact: 'high' });
+    expect(reply.error).toBeUndefined();
+    expect(reply.result?.isError).toBe(true);
+    expect(toolText(reply)).toMatch(/title/);
+    expect(toolText(reply)).toMatch(/impact/);
+  });
+
+  it('NUL bytes and control characters are a validation error, not "try again"', async () => {
+    const nulInField = await call('create_ticket', { title: 'Laptop', custom_fields: { asset_tag: 'LT\u00002093' } });
+    expect(nulInField.result?.isError).toBe(true);
+    expect(toolText(nulInField)).toMatch(
+      /custom field "asset_tag" contains a control character \(U\+0000, a NUL byte\)/,
+    );
+    expect(toolText(nulInField)).not.toMatch(/try again|unexpected/i);
+    const escapeInTitle = await call('create_ticket', { title: 'Printer \u001b[31mjammed' });
+    expect(toolText(escapeInTitle)).toMatch(/The title contains a control character \(U\+001B\)/);
+  });
+
+  it('custom fields are size-limited, and the timeline records a large change without copying it whole', async () => {
+    const created = await call('create_ticket', { title: 'Dock flickers', idempotency_key: `dock-${Date.now()}` });
+    const { number, version } = (created.result?.structuredContent as { ticket: { number: string; version: number } })
+      .ticket;
+    const tooBig = await call('update_ticket', {
+      ticket: number,
+      expected_version: version,
+      custom_fields: { notes: 'y'.repeat(20_000) },
+    });
+    expect(tooBig.result?.isError).toBe(true);
+    expect(toolText(tooBig)).toMatch(/the limit is 16384/);
+
+    const large = await call('update_ticket', {
+      ticket: number,
+      expected_version: version,
+      custom_fields: { notes: 'z'.repeat(12_000), asset_tag: 'LT-2093' },
+    });
+    expect(large.result?.isError, toolText(large)).toBeFalsy();
+    const shown = await call('get_ticket', { ticket: number });
+    const ticket = shown.result?.structuredContent as { events: { changes?: Record<string, unknown> | null }[] };
+    const entry = ticket.events.find((event) => event.changes && 'customFields' in event.changes);
+    expect(JSON.stringify(entry).length).toBeLessThan(1_500);
+    expect(JSON.stringify(entry)).toMatch(/"bytes":\d{5}/);
+  });
+});
