@@ -1,84 +1,10 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledPaths } from '../src/paths.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
+import { RawMcpSession, type Reply } from './helpers/raw-mcp-session.js';
 
 // The real server over a raw stdio pipe, fed what a well-behaved SDK client never sends: an 11 MB
 // line, malformed JSON, non-object arguments, wrong types, NUL bytes, oversized fields. It answers
 // each with an error that says what was wrong, and keeps serving.
-
-interface Reply {
-  id: number | string | null;
-  result?: { isError?: boolean; content?: { type: string; text: string }[]; structuredContent?: unknown };
-  error?: { code: number; message: string };
-}
-
-export class RawMcpSession {
-  private buffer = '';
-  private readonly waiting: ((reply: Reply) => void)[] = [];
-  private readonly replies: Reply[] = [];
-  readonly child: ChildProcessWithoutNullStreams;
-  stderr = '';
-
-  constructor(dataDir: string) {
-    this.child = spawn(process.execPath, [bundledPaths.mcpServerEntry()], {
-      env: { PATH: process.env.PATH ?? '', ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez' },
-    });
-    this.child.stderr.on('data', (chunk: Buffer) => {
-      this.stderr += chunk.toString();
-    });
-    this.child.stdout.on('data', (chunk: Buffer) => {
-      this.buffer += chunk.toString();
-      for (let newline = this.buffer.indexOf('\n'); newline !== -1; newline = this.buffer.indexOf('\n')) {
-        const reply = JSON.parse(this.buffer.slice(0, newline)) as Reply;
-        this.buffer = this.buffer.slice(newline + 1);
-        const waiter = this.waiting.shift();
-        if (waiter) waiter(reply);
-        else this.replies.push(reply);
-      }
-    });
-  }
-
-  /** Writes one raw line and waits for the next reply (bounded). */
-  async send(line: string, timeoutMs = 20_000): Promise<Reply> {
-    const next = this.replies.shift();
-    if (next) return next;
-    const reply = new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${line.slice(0, 100)}`)), timeoutMs);
-      this.waiting.push((r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-    });
-    this.child.stdin.write(`${line}\n`);
-    return reply;
-  }
-
-  request(id: number, method: string, params: unknown): Promise<Reply> {
-    return this.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-  }
-
-  async initialize(): Promise<void> {
-    const init = await this.request(0, 'initialize', {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'hostile', version: '0' },
-    });
-    if (!init.result) throw new Error(`initialize failed: ${JSON.stringify(init)}`);
-    this.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async close(): Promise<void> {
-    if (!this.alive) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.stdin.end();
-    await exited;
-  }
-}
 
 const toolText = (reply: Reply) => reply.result?.content?.map((part) => part.text).join('') ?? '';
 
@@ -154,8 +80,10 @@ describe('the MCP server over a raw stdio pipe', () => {
 
   it('custom fields are size-limited, and the timeline records a large change without copying it whole', async () => {
     const created = await call('create_ticket', { title: 'Dock flickers', idempotency_key: `dock-${Date.now()}` });
-    const { number, version } = (created.result?.structuredContent as { ticket: { number: string; version: number } })
-      .ticket;
+    const createdTicket = (created.result?.structuredContent as { ticket?: { number: string; version: number } })
+      ?.ticket;
+    expect(createdTicket, JSON.stringify(created)).toBeDefined();
+    const { number, version } = createdTicket ?? { number: '', version: 0 };
     const tooBig = await call('update_ticket', {
       ticket: number,
       expected_version: version,
