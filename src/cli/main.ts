@@ -82,7 +82,10 @@ program
   .description('Index a directory of Markdown articles into the knowledge base (incremental)')
   .option('--source <dir>', 'directory of Markdown articles (default: the bundled kb/)')
   .option('--name <name>', 'name of this collection (default: "bundled" for kb/, else the directory path)')
-  .option('--rebuild', 'drop the whole index and rebuild it with the current embedder, in one transaction')
+  .option(
+    '--rebuild',
+    'rebuild this source from scratch beside the live index (other sources stay indexed), then swap it in',
+  )
   .option('--json', 'print the summary as JSON')
   .action(lazy(() => import('./reindex.js').then((module) => module.reindexCommand)));
 
