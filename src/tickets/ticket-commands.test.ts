@@ -252,6 +252,21 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
         hint: `Work on ${survivor.number} instead.`,
       });
     });
+
+    it('merges through the status machine: a resolved ticket may only be closed or reopened, not merged', async () => {
+      const survivor = await newTicket('Printer queue stuck');
+      const resolved = await newTicket('Print queue frozen');
+      await transitionTicket(store, resolved.number, { to: 'resolved', resolutionCode: 'fixed' }, agent);
+      const refused = mergeTickets(store, resolved.number, survivor.number, agent);
+      await expect(refused).rejects.toBeInstanceOf(InvalidTransitionError);
+      await expect(refused).rejects.toThrow(/is resolved, so it cannot be merged/);
+      expect((await getTicket(store, resolved.number)).ticket.status).toBe('resolved');
+      // Nor can anything be merged into a resolved ticket.
+      const active = await newTicket('Printer queue stuck again');
+      await expect(mergeTickets(store, active.number, resolved.number, agent)).rejects.toThrow(
+        /is resolved, so nothing can be merged into it/,
+      );
+    });
   });
 
   describe('search', () => {

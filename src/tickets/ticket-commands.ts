@@ -19,7 +19,7 @@ import {
 } from './model.js';
 import { priorityFor, slaDueTimes } from './priority.js';
 import { appendEvent, loadTicketRow, requireTicketNumber, type TicketRow, toTicket } from './rows.js';
-import { assertTransition } from './status-machine.js';
+import { assertMergeable, assertTransition } from './status-machine.js';
 
 export interface NewTicket {
   title: string;
@@ -592,9 +592,10 @@ export async function mergeTickets(
 ): Promise<{ merged: Ticket; survivor: Ticket }> {
   return store.transaction(async (tx) => {
     const [from, into] = await lockPair(tx, duplicate, survivor);
-    // Every active status may become merged (see TRANSITIONS); final ones may not.
     assertNotFinal(from, 'merged');
     assertNotFinal(into, 'merged into');
+    // The status machine decides, as for every other status change (a resolved ticket may not be merged).
+    assertMergeable(from.number, from.status, into.number, into.status);
     await touch(tx, from.id, ['status = $1', 'merged_into_id = $2'], ['merged', into.id]);
     await tx.query(
       `INSERT INTO ticket_links (from_ticket_id, to_ticket_id, kind) VALUES ($1, $2, 'duplicate_of') ON CONFLICT DO NOTHING`,
