@@ -16,6 +16,9 @@ export class HardenedStdioServerTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private readonly reader: JsonLineReader;
   private closed = false;
+  /** Requests received and not yet answered: a client that leaves does not cut a write in half. */
+  private readonly inFlight = new Set<string | number>();
+  private drainedWaiters: (() => void)[] = [];
 
   constructor(
     private readonly stdin: NodeJS.ReadableStream = process.stdin,
@@ -62,7 +65,21 @@ export class HardenedStdioServerTransport implements Transport {
         return;
       }
     }
+    if ('method' in message && 'id' in message) this.inFlight.add(message.id);
     this.onmessage?.(message);
+  }
+
+  /** Resolves once every request received so far has been answered, or after `timeoutMs`. */
+  drained(timeoutMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.drainedWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private reply(id: string | number | null, error: { code: number; message: string }): void {
@@ -75,6 +92,10 @@ export class HardenedStdioServerTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
+    const answered = !('method' in message) && 'id' in message ? message.id : undefined;
+    if (answered !== undefined && this.inFlight.delete(answered) && this.inFlight.size === 0) {
+      for (const waiter of this.drainedWaiters.splice(0)) waiter();
+    }
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       if (this.stdout.write(`${JSON.stringify(message)}\n`)) resolve();

@@ -37,10 +37,14 @@ export async function serveStdio(
     version: ITBOT_VERSION,
   });
 
+  const transport = new HardenedStdioServerTransport();
   let stopping = false;
   const stop = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
+    // A client that left mid-call (killed `itbot ask --yes`) must not cut a write in half: finish
+    // what is in flight (bounded), then close the store.
+    await transport.drained(10_000);
     await server.close().catch(() => {});
     await Promise.all([cache.close(), embedder.close()]);
     await store.then((s: Store) => s.close()).catch(() => {});
@@ -51,5 +55,5 @@ export async function serveStdio(
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
 
-  await server.connect(new HardenedStdioServerTransport());
+  await server.connect(transport);
 }

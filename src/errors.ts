@@ -73,8 +73,22 @@ export class ModelUnavailableError extends ItbotError {
   }
 }
 
+/** Query parameters that carry secrets in connection URLs (libpq's password, tokens, keys). */
+const SECRET_PARAMETER =
+  /([?&](?:password|passwd|pass|pwd|sslpassword|secret|token|access_token|api_?key|key|auth)=)[^&#\s"']+/gi;
+/** The password of scheme://user:password@host. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"']*:)[^\s@/"']+@/gi;
+
+/**
+ * Text with the secrets of any URL in it replaced by ***: the password in user:pw@ and in
+ * ?password=, tokens and keys. Every error message goes through here before anyone sees it.
+ */
+export function maskSecrets(text: string): string {
+  return text.replace(URL_PASSWORD, '$1***@').replace(SECRET_PARAMETER, '$1***');
+}
+
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return maskSecrets(error instanceof Error ? error.message : String(error));
 }
 
 /** A warning for the person at the terminal: one line on stderr, never a failure. */

@@ -157,6 +157,10 @@ tickets
   .option('--assignee <username>', 'an agent')
   .option('--group <name>', "a group (default: the category's)")
   .option('--tag <list>', 'comma-separated tags')
+  .option(
+    '--idempotency-key <key>',
+    'a retry with the same key returns the first ticket (default: derived from who asks, what and the day)',
+  )
   .option('--json', 'print JSON')
   .action(lazy(() => import('./tickets.js').then((module) => module.createTicketCommand)));
 

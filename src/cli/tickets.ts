@@ -22,6 +22,7 @@ import {
   transitionTicket,
   updateTicket,
 } from '../tickets/index.js';
+import { requestIdempotencyKey } from './idempotency.js';
 import { formatTable } from './table.js';
 
 /** `itbot tickets …`: the same ticket module the MCP server uses, as plain commands for staff. */
@@ -173,14 +174,18 @@ export interface CreateOptions {
   assignee?: string;
   group?: string;
   tag?: string;
+  /** Default: derived from the request (see idempotency.ts), so a retried command opens no duplicate. */
+  idempotencyKey?: string;
   json?: boolean;
 }
 
 export function createTicketCommand(options: CreateOptions): Promise<number> {
   return withStore(async (store, actor) => {
-    const { ticket } = await createTicket(
+    const { idempotencyKey, json: _json, ...request } = options;
+    const { ticket, created } = await createTicket(
       store,
       {
+        idempotencyKey: idempotencyKey ?? requestIdempotencyKey('cli', [actor.name, request]),
         title: options.title,
         description: options.description,
         impact: level(options.impact, '--impact'),
@@ -196,10 +201,10 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
       actor,
     );
     await withEmbedder(resolveConfig(), (embedder) => embedTicketAfterWrite(store, embedder, ticket.number));
-    return print(
-      options.json,
-      { ticket },
-      () => `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`,
+    return print(options.json, { ticket, created }, () =>
+      created
+        ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`
+        : `Already opened as ${ticket.number} by the same request earlier today (give --idempotency-key to open another): ${ticket.title}`,
     );
   });
 }

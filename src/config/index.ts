@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { ConfigError } from '../errors.js';
+import { ConfigError, maskSecrets } from '../errors.js';
 
 /** Everything itbot reads from its environment, resolved and validated once. */
 export interface ItbotConfig {
@@ -100,12 +100,12 @@ export function resolveConfig(env: Env = process.env): ItbotConfig {
   };
 }
 
-/** A URL safe to print: the password replaced. */
+/** A URL safe to print: the password replaced, in user:pw@ and in ?password= (and tokens, keys). */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    return maskSecrets(parsed.toString());
   } catch {
     return '(unparseable URL)';
   }

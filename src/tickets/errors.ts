@@ -46,6 +46,17 @@ export class TicketConflictError extends ItbotError {
   }
 }
 
+/** An idempotency key already used by a create that asked for something else. */
+export class IdempotencyKeyReusedError extends ItbotError {
+  constructor(readonly number: string) {
+    super(
+      `This idempotency key was already used to open ${number}, with different details.`,
+      ExitCode.conflict,
+      'Use a new key for a new ticket; a retry must repeat the first request exactly.',
+    );
+  }
+}
+
 /** A status change the status machine does not allow; the message lists what is allowed. */
 export class InvalidTransitionError extends ItbotError {
   constructor(message: string, hint: string) {

@@ -1,5 +1,6 @@
 export { type Category, type Group, listCategories, listGroups, listUsers, type User } from './directory.js';
 export {
+  IdempotencyKeyReusedError,
   InvalidTransitionError,
   TicketConflictError,
   TicketNotFoundError,

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenedTestStore, openTestStore, testStoreKinds } from '../../test/helpers/ticket-store.js';
 import type { Store } from '../store/index.js';
-import { InvalidTransitionError, TicketConflictError, TicketNotFoundError, TicketValidationError } from './errors.js';
+import {
+  IdempotencyKeyReusedError,
+  InvalidTransitionError,
+  TicketConflictError,
+  TicketNotFoundError,
+  TicketValidationError,
+} from './errors.js';
 import type { Actor } from './model.js';
 import {
   addInternalNote,
@@ -199,6 +205,28 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
         expect.objectContaining({ kind: 'follow_up_of', direction: 'outgoing', ticket: ticket.number }),
       ]);
       expect((await getTicket(store, ticket.number)).ticket.status).toBe('closed');
+    });
+  });
+
+  describe('idempotency keys', () => {
+    it('a retry with the same key returns the first ticket; the key reused with other details is refused', async () => {
+      const key = `retry-${Math.random()}`;
+      const first = await newTicket('Keyboard missing keys', { idempotencyKey: key, tags: ['hardware'] });
+      const retry = await createTicket(
+        store,
+        { title: 'Keyboard missing keys', requester: requester.name, idempotencyKey: key, tags: ['hardware'] },
+        agent,
+      );
+      expect(retry).toMatchObject({ created: false, ticket: { number: first.number } });
+      const reused = createTicket(
+        store,
+        { title: 'Mouse double-clicks', requester: requester.name, idempotencyKey: key, tags: ['hardware'] },
+        agent,
+      );
+      await expect(reused).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expect(reused).rejects.toMatchObject({ exitCode: 9 });
+      const { tickets } = await searchTickets(store, { text: '"Mouse double-clicks"', status: undefined });
+      expect(tickets).toEqual([]);
     });
   });
 

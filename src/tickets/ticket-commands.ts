@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Queryable, Store } from '../store/index.js';
 import { findAgent, findCategory, findGroup } from './directory.js';
-import { TicketConflictError, TicketValidationError } from './errors.js';
+import { IdempotencyKeyReusedError, TicketConflictError, TicketValidationError } from './errors.js';
 import {
   type Actor,
   DESCRIPTION_MAX,
@@ -204,12 +205,42 @@ export async function createTicket(
   const derived = priorityFor(impact, urgency);
   const priority = input.priority ?? derived;
 
+  // What this create asks for: a key reused with other arguments is refused, as payment APIs do.
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify([
+        title,
+        description,
+        input.type ?? 'incident',
+        impact,
+        urgency,
+        input.priority ?? null,
+        input.category ?? null,
+        requester,
+        input.assignee ?? null,
+        input.group ?? null,
+        cleanTags(input.tags ?? []),
+        input.customFields ?? {},
+      ]),
+    )
+    .digest('hex');
+  const earlier = async (tx: Queryable) => {
+    const { rows } = await tx.query<{ number: string; idempotency_fingerprint: string | null }>(
+      'SELECT number, idempotency_fingerprint FROM tickets WHERE idempotency_key = $1',
+      [input.idempotencyKey],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (row.idempotency_fingerprint && row.idempotency_fingerprint !== fingerprint) {
+      throw new IdempotencyKeyReusedError(row.number);
+    }
+    return { ticket: await reload(tx, row.number), created: false };
+  };
+
   return store.transaction(async (tx) => {
     if (input.idempotencyKey) {
-      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [
-        input.idempotencyKey,
-      ]);
-      if (rows[0]) return { ticket: await reload(tx, rows[0].number), created: false };
+      const first = await earlier(tx);
+      if (first) return first;
     }
     const category = input.category ? await findCategory(tx, input.category) : undefined;
     const group = input.group ? await findGroup(tx, input.group) : undefined;
@@ -219,8 +250,8 @@ export async function createTicket(
     const inserted = await tx.query<{ id: string; number: string }>(
       `INSERT INTO tickets (title, description, type, impact, urgency, priority, priority_overridden, category_id, requester,
                             assignee_id, group_id, source, tags, custom_fields, first_response_due, resolution_due,
-                            idempotency_key, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                            idempotency_key, created_at, updated_at, idempotency_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, number`,
       [
@@ -242,15 +273,15 @@ export async function createTicket(
         due.resolutionDue,
         input.idempotencyKey ?? null,
         now,
+        input.idempotencyKey ? fingerprint : null,
       ],
     );
     const row = inserted.rows[0];
     if (!row) {
-      // A concurrent create with the same key committed first: hand back its ticket.
-      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [
-        input.idempotencyKey,
-      ]);
-      return { ticket: await reload(tx, rows[0]?.number as string), created: false };
+      // A concurrent create with the same key committed first: hand back its ticket (if it asked the same).
+      const first = await earlier(tx);
+      if (!first) throw new Error('a create with this idempotency key conflicted but its ticket is not visible');
+      return first;
     }
     await appendEvent(tx, row.id, {
       kind: 'created',
