@@ -24,6 +24,8 @@ export interface ItbotConfig {
   embedder: 'hashed' | 'gemini';
   /** Gemini requests per minute, shared by every itbot process through Redis when REDIS_URL is set. */
   geminiRequestsPerMinute: number;
+  /** Gemini tokens per minute, budgeted beside the requests (ITBOT_GEMINI_TPM). */
+  geminiTokensPerMinute: number;
   /** Embedding batches in flight at once. */
   embedConcurrency: number;
 }
@@ -96,6 +98,7 @@ export function resolveConfig(env: Env = process.env): ItbotConfig {
     user: nonEmpty(env.ITBOT_USER) ?? currentUser(),
     embedder: parseEmbedder(nonEmpty(env.ITBOT_EMBEDDER)),
     geminiRequestsPerMinute: parseCount('ITBOT_GEMINI_RPM', nonEmpty(env.ITBOT_GEMINI_RPM), 300, 'requests') || 1,
+    geminiTokensPerMinute: parseCount('ITBOT_GEMINI_TPM', nonEmpty(env.ITBOT_GEMINI_TPM), 1_000_000, 'tokens') || 1,
     embedConcurrency: parseCount('ITBOT_EMBED_CONCURRENCY', nonEmpty(env.ITBOT_EMBED_CONCURRENCY), 2, 'batches') || 1,
   };
 }

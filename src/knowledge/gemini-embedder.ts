@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GoogleGenAI } from '@google/genai';
 import type { Cache } from '../cache/index.js';
-import { type RateLimiter, type RetryOptions, withRetry } from '../gemini/index.js';
+import { estimateTokens, type RateLimiter, type RetryOptions, withRetry } from '../gemini/index.js';
 import { type Embedder, type EmbeddingTask, normalize } from './embedder.js';
 
 export interface GeminiEmbedderOptions {
@@ -32,7 +32,7 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
     `embedding:${model}:${dimensions}:${task}:${createHash('sha256').update(text).digest('hex')}`;
 
   async function embedBatch(texts: string[], task: EmbeddingTask): Promise<number[][]> {
-    await limiter.acquire();
+    await limiter.acquire(texts.reduce((sum, text) => sum + estimateTokens(text), 0));
     const response = await withRetry(
       () =>
         client.models.embedContent({
