@@ -91,6 +91,26 @@ export function errorMessage(error: unknown): string {
   return maskSecrets(error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * Input the database cannot store (a NUL byte, an invalid character) reaches PostgreSQL from many
+ * places; whichever one, it is bad input with a clear message, never "unexpected error, try again".
+ */
+export function asInputError(error: unknown): UsageError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  if (
+    code === '22021' ||
+    code === '22P05' ||
+    /invalid byte sequence for encoding|unsupported Unicode escape sequence|\\u0000 cannot be converted/i.test(message)
+  ) {
+    return new UsageError(
+      'The input contains a NUL byte or another character that cannot be stored.',
+      'Remove control characters from the text and send it again.',
+    );
+  }
+  return undefined;
+}
+
 /** A warning for the person at the terminal: one line on stderr, never a failure. */
 export function warn(message: string): void {
   process.stderr.write(`itbot: ${message}\n`);
