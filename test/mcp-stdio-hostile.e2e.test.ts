@@ -104,4 +104,24 @@ describe('the MCP server over a raw stdio pipe', () => {
     expect(JSON.stringify(entry).length).toBeLessThan(1_500);
     expect(JSON.stringify(entry)).toMatch(/"bytes":\d{5}/);
   });
+
+  it('a long timeline comes a page at a time, so no answer grows past what a client reads', async () => {
+    const created = await call('create_ticket', { title: 'Chatty ticket', idempotency_key: `chatty-${Date.now()}` });
+    const number = (created.result?.structuredContent as { ticket?: { number: string } } | undefined)?.ticket?.number;
+    expect(number, JSON.stringify(created)).toBeDefined();
+    for (let i = 1; i <= 60; i++) {
+      const note = await call('add_internal_note', { ticket: number, text: `note ${i}` });
+      expect(note.result?.isError, toolText(note)).toBeFalsy();
+    }
+    type Page = { events: { body: string | null }[]; olderEvents?: number };
+    const newest = (await call('get_ticket', { ticket: number })).result?.structuredContent as Page;
+    expect(newest.events).toHaveLength(50);
+    expect(newest.events.at(-1)?.body).toBe('note 60');
+    expect(newest.olderEvents).toBe(11);
+    const older = (await call('get_ticket', { ticket: number, timeline_skip: 50 })).result?.structuredContent as Page;
+    expect(older.events).toHaveLength(11);
+    expect(older.events[0]?.body).toBeNull(); // the "created" event
+    expect(older.events.at(-1)?.body).toBe('note 10');
+    expect(older.olderEvents).toBe(0);
+  });
 });

@@ -8,12 +8,22 @@ export interface TicketDetails {
   ticket: Ticket;
   events: TicketEvent[];
   links: TicketLink[];
+  /** Events older than those returned, when the timeline was paged (eventsLimit). */
+  olderEvents?: number;
+}
+
+export interface GetTicketOptions {
+  includeInternal?: boolean;
+  /** At most this many events, the newest (oldest first among them): keeps an answer readable. */
+  eventsLimit?: number;
+  /** Skip this many of the newest events first: pages back through a long timeline. */
+  eventsSkip?: number;
 }
 
 export async function getTicket(
   db: Queryable,
   reference: string,
-  options: { includeInternal?: boolean } = {},
+  options: GetTicketOptions = {},
 ): Promise<TicketDetails> {
   const row = await loadTicketRow(db, reference);
   const events = await db.query<{
@@ -25,10 +35,20 @@ export async function getTicket(
     changes: FieldChanges | null;
     created_at: Date;
   }>(
-    `SELECT kind, author, author_kind, visibility, body, changes, created_at FROM ticket_events
-     WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id`,
-    [row.id, options.includeInternal ?? true],
+    `SELECT kind, author, author_kind, visibility, body, changes, created_at FROM (
+       SELECT id, kind, author, author_kind, visibility, body, changes, created_at FROM ticket_events
+       WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id DESC LIMIT $3 OFFSET $4
+     ) newest ORDER BY id`,
+    [row.id, options.includeInternal ?? true, options.eventsLimit ?? null, options.eventsSkip ?? 0],
   );
+  let olderEvents: number | undefined;
+  if (options.eventsLimit !== undefined) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1 AND ($2 OR visibility = 'public')`,
+      [row.id, options.includeInternal ?? true],
+    );
+    olderEvents = Math.max(0, (rows[0]?.n ?? 0) - (options.eventsSkip ?? 0) - events.rows.length);
+  }
   const links = await db.query<{
     kind: TicketLink['kind'];
     direction: TicketLink['direction'];
@@ -61,6 +81,7 @@ export async function getTicket(
       title: link.title,
       status: link.status,
     })),
+    ...(olderEvents === undefined ? {} : { olderEvents }),
   };
 }
 
