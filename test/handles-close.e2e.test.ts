@@ -54,6 +54,25 @@ describe('handles are closed, so the process exits', () => {
     expect(run.stderr.match(/shared rate limit unavailable/g)).toHaveLength(1);
   });
 
+  it('the Gemini limiter (requests and tokens buckets) against a refused port: one warning, not one per bucket', async () => {
+    const run = await runScript(
+      `
+      const { resolveConfig } = await import(${JSON.stringify(built('config/index.js'))});
+      const { createGeminiLimiter } = await import(${JSON.stringify(built('gemini/shared-limiter.js'))});
+      const limiter = await createGeminiLimiter(resolveConfig(), (m) => console.error(m));
+      const started = Date.now();
+      await limiter.acquire(500);
+      await limiter.acquire(500);
+      console.log('acquired in', Date.now() - started);
+      await limiter.close();
+    `,
+      { REDIS_URL: refusedUrl },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(Number(/acquired in (\d+)/.exec(run.stdout)?.[1])).toBeLessThan(4_000);
+    expect(run.stderr.match(/shared rate limit unavailable/g)).toHaveLength(1);
+  });
+
   it('the cache against a refused Redis port: calls fall back, close ends the reconnect loop', async () => {
     const run = await runScript(`
       const { createCache } = await import(${JSON.stringify(built('cache/cache.js'))});

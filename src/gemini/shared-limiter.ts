@@ -18,9 +18,16 @@ function bucket(
  * is per key, not per endpoint. `tryAcquire(tokens)` takes one request and that many tokens.
  */
 export async function createGeminiLimiter(config: ItbotConfig, warn: (message: string) => void): Promise<RateLimiter> {
+  // Both buckets notice the same Redis outage at once: the user hears about it once.
+  let last = { message: '', at: 0 };
+  const warnOnce = (message: string) => {
+    if (message === last.message && Date.now() - last.at < 10_000) return;
+    last = { message, at: Date.now() };
+    warn(message);
+  };
   const [requests, tokens] = await Promise.all([
-    bucket(config, 'itbot:gemini:rpm', config.geminiRequestsPerMinute, warn),
-    bucket(config, 'itbot:gemini:tpm', config.geminiTokensPerMinute, warn),
+    bucket(config, 'itbot:gemini:rpm', config.geminiRequestsPerMinute, warnOnce),
+    bucket(config, 'itbot:gemini:tpm', config.geminiTokensPerMinute, warnOnce),
   ]);
   return combineLimiters(requests, tokens);
 }
