@@ -8,7 +8,6 @@ import type { TicketServerConnection } from '../mcp/index.js';
 import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources.js';
 import { spawnTicketServer } from '../mcp/spawn.js';
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
-import { requestIdempotencyKey } from './idempotency.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
 import { reportError } from './run-command.js';
 import { createWriteConsent } from './write-consent.js';
@@ -69,7 +68,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
   // Start the MCP server (and so the store) first: it warms up while this process loads the
   // agent and the MCP client.
   const child = spawnTicketServer();
-  const [{ createProvider, runAgentTurn, turnExitCode }, { connectTicketServer }] = await Promise.all([
+  const [{ createProvider, runAgentTurn, turnExitCode, withRequestKeys }, { connectTicketServer }] = await Promise.all([
     import('../agent/index.js'),
     import('../mcp/index.js'),
   ]);
@@ -141,31 +140,6 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     process.off('SIGINT', onInterrupt);
     await Promise.all([connection.close(), responses?.close(), provider.close?.()]);
   }
-}
-
-/**
- * Every create_ticket from `ask` carries an idempotency key derived from the request, unless the
- * model gave one: `ask --yes` killed mid-write and run again returns the ticket it opened.
- */
-function withRequestKeys(connection: TicketServerConnection, user: string, question: string): TicketServerConnection {
-  return {
-    listTools: () => connection.listTools(),
-    readJsonResource: <T>(uri: string) => connection.readJsonResource<T>(uri),
-    close: () => connection.close(),
-    get alive() {
-      return connection.alive;
-    },
-    get pid() {
-      return connection.pid;
-    },
-    callTool(name, args, callOptions) {
-      const keyed =
-        name === 'create_ticket' && args.idempotency_key === undefined
-          ? { ...args, idempotency_key: requestIdempotencyKey('ask', [user, question, args]) }
-          : args;
-      return connection.callTool(name, keyed, callOptions);
-    },
-  };
 }
 
 interface ResponseCache {

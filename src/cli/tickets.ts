@@ -11,6 +11,7 @@ import {
   type Level,
   RESOLUTION_CODES,
   type ResolutionCode,
+  requestIdempotencyKey,
   searchTickets,
   suggestTriage,
   TICKET_PRIORITIES,
@@ -22,7 +23,6 @@ import {
   transitionTicket,
   updateTicket,
 } from '../tickets/index.js';
-import { requestIdempotencyKey } from './idempotency.js';
 import { formatTable } from './table.js';
 
 /** `itbot tickets …`: the same ticket module the MCP server uses, as plain commands for staff. */

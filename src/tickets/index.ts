@@ -10,6 +10,7 @@ export {
 export * from './model.js';
 export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
 export { type PriorityFromWords, priorityFromWords } from './priority-cues.js';
+export { requestIdempotencyKey } from './request-key.js';
 export {
   type CompanySeed,
   readCompanySeed,
