@@ -1,10 +1,10 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createEmbedder } from '../src/bootstrap.js';
 import { createCache } from '../src/cache/index.js';
 import type { ItbotConfig } from '../src/config/index.js';
 import type { Store } from '../src/store/index.js';
 import { ITBOT_VERSION } from '../src/version.js';
 import { createItbotMcpServer } from './server.js';
+import { HardenedStdioServerTransport } from './stdio-transport.js';
 
 /**
  * Serves the itbot tools over stdin/stdout until the client goes away. The store opens while the
@@ -27,9 +27,10 @@ export async function serveStdio(
     namespace: 'itbot',
     warn: (message) => log(`itbot-mcp: ${message}`),
   });
+  const embedder = createEmbedder(config);
   const server = createItbotMcpServer({
     store,
-    embedder: createEmbedder(config),
+    embedder,
     cache,
     // itbot's own commands run their private server as the agent typing them, with the admin
     // jobs; any other MCP host gets the tools a model may use.
@@ -39,12 +40,16 @@ export async function serveStdio(
     version: ITBOT_VERSION,
   });
 
+  const transport = new HardenedStdioServerTransport();
   let stopping = false;
   const stop = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
+    // A client that left mid-call (killed `itbot ask --yes`) must not cut a write in half: finish
+    // what is in flight (bounded), then close the store.
+    await transport.drained(10_000);
     await server.close().catch(() => {});
-    await cache.close();
+    await Promise.all([cache.close(), embedder.close()]);
     await store.then((s: Store) => s.close()).catch(() => {});
     process.exit(exitCode);
   };
@@ -53,5 +58,5 @@ export async function serveStdio(
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
 
-  await server.connect(new StdioServerTransport());
+  await server.connect(transport);
 }

@@ -179,11 +179,30 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
     {
       title: 'Look up a ticket',
       description: `Returns one ticket with its timeline (replies, internal notes, status and field changes, oldest first) and its links. ${UNTRUSTED}`,
-      inputSchema: { ticket: ticketReference },
-      outputSchema: { ticket: ticketSchema, events: z.array(eventSchema), links: z.array(linkSchema) },
+      inputSchema: {
+        ticket: ticketReference,
+        timeline_skip: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe(
+            `The timeline comes ${TIMELINE_PAGE} events at a time, newest last: skip this many newest events to read older ones`,
+          ),
+      },
+      outputSchema: {
+        ticket: ticketSchema,
+        events: z.array(eventSchema),
+        links: z.array(linkSchema),
+        olderEvents: z.number().int().optional().describe('Events older than these; page back with timeline_skip'),
+      },
       annotations: READ_ONLY,
     },
-    ({ ticket }) => guarded(async () => ok({ ...(await getTicket(await store(), ticket)) })),
+    // A page of the timeline, not all of it: a long-lived ticket must never answer past what a client reads.
+    ({ ticket, timeline_skip }) =>
+      guarded(async () =>
+        ok({ ...(await getTicket(await store(), ticket, { eventsLimit: TIMELINE_PAGE, eventsSkip: timeline_skip })) }),
+      ),
   );
 }
 
@@ -454,6 +473,9 @@ function registerWriteTools(
       guarded(async () => ok({ ...(await mergeTickets(await store(), duplicate, survivor, actor)) })),
   );
 }
+
+/** Timeline events per get_ticket answer. */
+const TIMELINE_PAGE = 50;
 
 export function registerTicketTools(server: McpServer, store: () => Promise<Store>, options: TicketToolsOptions): void {
   registerReadTools(server, store, options);

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { errorMessage, ItbotError } from '../src/errors.js';
+import { asInputError, errorMessage, ItbotError } from '../src/errors.js';
 
 /** A successful result: structured content, and the same JSON as text for clients without structure. */
 export function ok(structured: Record<string, unknown>): CallToolResult {
@@ -10,7 +10,8 @@ export function ok(structured: Record<string, unknown>): CallToolResult {
  * A business failure the caller (often a model) can act on: what failed, why, and how to fix it.
  * Unexpected errors say so without internals, and are logged on stderr for the operator.
  */
-export function failure(error: unknown): CallToolResult {
+export function failure(caught: unknown): CallToolResult {
+  const error = asInputError(caught) ?? caught;
   if (error instanceof ItbotError) {
     const text = error.hint ? `${error.message} ${error.hint}` : error.message;
     // itbot's own client reads the parts back, to tell a store outage from a bad ticket number.

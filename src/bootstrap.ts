@@ -41,6 +41,16 @@ export function createEmbedder(config: ItbotConfig): Embedder {
   return createLazyGeminiEmbedder(config, config.geminiApiKey);
 }
 
+/** Runs `use` with the configured embedder and closes the embedder on every way out. */
+export async function withEmbedder<T>(config: ItbotConfig, use: (embedder: Embedder) => Promise<T>): Promise<T> {
+  const embedder = createEmbedder(config);
+  try {
+    return await use(embedder);
+  } finally {
+    await embedder.close();
+  }
+}
+
 /** Gemini's embedder, its Redis-backed pieces connected on first use rather than at start-up. */
 function createLazyGeminiEmbedder(config: ItbotConfig, apiKey: string): Embedder {
   let ready: Promise<Embedder> | undefined;
@@ -71,6 +81,10 @@ function createLazyGeminiEmbedder(config: ItbotConfig, apiKey: string): Embedder
       ready ??= connect();
       return (await ready).embed(texts, task);
     },
+    async close() {
+      // Never connected: nothing to close. Connecting: wait for it (bounded), then close.
+      await ready?.then((embedder) => embedder.close()).catch(() => {});
+    },
   };
 }
 
@@ -92,7 +106,8 @@ export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOpt
       if (store.created || applied.length) {
         // The prepared image is indexed by the local embedder; with another one chosen (Gemini's)
         // this re-embeds it once.
-        const indexed = await indexBundledKnowledgeBase(store, createEmbedder(config));
+        const embedder = createEmbedder(config);
+        const indexed = await indexBundledKnowledgeBase(store, embedder).finally(() => embedder.close());
         // A fresh install gets the sample company's people, groups and categories to work with
         // (the prepared image already has them; `itbot seed` refreshes them on demand).
         const { rows } = await store.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty');

@@ -12,6 +12,10 @@ export const ExitCode = {
   modelUnavailable: 5,
   turnLimit: 6,
   toolFailed: 7,
+  /** What was asked for does not exist (a ticket number, a user): the same from `tickets` and `ask`. */
+  notFound: 8,
+  /** A write based on a stale version (someone changed it meanwhile): read again and retry. */
+  conflict: 9,
   cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -69,8 +73,42 @@ export class ModelUnavailableError extends ItbotError {
   }
 }
 
+/** Query parameters that carry secrets in connection URLs (libpq's password, tokens, keys). */
+const SECRET_PARAMETER =
+  /([?&](?:password|passwd|pass|pwd|sslpassword|secret|token|access_token|api_?key|key|auth)=)[^&#\s"']+/gi;
+/** The password of scheme://user:password@host. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"']*:)[^\s@/"']+@/gi;
+
+/**
+ * Text with the secrets of any URL in it replaced by ***: the password in user:pw@ and in
+ * ?password=, tokens and keys. Every error message goes through here before anyone sees it.
+ */
+export function maskSecrets(text: string): string {
+  return text.replace(URL_PASSWORD, '$1***@').replace(SECRET_PARAMETER, '$1***');
+}
+
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return maskSecrets(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Input the database cannot store (a NUL byte, an invalid character) reaches PostgreSQL from many
+ * places; whichever one, it is bad input with a clear message, never "unexpected error, try again".
+ */
+export function asInputError(error: unknown): UsageError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : '';
+  if (
+    code === '22021' ||
+    code === '22P05' ||
+    /invalid byte sequence for encoding|unsupported Unicode escape sequence|\\u0000 cannot be converted/i.test(message)
+  ) {
+    return new UsageError(
+      'The input contains a NUL byte or another character that cannot be stored.',
+      'Remove control characters from the text and send it again.',
+    );
+  }
+  return undefined;
 }
 
 /** A warning for the person at the terminal: one line on stderr, never a failure. */

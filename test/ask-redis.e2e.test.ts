@@ -76,7 +76,7 @@ describe.skipIf(!redisAvailable().ok)('itbot ask with REDIS_URL', () => {
         },
       });
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/itbot: waiting 1 s \(request budget, ITBOT_GEMINI_RPM\)/);
+      expect(run.stderr).toMatch(/itbot: waiting 1 s \(request budget, ITBOT_GEMINI_RPM\/TPM\)/);
       expect(run.stdout).toContain('Restart the router.');
     } finally {
       await client.quit();

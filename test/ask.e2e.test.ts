@@ -124,7 +124,7 @@ describe('itbot ask', () => {
       4,
       /Cannot connect to PostgreSQL/,
     ],
-    ['an unknown ticket', ['ask', 'status of IT-777777'], {}, 7, /There is no ticket IT-777777/],
+    ['an unknown ticket', ['ask', 'status of IT-777777'], {}, 8, /There is no ticket IT-777777/],
     [
       'a data dir that cannot be created',
       ['ask', 'vpn help'],

@@ -1,7 +1,12 @@
 import { ApiError } from '@google/genai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCache } from '../src/cache/index.js';
-import { createGeminiClient, createMemoryRateLimiter, createRedisRateLimiter } from '../src/gemini/index.js';
+import {
+  combineLimiters,
+  createGeminiClient,
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+} from '../src/gemini/index.js';
 import { createGeminiEmbedder } from '../src/knowledge/gemini-embedder.js';
 import { type FakeGemini, fakeReply, startFakeGemini } from './helpers/fake-gemini-server.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './helpers/redis-server.js';
@@ -115,6 +120,22 @@ describe('request rate limit', () => {
     expect(await limiter.tryAcquire()).toBe(0);
   });
 
+  it('budgets tokens per minute beside requests: a call takes one request and its tokens', async () => {
+    let now = 0;
+    const limiter = combineLimiters(
+      createMemoryRateLimiter(100, () => now),
+      createMemoryRateLimiter(1_000, () => now),
+    );
+    expect(await limiter.tryAcquire(600)).toBe(0);
+    // 400 tokens left of 1000 a minute: 700 more wait for 300 to refill, 18 s.
+    expect(await limiter.tryAcquire(700)).toBe(18_000);
+    now += 18_000;
+    expect(await limiter.tryAcquire(700)).toBe(0);
+    // A call larger than the whole budget waits for a full bucket rather than for ever.
+    now += 60_000;
+    expect(await limiter.tryAcquire(5_000)).toBe(0);
+  });
+
   describe.skipIf(!redisAvailable().ok)('shared through Redis', () => {
     let redis: TestRedis;
     beforeEach(async () => {
@@ -138,6 +159,16 @@ describe('request rate limit', () => {
       await redis.stop();
       expect(await a.tryAcquire()).toBe(0);
       expect(warnings).toHaveLength(1);
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('shares the tokens-per-minute bucket between processes too', async () => {
+      const options = { url: redis.url, key: 'itbot:test:tpm', requestsPerMinute: 1_000, warn: () => {} };
+      const a = await createRedisRateLimiter(options);
+      const b = await createRedisRateLimiter(options);
+      expect(await a.tryAcquire(600)).toBe(0);
+      expect(await b.tryAcquire(300)).toBe(0);
+      expect(await a.tryAcquire(300)).toBeGreaterThan(0);
       await Promise.all([a.close(), b.close()]);
     });
   });

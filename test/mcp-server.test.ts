@@ -149,11 +149,20 @@ describe('itbot MCP server over stdio', () => {
     });
     const number = created.ticket.number;
     expect(created.ticket.priority).toBe('P2');
+    // A retry repeats the request exactly: it gets the first ticket back…
     const again = await data<TicketOut & { created: boolean }>('create_ticket', {
       title: 'VPN drops every 10 minutes',
+      description: 'Since the update',
+      category: 'Network/VPN',
+      impact: 2,
+      urgency: 1,
       idempotency_key: 'mcp-test-lifecycle-1',
     });
     expect(again).toMatchObject({ created: false, ticket: { number } });
+    // …while the same key with other details is refused, not silently answered with the first ticket.
+    const reused = await call('create_ticket', { title: 'Printer on fire', idempotency_key: 'mcp-test-lifecycle-1' });
+    expect(reused.isError).toBe(true);
+    expect(text(reused)).toMatch(/already used to open .*with different details/);
 
     const updated = await data<TicketOut>('update_ticket', { ticket: number, expected_version: 1, add_tags: ['vpn'] });
     expect(updated.ticket.version).toBe(2);

@@ -48,7 +48,7 @@ describe('itbot tickets', () => {
     );
     expect(updated.stdout).toMatch(/Updated IT-\d{6} \(now version 2\):\n\s+priority: "P3" → "P2"/);
     const stale = await itbot('tickets', 'update', ticket.number, '--expected-version', '1', '--title', 'x');
-    expect(stale.code).toBe(2);
+    expect(stale.code).toBe(9); // a conflict, not bad usage
     expect(stale.stderr).toMatch(/changed since you read it/);
 
     const close = await itbot('tickets', 'close', ticket.number);

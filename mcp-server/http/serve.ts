@@ -267,7 +267,7 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
         storePromise.then((s) => s.close()),
         cache.close(),
         limiter.close(),
-        (embedder as { close?: () => Promise<void> }).close?.(),
+        embedder.close(),
       ]);
       lock?.release();
       log.info({ reason }, 'stopped');

@@ -5,6 +5,7 @@ export {
   runAgentTurn,
   TurnCancelledError,
   TurnLimitError,
+  turnExitCode,
 } from './loop.js';
 export {
   classifyIntent,
@@ -14,4 +15,5 @@ export {
   type IntentKind,
 } from './offline/index.js';
 export { createProvider } from './provider.js';
+export { withRequestKeys } from './request-keys.js';
 export type * from './types.js';

@@ -29,7 +29,7 @@ export interface AgentTurnOptions {
   /** Asked before any tool that changes data runs; a refusal is reported to the model. */
   consent: (call: ToolCall) => Promise<boolean>;
   /** Why a refused call was refused, as the model (and the user) will read it. */
-  refusalReason?: string;
+  refusalReason?: string | ((call: ToolCall) => string);
   /** Earlier messages of the conversation. */
   history?: Message[];
   maxSteps?: number;
@@ -85,7 +85,13 @@ async function runToolCall(
 ): Promise<{ result: ToolResult; record: ToolCallRecord }> {
   // The call's own time: waiting for the user's consent does not count.
   let started = performance.now();
-  const finish = (outcome: ToolResult['outcome'], content: ToolResult['content'], error?: string, notice?: string) => ({
+  const finish = (
+    outcome: ToolResult['outcome'],
+    content: ToolResult['content'],
+    error?: string,
+    notice?: string,
+    exitCode?: number,
+  ) => ({
     result: { callId: call.id, name: call.name, outcome, content },
     record: {
       name: call.name,
@@ -94,6 +100,7 @@ async function runToolCall(
       ms: Math.round(performance.now() - started),
       ...(error ? { error } : {}),
       ...(notice ? { notice } : {}),
+      ...(exitCode === undefined ? {} : { exitCode }),
     },
   });
   const declaration = declarations.get(call.name);
@@ -104,7 +111,9 @@ async function runToolCall(
   options.onEvent?.({ type: 'tool_call', call, changesData: declaration.changesData });
   options.onEvent?.({ type: 'status', text: describeToolActivity(call.name) });
   if (declaration.changesData && !(await options.consent(call))) {
-    const reason = options.refusalReason ?? 'the user did not allow this change.';
+    const reason =
+      (typeof options.refusalReason === 'function' ? options.refusalReason(call) : options.refusalReason) ??
+      'the user did not allow this change.';
     return finish('not_allowed', reason, reason);
   }
   started = performance.now();
@@ -117,7 +126,7 @@ async function runToolCall(
     if (outcome.notice) options.onEvent?.({ type: 'status', text: outcome.notice });
     return outcome.ok
       ? finish('done', outcome.data ?? { text: outcome.text }, undefined, outcome.notice)
-      : finish('failed', outcome.text, outcome.text, outcome.notice);
+      : finish('failed', outcome.text, outcome.text, outcome.notice, outcome.error?.exitCode);
   } catch (error) {
     // A store outage is not something the model can fix: stop the turn with the store's exit code.
     if (error instanceof ItbotError) throw error;
@@ -229,9 +238,27 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
   throw new TurnLimitError(maxSteps);
 }
 
-/** True when the turn's last call of some tool failed: the request was not carried out. */
-export function hasUnrecoveredToolFailure(records: ToolCallRecord[]): boolean {
+/** The turn's last call of each tool that failed: the requests that were not carried out. */
+function unrecoveredFailures(records: ToolCallRecord[]): ToolCallRecord[] {
   const lastByTool = new Map<string, ToolCallRecord>();
   for (const record of records) lastByTool.set(record.name, record);
-  return [...lastByTool.values()].some((record) => record.outcome === 'failed');
+  return [...lastByTool.values()].filter((record) => record.outcome === 'failed');
+}
+
+/** True when the turn's last call of some tool failed: the request was not carried out. */
+export function hasUnrecoveredToolFailure(records: ToolCallRecord[]): boolean {
+  return unrecoveredFailures(records).length > 0;
+}
+
+/**
+ * The exit code of a turn: 0, or for a request not carried out the code the same failure has in
+ * `itbot tickets` (no such ticket 8, a stale version 9), else 7 (a tool call failed).
+ */
+export function turnExitCode(records: ToolCallRecord[]): ExitCode {
+  const failures = unrecoveredFailures(records);
+  if (failures.length === 0) return ExitCode.ok;
+  const classified = failures.map((record) => record.exitCode);
+  if (classified.includes(ExitCode.conflict)) return ExitCode.conflict;
+  if (classified.includes(ExitCode.notFound)) return ExitCode.notFound;
+  return ExitCode.toolFailed;
 }

@@ -91,6 +91,8 @@ export interface ToolCallRecord {
   outcome: ToolCallOutcome;
   /** Why it failed or was not allowed. */
   error?: string;
+  /** For a failure the server classified (no such ticket, a stale version): the exit code it maps to. */
+  exitCode?: number;
   /** How the call went, when that matters to the user ("the ticket server … was restarted"). */
   notice?: string;
   ms: number;

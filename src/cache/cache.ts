@@ -46,7 +46,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function redisKeyv(url: string, namespace: string, timeoutMs: number): Promise<Keyv> {
+interface RedisKeyv {
+  keyv: Keyv;
+  /** Stops the client for good, its reconnect loop included (a closed port keeps it retrying). */
+  destroy(): void;
+  /** Still reconnecting in the background: not worth waiting a timeout for. */
+  reconnecting(): boolean;
+}
+
+async function redisKeyv(url: string, namespace: string, timeoutMs: number): Promise<RedisKeyv> {
   // Loaded only when REDIS_URL is set: the Redis client is a noticeable share of start-up time.
   const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   // Measured: with defaults, every get/set waits for as long as Redis is down. A connect timeout,
@@ -55,24 +63,38 @@ async function redisKeyv(url: string, namespace: string, timeoutMs: number): Pro
   const client = createClient({
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) },
+    // Reconnects at most a second apart: a pending retry timer holds the process open after close().
+    socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 1_000) },
   });
   client.on('error', () => {});
   const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: timeoutMs });
   const keyv = new Keyv({ store, namespace, useKeyPrefix: false, throwOnErrors: true });
   keyv.on('error', () => {});
-  return keyv;
+  return {
+    keyv,
+    destroy: () => {
+      if (client.isOpen) client.destroy();
+    },
+    reconnecting: () => client.isOpen && !client.isReady,
+  };
 }
 
 export function createCache(options: CacheOptions): Cache {
   const timeoutMs = options.operationTimeoutMs ?? 1_000;
   const local = options.directory ? new FileStore(options.directory) : new BoundedMap(options.memoryEntries ?? 1_000);
-  const keyv: Promise<Keyv> = options.redisUrl
-    ? redisKeyv(options.redisUrl, options.namespace, timeoutMs)
+  const redis = options.redisUrl ? redisKeyv(options.redisUrl, options.namespace, timeoutMs) : undefined;
+  const keyv: Promise<Keyv> = redis
+    ? redis.then((r) => r.keyv)
     : Promise.resolve(new Keyv({ store: local, namespace: options.namespace }));
   let healthy = true;
+  let settled: RedisKeyv | undefined;
+  void redis?.then((r) => {
+    settled = r;
+  });
 
   const guard = async <T>(operation: () => Promise<T>, fallback: T): Promise<T> => {
+    // Known down and still reconnecting: answer at once instead of waiting out a timeout per call.
+    if (!healthy && settled?.reconnecting()) return fallback;
     try {
       const result = await withTimeout(operation(), timeoutMs);
       healthy = true;
@@ -88,6 +110,10 @@ export function createCache(options: CacheOptions): Cache {
     kind: options.redisUrl ? 'redis' : options.directory ? 'file' : 'memory',
     get: <T>(key: string) => guard(async () => (await keyv).get<T>(key), undefined),
     set: (key, value, ttlMs) => guard(async () => void (await (await keyv).set(key, value, ttlMs)), undefined),
-    close: () => guard(async () => (await keyv).disconnect(), undefined),
+    close: async () => {
+      // Redis: destroy rather than disconnect, which waits for a server that may never answer.
+      if (redis) (await redis).destroy();
+      else await guard(async () => (await keyv).disconnect(), undefined);
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
-import type { AgentEvent, TurnResult } from '../agent/index.js';
+import type { AgentEvent, ToolCallRecord, TurnResult } from '../agent/index.js';
 import { waitPhrase } from '../agent/retry-notice.js';
 import { errorMessage, type ItbotError } from '../errors.js';
+import { describeWrites } from './write-consent.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -12,6 +13,8 @@ export interface AskSummary {
   exitCode: number;
   cached: boolean;
   timings: Record<string, number>;
+  /** Every change the turn attempted (done, refused or failed), listed so none goes unseen. */
+  writes?: ToolCallRecord[];
 }
 
 /** How one `itbot ask` reports itself: as it goes (events), when done, or when it fails. */
@@ -36,9 +39,9 @@ function forTerminal(stream: Streams['stdout'], text: string): string {
   return stream.isTTY ? text : stripVTControlCharacters(text);
 }
 
-function jsonSummary({ result, exitCode, cached, timings }: AskSummary) {
+function jsonSummary({ result, exitCode, cached, timings, writes }: AskSummary) {
   const { messages: _conversation, ...rest } = result;
-  return { ...rest, timings, exitCode, cached };
+  return { ...rest, timings, exitCode, cached, writes: writes ?? [] };
 }
 
 /**
@@ -71,7 +74,8 @@ function textOutput({ stdout, stderr }: Streams): AskOutput {
         stderr.write(`itbot: ${event.call.name}: ${event.record.notice}\n`);
       }
     },
-    finish({ result }) {
+    finish({ result, writes }) {
+      for (const line of describeWrites(writes ?? [])) stderr.write(`${forTerminal(stderr, line)}\n`);
       const unmentioned = result.citations.filter((citation) => !result.answer.includes(citation.path));
       const sources = unmentioned.map((citation) => `- ${citation.title} — ${citation.path}`);
       let text = lastStepStreamed ? '' : `${result.answer}\n`;

@@ -10,6 +10,7 @@ import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
 import { reportError } from './run-command.js';
+import { createWriteConsent } from './write-consent.js';
 
 export interface AskOptions {
   json?: boolean;
@@ -20,9 +21,10 @@ export interface AskOptions {
   /** false with --no-cache. */
   cache: boolean;
   toolTimeout?: number;
+  /** Tools that may change data (comma-separated); see write-consent.ts. */
+  allow?: string;
+  maxWrites: number;
 }
-
-const WRITE_REFUSAL = 'tools that change data only run with consent; run again with --yes to allow it.';
 
 function chooseOutput(options: AskOptions): OutputFormat {
   if (options.json && options.output && options.output !== 'json') {
@@ -70,7 +72,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     notice: (line) => process.stderr.write(`${line}\n`),
   });
   connecting.catch(() => {});
-  const { createProvider, hasUnrecoveredToolFailure, runAgentTurn } = await import('../agent/index.js');
+  const { createProvider, runAgentTurn, turnExitCode, withRequestKeys } = await import('../agent/index.js');
   const question =
     questionFromArgs ??
     (await readQuestion(words).catch(async (error: unknown) => {
@@ -91,11 +93,12 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     cancel.abort();
   };
   process.on('SIGINT', onInterrupt);
-  const responses =
-    provider.name === 'gemini' && options.cache
-      ? await openResponseCache(config, connection, provider.model, question)
-      : undefined;
+  let responses: ResponseCache | undefined;
   try {
+    // Opened inside the try: a failure here (the server gone, say) still closes everything below.
+    if (provider.name === 'gemini' && options.cache) {
+      responses = await openResponseCache(config, connection, provider.model, question);
+    }
     const timings = (turn: TurnResult['timings']) => ({
       ...turn,
       mcpReadyMs: Math.round(mcpReadyMs),
@@ -109,25 +112,39 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       return ExitCode.ok;
     }
     const tools = await connection.listTools();
+    const writing = createWriteConsent(
+      options,
+      tools.filter((tool) => tool.changesData).map((tool) => tool.name),
+    );
     const result = await runAgentTurn(question, {
       provider,
-      connection,
+      connection: withRequestKeys(connection, config.user, question),
       tools,
-      consent: async () => options.yes === true,
-      refusalReason: WRITE_REFUSAL,
+      consent: writing.consent,
+      refusalReason: writing.refusalReason,
       maxSteps: options.maxSteps,
       toolTimeoutMs: options.toolTimeout,
       signal: cancel.signal,
-      onEvent: (event) => output.event(event),
+      onEvent: (event) => {
+        writing.observe(event);
+        output.event(event);
+      },
     });
-    const exitCode = hasUnrecoveredToolFailure(result.toolCalls) ? ExitCode.toolFailed : ExitCode.ok;
+    const exitCode = turnExitCode(result.toolCalls);
     await responses?.store(result);
-    output.finish({ result, exitCode, cached: false, timings: timings(result.timings) });
+    const writes = writing.writes(result.toolCalls);
+    output.finish({ result, exitCode, cached: false, timings: timings(result.timings), writes });
     return exitCode;
   } finally {
     process.off('SIGINT', onInterrupt);
     await Promise.all([connection.close(), responses?.close(), provider.close?.()]);
   }
+}
+
+interface ResponseCache {
+  lookUp(): Promise<TurnResult | undefined>;
+  store(result: TurnResult): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** The response cache for this question, keyed on the knowledge index version the server reports. */
@@ -136,14 +153,17 @@ async function openResponseCache(
   connection: TicketServerConnection,
   model: string,
   question: string,
-) {
+): Promise<ResponseCache | undefined> {
   const [{ createCache }, { isCacheable, lookUpAnswer, responseCacheKey, storeAnswer }, { SYSTEM_PROMPT }] =
     await Promise.all([
       import('../cache/index.js'),
       import('../agent/response-cache.js'),
       import('../agent/gemini/system-prompt.js'),
     ]);
-  const status = await connection.readJsonResource<KnowledgeBaseStatus>(KNOWLEDGE_STATUS_URI);
+  // The cache is an optimisation: a server that cannot say its index version (its store is down)
+  // means no cache, and the turn meets the real failure with its own exit code.
+  const status = await connection.readJsonResource<KnowledgeBaseStatus>(KNOWLEDGE_STATUS_URI).catch(() => undefined);
+  if (!status) return undefined;
   const cache = createCache({
     redisUrl: config.redisUrl,
     // Without Redis the answers are kept in the data dir, so the next `itbot ask` finds them.

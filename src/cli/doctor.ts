@@ -3,7 +3,8 @@ import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { storeHasVectors } from '../knowledge/index.js';
 import { connectTicketServer } from '../mcp/index.js';
-import type { Store } from '../store/index.js';
+import { KNOWLEDGE_STATUS_URI } from '../mcp/resources.js';
+import { dataDirProblem, type Store } from '../store/index.js';
 
 interface Check {
   name: string;
@@ -74,11 +75,25 @@ async function storeChecks(config: ItbotConfig): Promise<Check[]> {
   }
 }
 
-async function mcpCheck(): Promise<Check> {
+/**
+ * The server starts and lists its tools without its store, so listing alone proves little: it
+ * must also read the knowledge status (which needs the store). With the store already known to be
+ * unusable (locked, unreachable) that is not tried again, and the server is not called fine.
+ */
+async function mcpCheck(storeFailure: Check | undefined): Promise<Check> {
   try {
-    const connection = await connectTicketServer({ stderr: 'ignore' });
+    const connection = await connectTicketServer({ stderr: 'ignore', restart: false });
     try {
       const tools = await connection.listTools();
+      if (storeFailure) {
+        return {
+          name: 'MCP server',
+          ok: false,
+          detail: `starts (${tools.length} tools) but cannot serve them: its store is unusable (${storeFailure.detail})`,
+          fix: storeFailure.fix,
+        };
+      }
+      await connection.readJsonResource(KNOWLEDGE_STATUS_URI);
       return { name: 'MCP server', ok: true, detail: `${tools.length} tools: ${tools.map((t) => t.name).join(', ')}` };
     } finally {
       await connection.close();
@@ -88,7 +103,7 @@ async function mcpCheck(): Promise<Check> {
       name: 'MCP server',
       ok: false,
       detail: errorMessage(error),
-      fix: 'Run `npm run build` in the itbot checkout.',
+      fix: /Could not start/.test(errorMessage(error)) ? 'Run `npm run build` in the itbot checkout.' : undefined,
     };
   }
 }
@@ -107,25 +122,31 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
   let config: ItbotConfig | undefined;
   try {
     config = resolveConfig();
-    checks.push({
-      name: 'config',
-      ok: true,
-      detail: config.databaseUrl ? 'DATABASE_URL set' : `embedded store in ${config.dataDir}`,
-    });
+    const dataDirFault = config.databaseUrl ? undefined : dataDirProblem(config.dataDir);
+    checks.push(
+      dataDirFault
+        ? { name: 'config', ok: false, detail: dataDirFault, fix: 'Set ITBOT_DATA_DIR to a writable directory.' }
+        : {
+            name: 'config',
+            ok: true,
+            detail: config.databaseUrl ? 'DATABASE_URL set' : `embedded store in ${config.dataDir}`,
+          },
+    );
     checks.push({
       name: 'model',
       ok: true,
       detail: config.geminiApiKey
-        ? 'Gemini key set (Gemini provider not built yet: offline)'
-        : 'offline (no Gemini key)',
+        ? `Gemini (${config.model}); embeddings: ${config.embedder === 'gemini' ? config.embedModel : 'local hashed'}`
+        : `offline (no Gemini key); embeddings: ${config.embedder === 'gemini' ? config.embedModel : 'local hashed'}`,
     });
   } catch (error) {
     checks.push({ name: 'config', ok: false, detail: errorMessage(error) });
   }
   if (config) {
     // The store check must finish (and release the embedded store) before the MCP server opens it.
-    checks.push(...(await storeChecks(config)));
-    checks.push(await mcpCheck());
+    const store = await storeChecks(config);
+    checks.push(...store);
+    checks.push(await mcpCheck(store.find((check) => check.name === 'store' && !check.ok)));
   }
   const healthy = checks.every((check) => check.ok);
   if (options.json) {

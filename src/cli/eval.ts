@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
+import { openReadyStore, withEmbedder } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { BM25_BASELINE_TUNING, evaluateRetrieval, readLabelledQueries } from '../knowledge/index.js';
@@ -34,12 +34,11 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
   });
   try {
     const sources = options.source ? [path.resolve(options.source)] : undefined;
-    const report = await evaluateRetrieval(store, createEmbedder(config), queries, { sources });
-    // Plain BM25 over the same index, reported beside every figure (docs/RETRIEVAL.md).
-    const bm25 = await evaluateRetrieval(store, createEmbedder(config), queries, {
-      sources,
-      tuning: BM25_BASELINE_TUNING,
-    });
+    const { report, bm25 } = await withEmbedder(config, async (embedder) => ({
+      report: await evaluateRetrieval(store, embedder, queries, { sources }),
+      // Plain BM25 over the same index, reported beside every figure (docs/RETRIEVAL.md).
+      bm25: await evaluateRetrieval(store, embedder, queries, { sources, tuning: BM25_BASELINE_TUNING }),
+    }));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ ...report, bm25: { ...bm25, perQuery: undefined } })}\n`);
       return 0;
@@ -70,9 +69,9 @@ async function evalTriage(options: EvalOptions): Promise<number> {
     const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
     const store = await openReadyStore(config, { purpose: 'itbot eval triage', log: () => {} });
     try {
-      const report = await evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), {
-        embedder: createEmbedder(config),
-      });
+      const report = await withEmbedder(config, (embedder) =>
+        evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), { embedder }),
+      );
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {

@@ -46,6 +46,11 @@ program
   )
   .option('--json', 'short for --output json')
   .option('-y, --yes', 'allow tools that change data (open a ticket, …); without it they are described, not run')
+  .option(
+    '--allow <tools>',
+    'only these tools may change data (comma-separated, e.g. create_ticket,update_ticket); implies consent for them',
+  )
+  .option('--max-writes <n>', 'at most this many changes per request', positiveInt, 1)
   .option('--provider <name>', 'model provider: auto (Gemini when GEMINI_API_KEY is set), offline or gemini', 'auto')
   .option('--max-steps <n>', 'stop after this many model steps', positiveInt, 8)
   .option('--tool-timeout <ms>', 'give up on one tool call after this long', positiveInt)
@@ -54,7 +59,8 @@ program
     'after',
     `
 Exit codes: 0 answered · 2 bad usage · 3 configuration · 4 store · 5 model unavailable ·
-            6 step limit reached · 7 a tool call failed · 130 cancelled
+            6 step limit reached · 7 a tool call failed · 8 not found · 9 conflict (stale version) ·
+            130 cancelled
 
 Examples:
   itbot ask "outlook keeps asking for my password"
@@ -76,7 +82,10 @@ program
   .description('Index a directory of Markdown articles into the knowledge base (incremental)')
   .option('--source <dir>', 'directory of Markdown articles (default: the bundled kb/)')
   .option('--name <name>', 'name of this collection (default: "bundled" for kb/, else the directory path)')
-  .option('--rebuild', 'drop the whole index and rebuild it with the current embedder, in one transaction')
+  .option(
+    '--rebuild',
+    'rebuild this source from scratch beside the live index (other sources stay indexed), then swap it in',
+  )
   .option('--json', 'print the summary as JSON')
   .action(lazy(() => import('./reindex.js').then((module) => module.reindexCommand)));
 
@@ -187,6 +196,10 @@ tickets
   .option('--assignee <username>', 'an agent')
   .option('--group <name>', "a group (default: the category's)")
   .option('--tag <list>', 'comma-separated tags')
+  .option(
+    '--idempotency-key <key>',
+    'a retry with the same key returns the first ticket (default: derived from who asks, what and the day)',
+  )
   .option('--json', 'print JSON')
   .action(lazy(() => import('./tickets.js').then((module) => module.createTicketCommand)));
 

@@ -1,10 +1,11 @@
-import { ExitCode, errorMessage, ItbotError } from '../errors.js';
+import { asInputError, ExitCode, errorMessage, ItbotError, maskSecrets } from '../errors.js';
 
 /** The one place errors become output: a clear message and hint on stderr, and the exit code. */
-export function reportError(error: unknown): number {
+export function reportError(caught: unknown): number {
+  const error = asInputError(caught) ?? caught;
   if (error instanceof ItbotError) {
-    process.stderr.write(`itbot: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+    process.stderr.write(`itbot: ${maskSecrets(error.message)}\n`);
+    if (error.hint) process.stderr.write(`  ${maskSecrets(error.hint)}\n`);
     return error.exitCode;
   }
   process.stderr.write(`itbot: internal error: ${errorMessage(error)}\n`);

@@ -3,6 +3,7 @@ import {
   type Level,
   RESOLUTION_CODES,
   type ResolutionCode,
+  requestIdempotencyKey,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type Ticket,
@@ -162,6 +163,8 @@ export interface CreateOptions {
   assignee?: string;
   group?: string;
   tag?: string;
+  /** Default: derived from the request (see idempotency.ts), so a retried command opens no duplicate. */
+  idempotencyKey?: string;
   json?: boolean;
 }
 
@@ -180,11 +183,16 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
     tags: list(options.tag),
   };
   return withItbotServer(async (server) => {
-    const { ticket } = await server.call<{ ticket: Ticket }>('create_ticket', fields);
-    return print(
-      options.json,
-      { ticket },
-      () => `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`,
+    // The same request repeated today (a retry after a crash) finds the first ticket, never a second.
+    const { idempotencyKey, json: _json, ...request } = options;
+    const { ticket, created } = await server.call<{ ticket: Ticket; created: boolean }>('create_ticket', {
+      ...fields,
+      idempotency_key: idempotencyKey ?? requestIdempotencyKey('cli', [server.config.user, request]),
+    });
+    return print(options.json, { ticket, created }, () =>
+      created
+        ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`
+        : `Already opened as ${ticket.number} by the same request earlier today (give --idempotency-key to open another): ${ticket.title}`,
     );
   });
 }

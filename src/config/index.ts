@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { ConfigError } from '../errors.js';
+import { ConfigError, maskSecrets } from '../errors.js';
 
 /** Everything itbot reads from its environment, resolved and validated once. */
 export interface ItbotConfig {
@@ -33,6 +33,8 @@ export interface ItbotConfig {
   embedder: 'hashed' | 'gemini';
   /** Gemini requests per minute, shared by every itbot process through Redis when REDIS_URL is set. */
   geminiRequestsPerMinute: number;
+  /** Gemini tokens per minute, budgeted beside the requests (ITBOT_GEMINI_TPM). */
+  geminiTokensPerMinute: number;
   /** Embedding batches in flight at once. */
   embedConcurrency: number;
 }
@@ -116,16 +118,17 @@ export function resolveConfig(env: Env = process.env): ItbotConfig {
     user: nonEmpty(env.ITBOT_USER) ?? currentUser(),
     embedder: parseEmbedder(nonEmpty(env.ITBOT_EMBEDDER)),
     geminiRequestsPerMinute: parseCount('ITBOT_GEMINI_RPM', nonEmpty(env.ITBOT_GEMINI_RPM), 300, 'requests') || 1,
+    geminiTokensPerMinute: parseCount('ITBOT_GEMINI_TPM', nonEmpty(env.ITBOT_GEMINI_TPM), 1_000_000, 'tokens') || 1,
     embedConcurrency: parseCount('ITBOT_EMBED_CONCURRENCY', nonEmpty(env.ITBOT_EMBED_CONCURRENCY), 2, 'batches') || 1,
   };
 }
 
-/** A URL safe to print: the password replaced. */
+/** A URL safe to print: the password replaced, in user:pw@ and in ?password= (and tokens, keys). */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    return maskSecrets(parsed.toString());
   } catch {
     return '(unparseable URL)';
   }

@@ -28,21 +28,71 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message);
 }
 
+interface ErrorDetail {
+  '@type'?: string;
+  retryDelay?: string;
+  violations?: { quotaMetric?: string; quotaId?: string; quotaValue?: string }[];
+}
+
+/** google.rpc.Status details from the JSON body the SDK puts in ApiError's message. */
+function errorDetails(error: unknown): ErrorDetail[] {
+  if (!(error instanceof ApiError)) return [];
+  const start = error.message.indexOf('{');
+  if (start < 0) return [];
+  try {
+    const body = JSON.parse(error.message.slice(start)) as { error?: { details?: ErrorDetail[] } };
+    return body.error?.details ?? [];
+  } catch {
+    return [];
+  }
+}
+
 /** The wait the server asked for (google.rpc.RetryInfo), in ms, if it asked. */
 export function retryDelayMs(error: unknown): number | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  const start = error.message.indexOf('{');
-  if (start < 0) return undefined;
-  try {
-    const body = JSON.parse(error.message.slice(start)) as {
-      error?: { details?: { '@type'?: string; retryDelay?: string }[] };
-    };
-    const info = body.error?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.RetryInfo'));
-    const seconds = info?.retryDelay ? Number.parseFloat(info.retryDelay) : Number.NaN;
-    return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
-  } catch {
-    return undefined;
-  }
+  const info = errorDetails(error).find((detail) => detail['@type']?.endsWith('google.rpc.RetryInfo'));
+  const seconds = info?.retryDelay ? Number.parseFloat(info.retryDelay) : Number.NaN;
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
+}
+
+/** Longer than this and waiting is not "a moment": the user is told instead (as gemini-cli does). */
+export const MAX_QUOTA_WAIT_MS = 2 * 60_000;
+
+/** A 429 that retrying cannot fix soon: a daily quota used up, or a wait of more than a few minutes. */
+export interface TerminalQuota {
+  /** e.g. generativelanguage.googleapis.com/generate_content_free_tier_requests */
+  metric: string | undefined;
+  limit: string | undefined;
+  perDay: boolean;
+  retryDelayMs: number | undefined;
+}
+
+/**
+ * Classifies a 429 the way gemini-cli does: a per-day quota (QuotaFailure quotaId …PerDay…) or a
+ * RetryInfo delay past MAX_QUOTA_WAIT_MS is terminal; a per-minute limit is retried after its delay.
+ */
+export function terminalQuota(error: unknown): TerminalQuota | undefined {
+  if (!(error instanceof ApiError) || error.status !== 429) return undefined;
+  const violation = errorDetails(error)
+    .filter((detail) => detail['@type']?.endsWith('google.rpc.QuotaFailure'))
+    .flatMap((detail) => detail.violations ?? [])[0];
+  const perDay = /PerDay/i.test(violation?.quotaId ?? '');
+  const delay = retryDelayMs(error);
+  if (!perDay && !(delay !== undefined && delay > MAX_QUOTA_WAIT_MS)) return undefined;
+  return { metric: violation?.quotaMetric, limit: violation?.quotaValue, perDay, retryDelayMs: delay };
+}
+
+/** Hours and minutes until midnight Pacific time, when Gemini API daily quotas reset. */
+export function untilPacificMidnight(now = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/Los_Angeles',
+    hour: 'numeric',
+    minute: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(now);
+  const hour = Number(parts.find((part) => part.type === 'hour')?.value ?? 0);
+  const minute = Number(parts.find((part) => part.type === 'minute')?.value ?? 0);
+  const left = 24 * 60 - (hour * 60 + minute);
+  return `${Math.floor(left / 60)} h ${left % 60} min`;
 }
 
 /** A short reason for people: "rate limited", "server error 503", "network". */

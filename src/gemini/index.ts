@@ -1,5 +1,5 @@
 export { createGeminiClient } from './client.js';
-export { describeFailure, isRetryable, retryDelayMs } from './errors.js';
-export { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limiter.js';
+export { describeFailure, isRetryable, retryDelayMs, terminalQuota } from './errors.js';
+export { combineLimiters, createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limiter.js';
 export { backoffMs, type RetryNotice, type RetryOptions, withRetry } from './retry.js';
-export { createGeminiLimiter } from './shared-limiter.js';
+export { createGeminiLimiter, estimateTokens } from './shared-limiter.js';

@@ -1,6 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
-import { describeFailure, isRetryable, retryDelayMs } from './errors.js';
+import { ModelUnavailableError } from '../errors.js';
+import {
+  describeFailure,
+  isRetryable,
+  retryDelayMs,
+  type TerminalQuota,
+  terminalQuota,
+  untilPacificMidnight,
+} from './errors.js';
+
+/** What ran out, when it resets and how to raise it, instead of retrying for hours. */
+export function quotaExhaustedError(quota: TerminalQuota): ModelUnavailableError {
+  const what = quota.metric ? quota.metric.replace(/^.*\//, '') : 'requests';
+  const limit = quota.limit ? ` (limit ${quota.limit}${quota.perDay ? ' a day' : ''})` : '';
+  const when = quota.perDay
+    ? `It resets at midnight Pacific time, in ${untilPacificMidnight()}.`
+    : `Gemini asks to wait ${Math.ceil((quota.retryDelayMs ?? 0) / 60_000)} min before the next request.`;
+  return new ModelUnavailableError(
+    `Gemini's ${quota.perDay ? 'daily ' : ''}quota for ${what}${limit} is used up. ${when}`,
+    'Raise the quota (a paid tier: https://ai.google.dev/gemini-api/docs/rate-limits), or use --provider offline meanwhile.',
+  );
+}
 
 export interface RetryNotice {
   /** The attempt that failed, from 1. */
@@ -41,6 +62,9 @@ export function withRetry<T>(call: (attempt: number) => Promise<T>, options: Ret
         return await call(attempt);
       } catch (error) {
         if (options.signal?.aborted || !isRetryable(error)) throw new AbortError(error as Error);
+        // A daily quota or an hours-long wait: say so now rather than retry for hours.
+        const quota = terminalQuota(error);
+        if (quota) throw new AbortError(quotaExhaustedError(quota));
         throw error;
       }
     },

@@ -6,6 +6,8 @@ export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
   embed(texts: string[], task: EmbeddingTask): Promise<number[][]>;
+  /** Lets go of what the embedder holds open (Redis clients of the rate limiter and cache). */
+  close(): Promise<void>;
 }
 
 /** The vector column's width: Gemini's gemini-embedding-001 at 768 fits the same column. */

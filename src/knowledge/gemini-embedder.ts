@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { GoogleGenAI } from '@google/genai';
 import type { Cache } from '../cache/index.js';
-import { type RateLimiter, type RetryOptions, withRetry } from '../gemini/index.js';
+import { estimateTokens, type RateLimiter, type RetryOptions, withRetry } from '../gemini/index.js';
 import { type Embedder, type EmbeddingTask, normalize } from './embedder.js';
 
 export interface GeminiEmbedderOptions {
   client: GoogleGenAI;
   model: string;
   dimensions: number;
-  /** Requests per minute, shared between processes when it is a Redis limiter. */
+  /** Requests per minute, shared between processes when it is a Redis limiter. Closed by close(). */
   limiter: RateLimiter;
-  /** Vectors already fetched: a reindex or a repeated question costs no API call. */
+  /** Vectors already fetched: a reindex or a repeated question costs no API call. Closed by close(). */
   cache: Cache;
   /** Batches in flight at once. */
   concurrency?: number;
@@ -32,7 +32,7 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
     `embedding:${model}:${dimensions}:${task}:${createHash('sha256').update(text).digest('hex')}`;
 
   async function embedBatch(texts: string[], task: EmbeddingTask): Promise<number[][]> {
-    await limiter.acquire();
+    await limiter.acquire(texts.reduce((sum, text) => sum + estimateTokens(text), 0));
     const response = await withRetry(
       () =>
         client.models.embedContent({
@@ -79,6 +79,9 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
         );
       }
       return vectors as number[][];
+    },
+    async close() {
+      await Promise.all([limiter.close(), cache.close()]);
     },
   };
 }

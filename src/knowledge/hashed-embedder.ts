@@ -53,5 +53,6 @@ export function createHashedEmbedder(dimensions = EMBEDDING_DIMENSIONS): Embedde
     id: `hashed-ngram-v1@${dimensions}`,
     dimensions,
     embed: async (texts) => texts.map((text) => embedText(text, dimensions)),
+    close: async () => {},
   };
 }

@@ -229,12 +229,25 @@ describe('reindexKnowledgeBase', () => {
     });
   });
 
-  it('--rebuild replaces the whole index from one source in one go', async () => {
+  it('--rebuild rebuilds its own source in one go and leaves the other sources indexed', async () => {
+    const count = async (source?: string) =>
+      (
+        await store.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM kb_documents${source ? ' WHERE source = $1' : ''}`,
+          source ? [source] : [],
+        )
+      ).rows[0]?.n;
+    const bundled = (await count()) ?? 0;
+    expect(bundled).toBeGreaterThan(0);
     await reindexKnowledgeBase(store, options());
+    fs.rmSync(path.join(source, 'wifi.md'));
     const rebuilt = await reindexKnowledgeBase(store, { ...options(), rebuild: true });
-    expect(rebuilt).toMatchObject({ added: 3 });
-    const { rows } = await store.query<{ documents: number }>('SELECT count(*)::int AS documents FROM kb_documents');
-    expect(rows[0]).toEqual({ documents: 3 });
+    expect(rebuilt).toMatchObject({ added: 2, removed: 1, sideBuild: true });
+    expect(await count('test')).toBe(2);
+    expect(await count()).toBe(bundled + 2);
+    // The bundled articles are still found.
+    const hits = await searchKnowledge(store, embedder, 'outlook keeps asking for my password', { limit: 3 });
+    expect(hits[0]?.path).toBe('kb/email/outlook-keeps-asking-for-password.md');
   });
 
   it('says clearly when the source is not a directory', async () => {

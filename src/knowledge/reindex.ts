@@ -23,7 +23,10 @@ export interface ReindexOptions {
   /** Names the collection; a reindex only removes documents of its own source. */
   sourceName: string;
   embedder: Embedder;
-  /** Drop every document (all sources) and rebuild from this source, beside the live index. */
+  /**
+   * Rebuild this source from scratch, beside the live index; other sources are carried over
+   * (re-embedded if the embedder changed), never dropped.
+   */
   rebuild?: boolean;
   onProgress?: (progress: ReindexProgress) => void;
   /** Each step of a side build (a crash before 'swapped' leaves the old index serving). */
@@ -131,7 +134,7 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
   const dimensions = withVectors ? embedder.dimensions : 0;
   summary.embedder = embedderId;
   const previousEmbedder = await indexedWith(store);
-  const embedderChanged = !options.rebuild && previousEmbedder !== undefined && previousEmbedder !== embedderId;
+  const embedderChanged = previousEmbedder !== undefined && previousEmbedder !== embedderId;
 
   const { rows: existing } = await store.query<{ id: string; path: string; content_hash: string }>(
     'SELECT id, path, content_hash FROM kb_documents WHERE source = $1',
@@ -159,7 +162,7 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
       previousId: options.rebuild || !previous ? undefined : Number(previous.id),
     });
   }
-  const gone = options.rebuild ? [] : existing.filter((row) => !seen.has(row.path)).map((row) => Number(row.id));
+  const gone = existing.filter((row) => !seen.has(row.path)).map((row) => Number(row.id));
   const changedChunks = changed.reduce((sum, doc) => sum + doc.chunks.length, 0);
 
   summary.sideBuild =
@@ -168,8 +171,10 @@ export async function reindexKnowledgeBase(store: Store, options: ReindexOptions
     (changedChunks >= SIDE_BUILD_MIN_CHUNKS && changedChunks >= (await liveChunkCount(store)));
 
   if (summary.sideBuild) {
+    // A rebuild drops this source's documents only: `reindex --rebuild --source X` must not
+    // take the other sources (the bundled articles, say) out of the index.
     const dropDocumentIds = options.rebuild
-      ? (await store.query<{ id: string }>('SELECT id FROM kb_documents')).rows.map((row) => Number(row.id))
+      ? existing.map((row) => Number(row.id))
       : [...changed.flatMap((doc) => (doc.previousId === undefined ? [] : [doc.previousId])), ...gone];
     const result = await buildSideIndex(store, {
       embedderId,

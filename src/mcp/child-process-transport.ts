@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { JsonLineReader } from './json-lines.js';
 
 const EXIT_GRACE_MS = 2_000;
 
@@ -13,7 +13,7 @@ export class ChildProcessTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  private readonly buffer = new ReadBuffer();
+  private readonly reader = new JsonLineReader();
   private closed = false;
 
   constructor(private readonly child: ChildProcess) {}
@@ -27,17 +27,23 @@ export class ChildProcessTransport implements Transport {
     child.stdin?.on('error', (error) => this.onerror?.(error));
     child.stdout?.on('error', (error) => this.onerror?.(error));
     child.stdout?.on('data', (chunk: Buffer) => {
-      this.buffer.append(chunk);
-      for (;;) {
-        let message: JSONRPCMessage | null;
-        try {
-          message = this.buffer.readMessage();
-        } catch (error) {
-          this.onerror?.(error as Error);
-          continue;
+      for (const event of this.reader.push(chunk)) {
+        if (event.kind === 'message') this.onmessage?.(event.message);
+        else if (event.kind === 'invalid') this.onerror?.(new Error(`The itbot MCP server sent ${event.reason}`));
+        else if (event.id === null) {
+          this.onerror?.(new Error(`The itbot MCP server sent a ${event.bytes}-byte message, past the limit.`));
+        } else {
+          // The request waiting for this answer fails now, with a reason, instead of timing out.
+          const mib = (event.bytes / 1024 / 1024).toFixed(1);
+          this.onmessage?.({
+            jsonrpc: '2.0',
+            id: event.id,
+            error: {
+              code: -32000,
+              message: `The answer was too large to read (${mib} MiB; the limit is 10 MiB). Ask for less at a time.`,
+            },
+          } as JSONRPCMessage);
         }
-        if (message === null) break;
-        this.onmessage?.(message);
       }
     });
     if (child.pid !== undefined) return;
@@ -50,7 +56,7 @@ export class ChildProcessTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child.stdin;
     if (this.closed || !stdin || stdin.destroyed) throw new Error('The itbot MCP server is not running.');
-    if (!stdin.write(serializeMessage(message))) await new Promise((resolve) => stdin.once('drain', resolve));
+    if (!stdin.write(`${JSON.stringify(message)}\n`)) await new Promise((resolve) => stdin.once('drain', resolve));
   }
 
   /** Ends the server's stdin (it shuts down cleanly, releasing the store), then waits for it to exit. */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../errors.js';
-import { acquireDataDirLock } from './data-dir-lock.js';
+import { acquireDataDirLock, processStartTime } from './data-dir-lock.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -73,5 +73,65 @@ describe('data dir lock', () => {
     );
     lock.release();
     expect(fs.existsSync(lock.path)).toBe(true);
+  });
+
+  describe.skipIf(processStartTime(process.pid) === undefined)(
+    'a pid that was reused (container restart, reboot)',
+    () => {
+      const lockWith = (dir: string, fields: Record<string, unknown>) =>
+        fs.writeFileSync(
+          path.join(dir, 'store.lock'),
+          JSON.stringify({
+            pid: process.pid,
+            hostname: os.hostname(),
+            purpose: 'before the restart',
+            acquiredAt: '',
+            ...fields,
+          }),
+        );
+
+      it('is not taken for a live owner: the process under that pid started at another time', async () => {
+        const dir = tempDir();
+        // What a fresh pid namespace does: the dead owner's pid now belongs to a live, unrelated process (this one).
+        lockWith(dir, { startTime: '1' });
+        const lock = await acquireDataDirLock(dir, { purpose: 'after restart', waitMs: 0 });
+        expect(JSON.parse(fs.readFileSync(lock.path, 'utf8')).purpose).toBe('after restart');
+        lock.release();
+      });
+
+      it('nor is an owner recorded before a reboot (another boot id)', async () => {
+        const dir = tempDir();
+        lockWith(dir, { startTime: processStartTime(process.pid), bootId: '00000000-0000-0000-0000-000000000000' });
+        const lock = await acquireDataDirLock(dir, { purpose: 'after reboot', waitMs: 0 });
+        lock.release();
+      });
+
+      it('while the same process (same start time, same boot) still counts as alive', async () => {
+        const dir = tempDir();
+        const first = await acquireDataDirLock(dir, { purpose: 'live owner', waitMs: 0 });
+        const owner = JSON.parse(fs.readFileSync(first.path, 'utf8'));
+        expect(owner.startTime).toBe(processStartTime(process.pid));
+        await expect(acquireDataDirLock(dir, { purpose: 'other', waitMs: 100, pollMs: 20 })).rejects.toBeInstanceOf(
+          StoreBusyError,
+        );
+        first.release();
+      });
+    },
+  );
+
+  it('an empty lock file (killed between create and write, or a full disk) is stale once it is a few seconds old', async () => {
+    const dir = tempDir();
+    const lockPath = path.join(dir, 'store.lock');
+    fs.writeFileSync(lockPath, '');
+    // Fresh: someone is writing it right now, so wait…
+    await expect(acquireDataDirLock(dir, { purpose: 'too soon', waitMs: 100, pollMs: 20 })).rejects.toMatchObject({
+      hint: expect.stringContaining(`remove ${lockPath}`),
+    });
+    // …but one left like that for ten seconds belongs to nobody.
+    const tenSecondsAgo = new Date(Date.now() - 10_000);
+    fs.utimesSync(lockPath, tenSecondsAgo, tenSecondsAgo);
+    const lock = await acquireDataDirLock(dir, { purpose: 'after the empty lock', waitMs: 0 });
+    expect(JSON.parse(fs.readFileSync(lock.path, 'utf8')).purpose).toBe('after the empty lock');
+    lock.release();
   });
 });

@@ -8,12 +8,21 @@ import { StoreBusyError } from '../errors.js';
  * itbot's own lock on an embedded data dir. PGlite's postmaster.pid holds a fake pid, so two
  * processes can open one directory and the second one's commits are silently lost. This lock
  * records the real owner and is only ever taken over from an owner that is no longer alive.
+ *
+ * "Alive" is more than "some process has this pid": after a container restart (a fresh pid
+ * namespace) or a reboot a new, unrelated process gets the dead owner's pid. So the lock also
+ * records the owner's start time (/proc/<pid>/stat) and the kernel's boot id, and an owner counts as
+ * alive only while the process with its pid started when it did.
  */
 export interface LockOwner {
   pid: number;
   hostname: string;
   purpose: string;
   acquiredAt: string;
+  /** The owner's start time in clock ticks since boot (/proc/<pid>/stat field 22), where known. */
+  startTime?: string;
+  /** /proc/sys/kernel/random/boot_id when the lock was taken, where known. */
+  bootId?: string;
 }
 
 export interface DataDirLock {
@@ -32,6 +41,30 @@ export interface AcquireOptions {
 const LOCK_FILE = 'store.lock';
 /** A breaker file older than this belongs to a process that died mid-takeover. */
 const BREAKER_STALE_MS = 10_000;
+/**
+ * A lock file still empty or unreadable after this long was left by a process killed between
+ * creating and writing it (or by a full disk): writing takes microseconds.
+ */
+const UNREADABLE_LOCK_STALE_MS = 3_000;
+
+/** A process's start time (clock ticks since boot), or undefined off Linux or when it is gone. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function currentBootId(): string | undefined {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -45,16 +78,36 @@ export function isProcessAlive(pid: number): boolean {
 
 function readOwner(lockPath: string): LockOwner | undefined {
   try {
-    return JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockOwner;
+    const owner = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockOwner;
+    return typeof owner?.pid === 'number' ? owner : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isStale(owner: LockOwner | undefined): boolean {
-  // A lock we cannot read is being written right now (create-then-write), so it counts as live.
-  if (!owner) return false;
-  return owner.hostname === os.hostname() && !isProcessAlive(owner.pid);
+function lockAgeMs(lockPath: string): number {
+  try {
+    return Date.now() - fs.statSync(lockPath).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether the recorded owner is still the process running under its pid on this host. */
+function ownerAlive(owner: LockOwner): boolean {
+  if (!isProcessAlive(owner.pid)) return false;
+  const bootId = currentBootId();
+  if (owner.bootId && bootId && owner.bootId !== bootId) return false; // taken before a reboot
+  const startTime = processStartTime(owner.pid);
+  if (owner.startTime && startTime && owner.startTime !== startTime) return false; // the pid was reused
+  return true;
+}
+
+function isStale(lockPath: string, owner: LockOwner | undefined): boolean {
+  // A lock we cannot read is being written right now (create-then-write), so it counts as live,
+  // unless it has stayed unreadable far longer than a write takes.
+  if (!owner) return lockAgeMs(lockPath) > UNREADABLE_LOCK_STALE_MS;
+  return owner.hostname === os.hostname() && !ownerAlive(owner);
 }
 
 function tryCreate(lockPath: string, owner: LockOwner): boolean {
@@ -84,7 +137,7 @@ function breakStaleLock(lockPath: string): void {
     return;
   }
   try {
-    if (isStale(readOwner(lockPath))) fs.rmSync(lockPath, { force: true });
+    if (isStale(lockPath, readOwner(lockPath))) fs.rmSync(lockPath, { force: true });
   } finally {
     fs.rmSync(breaker, { force: true });
   }
@@ -102,20 +155,23 @@ export async function acquireDataDirLock(dataDir: string, options: AcquireOption
     hostname: os.hostname(),
     purpose: options.purpose,
     acquiredAt: new Date().toISOString(),
+    startTime: processStartTime(process.pid),
+    bootId: currentBootId(),
   };
   const deadline = Date.now() + options.waitMs;
   const pollMs = options.pollMs ?? 50;
   for (;;) {
     if (tryCreate(lockPath, me)) break;
     const owner = readOwner(lockPath);
-    if (isStale(owner)) {
+    if (isStale(lockPath, owner)) {
       breakStaleLock(lockPath);
       continue;
     }
     if (Date.now() >= deadline) {
       throw new StoreBusyError(
         `The embedded store in ${dataDir} is in use by ${describeOwner(owner)}.`,
-        'Wait for it to finish or stop it. To let several itbot processes work at once, set DATABASE_URL to a PostgreSQL server.',
+        `Wait for it to finish or stop it. If no itbot process is running (it was on another machine, say), remove ${lockPath}. ` +
+          'To let several itbot processes work at once, set DATABASE_URL to a PostgreSQL server.',
       );
     }
     await sleep(pollMs);
@@ -127,7 +183,8 @@ export async function acquireDataDirLock(dataDir: string, options: AcquireOption
     released = true;
     process.off('exit', release);
     // Only remove the lock if it is still ours (never someone else's after a takeover).
-    if (readOwner(lockPath)?.pid === process.pid) fs.rmSync(lockPath, { force: true });
+    const holder = readOwner(lockPath);
+    if (holder?.pid === process.pid && holder.startTime === me.startTime) fs.rmSync(lockPath, { force: true });
   };
   process.on('exit', release);
   return { path: lockPath, release };

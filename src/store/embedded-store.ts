@@ -78,15 +78,39 @@ export function ensureDirectory(dir: string): void {
   for (const level of missing) fs.mkdirSync(level);
 }
 
+/**
+ * Why the data dir cannot hold the store (a file, not a directory; not writable), or undefined.
+ * Checked up front so the user reads what is wrong instead of an "internal error" from deep inside.
+ */
+export function dataDirProblem(dataDir: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dataDir);
+  } catch {
+    return undefined; // Missing: created on first use.
+  }
+  if (!stat.isDirectory()) return `The data dir ${dataDir} is a file, not a directory.`;
+  // A probe file rather than access(W_OK): it also catches read-only mounts, and root in a 0555 dir.
+  const probe = path.join(dataDir, `.itbot-write-test-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return undefined;
+  } catch (error) {
+    return `The data dir ${dataDir} is not writable (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}).`;
+  }
+}
+
+const DATA_DIR_HINT = 'Set ITBOT_DATA_DIR to a writable directory (or remove what is in the way).';
+
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
   try {
     ensureDirectory(options.dataDir);
   } catch (error) {
-    throw new StoreError(
-      `Cannot create the data dir ${options.dataDir}: ${errorMessage(error)}`,
-      'Set ITBOT_DATA_DIR to a writable directory.',
-    );
+    throw new StoreError(`Cannot create the data dir ${options.dataDir}: ${errorMessage(error)}`, DATA_DIR_HINT);
   }
+  const problem = dataDirProblem(options.dataDir);
+  if (problem) throw new StoreError(problem, DATA_DIR_HINT);
   const lock =
     options.lock ??
     (await acquireDataDirLock(options.dataDir, { purpose: options.purpose, waitMs: options.lockWaitMs }));

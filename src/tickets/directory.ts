@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/index.js';
-import { TicketValidationError } from './errors.js';
+import { TicketValidationError, UserNotFoundError } from './errors.js';
 
 /** People, teams and categories: the names tickets refer to. */
 
@@ -117,6 +117,39 @@ export async function findCategory(
     [row.id],
   );
   return { id: row.id, path: row.key, defaultGroupId: rows[0]?.default_group_id ?? null };
+}
+
+/** Edit distance between two short strings (usernames). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** Throws UserNotFoundError, naming the closest usernames, unless someone has this username. */
+export async function requireUsername(db: Queryable, username: string): Promise<void> {
+  const wanted = username.trim().toLowerCase();
+  const { rows } = await db.query<{ username: string }>('SELECT username FROM users ORDER BY username');
+  if (rows.some((row) => row.username.toLowerCase() === wanted)) return;
+  // A username sharing a part with the one given ("aisha" → aisha.khan) ranks before mere spelling.
+  const parts = wanted.split(/[._\s-]+/).filter((part) => part.length > 1);
+  const score = (name: string) =>
+    editDistance(wanted, name.toLowerCase()) - (parts.some((part) => name.toLowerCase().includes(part)) ? 100 : 0);
+  const closest = rows
+    .map((row) => row.username)
+    .sort((a, b) => score(a) - score(b))
+    .slice(0, 3);
+  throw new UserNotFoundError(username, closest);
 }
 
 /** An active agent, by username; tickets are only ever assigned to agents. */

@@ -9,7 +9,25 @@ export class TicketValidationError extends ItbotError {
 
 export class TicketNotFoundError extends ItbotError {
   constructor(readonly reference: string) {
-    super(`There is no ticket ${reference}.`, ExitCode.usage, 'Check the number, or search for the ticket to find it.');
+    super(
+      `There is no ticket ${reference}.`,
+      ExitCode.notFound,
+      'Check the number, or search for the ticket to find it.',
+    );
+  }
+}
+
+/** A username nobody has: the same miss, with the same exit code, as a ticket number nobody has. */
+export class UserNotFoundError extends ItbotError {
+  constructor(
+    readonly username: string,
+    closest: readonly string[],
+  ) {
+    super(
+      `There is no user "${username.slice(0, 80)}".`,
+      ExitCode.notFound,
+      closest.length ? `Closest usernames: ${closest.join(', ')}.` : 'No users are set up yet (run `itbot seed`).',
+    );
   }
 }
 
@@ -22,8 +40,19 @@ export class TicketConflictError extends ItbotError {
   ) {
     super(
       `${number} changed since you read it (you had version ${expectedVersion}, it is now at version ${currentVersion}).`,
-      ExitCode.usage,
+      ExitCode.conflict,
       'Get the ticket again, check what changed, and retry with the new expected_version.',
+    );
+  }
+}
+
+/** An idempotency key already used by a create that asked for something else. */
+export class IdempotencyKeyReusedError extends ItbotError {
+  constructor(readonly number: string) {
+    super(
+      `This idempotency key was already used to open ${number}, with different details.`,
+      ExitCode.conflict,
+      'Use a new key for a new ticket; a retry must repeat the first request exactly.',
     );
   }
 }

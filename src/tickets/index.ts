@@ -1,13 +1,16 @@
 export { type Category, type Group, listCategories, listGroups, listUsers, type User } from './directory.js';
 export {
+  IdempotencyKeyReusedError,
   InvalidTransitionError,
   TicketConflictError,
   TicketNotFoundError,
   TicketValidationError,
+  UserNotFoundError,
 } from './errors.js';
 export * from './model.js';
 export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
 export { type PriorityFromWords, priorityFromWords } from './priority-cues.js';
+export { requestIdempotencyKey } from './request-key.js';
 export {
   type CompanySeed,
   readCompanySeed,

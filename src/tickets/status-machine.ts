@@ -41,6 +41,30 @@ export function describeAllowed(from: TicketStatus): string {
     .join(', ');
 }
 
+/**
+ * Merging goes through the table too: only a status with a "merged" move may be merged (a resolved
+ * ticket may not: it may only be closed or reopened), and the survivor must still be active.
+ */
+export function assertMergeable(
+  number: string,
+  from: TicketStatus,
+  survivor: string,
+  survivorStatus: TicketStatus,
+): void {
+  if (!TRANSITIONS[from].merged) {
+    throw new InvalidTransitionError(
+      `${number} is ${from}, so it cannot be merged into ${survivor}.`,
+      `From ${from} it can go to: ${describeAllowed(from)}. Only new, open or pending tickets can be merged.`,
+    );
+  }
+  if (!TRANSITIONS[survivorStatus].merged) {
+    throw new InvalidTransitionError(
+      `${survivor} is ${survivorStatus}, so nothing can be merged into it.`,
+      'Merge into an active (new, open or pending) ticket.',
+    );
+  }
+}
+
 /** Throws, saying what is allowed and what each move needs, unless `from → to` is a valid move with its inputs. */
 export function assertTransition(
   number: string,

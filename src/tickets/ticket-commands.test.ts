@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenedTestStore, openTestStore, testStoreKinds } from '../../test/helpers/ticket-store.js';
 import type { Store } from '../store/index.js';
-import { InvalidTransitionError, TicketConflictError, TicketNotFoundError, TicketValidationError } from './errors.js';
+import {
+  IdempotencyKeyReusedError,
+  InvalidTransitionError,
+  TicketConflictError,
+  TicketNotFoundError,
+  TicketValidationError,
+} from './errors.js';
 import type { Actor } from './model.js';
 import {
   addInternalNote,
@@ -202,6 +208,28 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
     });
   });
 
+  describe('idempotency keys', () => {
+    it('a retry with the same key returns the first ticket; the key reused with other details is refused', async () => {
+      const key = `retry-${Math.random()}`;
+      const first = await newTicket('Keyboard missing keys', { idempotencyKey: key, tags: ['hardware'] });
+      const retry = await createTicket(
+        store,
+        { title: 'Keyboard missing keys', requester: requester.name, idempotencyKey: key, tags: ['hardware'] },
+        agent,
+      );
+      expect(retry).toMatchObject({ created: false, ticket: { number: first.number } });
+      const reused = createTicket(
+        store,
+        { title: 'Mouse double-clicks', requester: requester.name, idempotencyKey: key, tags: ['hardware'] },
+        agent,
+      );
+      await expect(reused).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expect(reused).rejects.toMatchObject({ exitCode: 9 });
+      const { tickets } = await searchTickets(store, { text: '"Mouse double-clicks"', status: undefined });
+      expect(tickets).toEqual([]);
+    });
+  });
+
   describe('assignment, links and merges', () => {
     it('assigns to an agent, follows their group, and checks membership', async () => {
       const ticket = await newTicket('Assign me', { category: 'Printing' });
@@ -251,6 +279,21 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       await expect(replyToTicket(store, duplicate.number, 'hello?', requester)).rejects.toMatchObject({
         hint: `Work on ${survivor.number} instead.`,
       });
+    });
+
+    it('merges through the status machine: a resolved ticket may only be closed or reopened, not merged', async () => {
+      const survivor = await newTicket('Printer queue stuck');
+      const resolved = await newTicket('Print queue frozen');
+      await transitionTicket(store, resolved.number, { to: 'resolved', resolutionCode: 'fixed' }, agent);
+      const refused = mergeTickets(store, resolved.number, survivor.number, agent);
+      await expect(refused).rejects.toBeInstanceOf(InvalidTransitionError);
+      await expect(refused).rejects.toThrow(/is resolved, so it cannot be merged/);
+      expect((await getTicket(store, resolved.number)).ticket.status).toBe('resolved');
+      // Nor can anything be merged into a resolved ticket.
+      const active = await newTicket('Printer queue stuck again');
+      await expect(mergeTickets(store, active.number, resolved.number, agent)).rejects.toThrow(
+        /is resolved, so nothing can be merged into it/,
+      );
     });
   });
 

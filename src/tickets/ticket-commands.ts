@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Queryable, Store } from '../store/index.js';
 import { findAgent, findCategory, findGroup } from './directory.js';
-import { TicketConflictError, TicketValidationError } from './errors.js';
+import { IdempotencyKeyReusedError, TicketConflictError, TicketValidationError } from './errors.js';
 import {
   type Actor,
   DESCRIPTION_MAX,
@@ -19,7 +20,7 @@ import {
 } from './model.js';
 import { priorityFor, slaDueTimes } from './priority.js';
 import { appendEvent, loadTicketRow, requireTicketNumber, type TicketRow, toTicket } from './rows.js';
-import { assertTransition } from './status-machine.js';
+import { assertMergeable, assertTransition } from './status-machine.js';
 
 export interface NewTicket {
   title: string;
@@ -50,7 +51,29 @@ function cleanTitle(title: string): string {
       'Shorten the title and put details in the description.',
     );
   }
-  return trimmed;
+  return checkCharacters(trimmed, 'title');
+}
+
+/** C0 controls but tab, line feed and carriage return, and DEL (PostgreSQL refuses NUL outright). */
+function firstControlCharacter(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return code;
+  }
+  return undefined;
+}
+
+/** Text a person typed: refused, with what is wrong, when it holds control characters (a retry cannot help). */
+function checkCharacters(text: string, what: string): string {
+  const found = firstControlCharacter(text);
+  if (found !== undefined) {
+    const code = found.toString(16).toUpperCase().padStart(4, '0');
+    throw new TicketValidationError(
+      `The ${what} contains a control character (U+${code}${found === 0 ? ', a NUL byte' : ''}).`,
+      'Remove it: text may hold printable characters, tabs and line breaks.',
+    );
+  }
+  return text;
 }
 
 function checkLength(text: string, max: number, what: string): string {
@@ -59,11 +82,70 @@ function checkLength(text: string, max: number, what: string): string {
       `The ${what} is longer than ${max} characters.`,
       'Trim it, or attach the full text elsewhere and link it.',
     );
-  return text;
+  return checkCharacters(text, what);
 }
 
+/** Tags: a handful of short keywords, not a place to store text. */
+export const TAGS_MAX = 30;
+export const TAG_LENGTH_MAX = 50;
+/** Custom fields: small structured values (an asset tag, a cost centre), not documents. */
+export const CUSTOM_FIELDS_MAX_BYTES = 16 * 1024;
+export const CUSTOM_FIELD_KEYS_MAX = 50;
+
 function cleanTags(tags: readonly string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
+  const clean = [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
+  for (const tag of clean) {
+    checkCharacters(tag, 'tag');
+    if (tag.length > TAG_LENGTH_MAX) {
+      throw new TicketValidationError(
+        `The tag "${tag.slice(0, 60)}…" is longer than ${TAG_LENGTH_MAX} characters.`,
+        'Tags are short keywords (vpn, outage); put text in the description or a note.',
+      );
+    }
+  }
+  if (clean.length > TAGS_MAX) {
+    throw new TicketValidationError(`A ticket can carry at most ${TAGS_MAX} tags (this would be ${clean.length}).`);
+  }
+  return clean;
+}
+
+/** Every string in a JSON value (keys included) checked for control characters. */
+function checkJsonCharacters(value: unknown, where: string): void {
+  if (typeof value === 'string') checkCharacters(value, where);
+  else if (Array.isArray(value)) for (const item of value) checkJsonCharacters(item, where);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      checkCharacters(key, `${where} name "${key.slice(0, 40)}"`);
+      checkJsonCharacters(item, `custom field "${key.slice(0, 40)}"`);
+    }
+  }
+}
+
+function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
+  checkJsonCharacters(fields, 'custom field');
+  const keys = Object.keys(fields).length;
+  if (keys > CUSTOM_FIELD_KEYS_MAX) {
+    throw new TicketValidationError(
+      `A ticket can have at most ${CUSTOM_FIELD_KEYS_MAX} custom fields (this would be ${keys}).`,
+    );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(fields));
+  if (bytes > CUSTOM_FIELDS_MAX_BYTES) {
+    throw new TicketValidationError(
+      `The custom fields would take ${bytes} bytes; the limit is ${CUSTOM_FIELDS_MAX_BYTES}.`,
+      'Custom fields hold short values; put long text in the description or a note.',
+    );
+  }
+  return fields;
+}
+
+/** Past this, a timeline entry records a preview and the size of a value, not the value itself. */
+const TIMELINE_VALUE_MAX = 500;
+
+function forTimeline(value: unknown): unknown {
+  const json = JSON.stringify(value) ?? 'null';
+  if (json.length <= TIMELINE_VALUE_MAX) return value;
+  return { omitted: `${json.slice(0, 200)}…`, bytes: Buffer.byteLength(json) };
 }
 
 /**
@@ -123,12 +205,42 @@ export async function createTicket(
   const derived = priorityFor(impact, urgency);
   const priority = input.priority ?? derived;
 
+  // What this create asks for: a key reused with other arguments is refused, as payment APIs do.
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify([
+        title,
+        description,
+        input.type ?? 'incident',
+        impact,
+        urgency,
+        input.priority ?? null,
+        input.category ?? null,
+        requester,
+        input.assignee ?? null,
+        input.group ?? null,
+        cleanTags(input.tags ?? []),
+        input.customFields ?? {},
+      ]),
+    )
+    .digest('hex');
+  const earlier = async (tx: Queryable) => {
+    const { rows } = await tx.query<{ number: string; idempotency_fingerprint: string | null }>(
+      'SELECT number, idempotency_fingerprint FROM tickets WHERE idempotency_key = $1',
+      [input.idempotencyKey],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (row.idempotency_fingerprint && row.idempotency_fingerprint !== fingerprint) {
+      throw new IdempotencyKeyReusedError(row.number);
+    }
+    return { ticket: await reload(tx, row.number), created: false };
+  };
+
   return store.transaction(async (tx) => {
     if (input.idempotencyKey) {
-      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [
-        input.idempotencyKey,
-      ]);
-      if (rows[0]) return { ticket: await reload(tx, rows[0].number), created: false };
+      const first = await earlier(tx);
+      if (first) return first;
     }
     const category = input.category ? await findCategory(tx, input.category) : undefined;
     const group = input.group ? await findGroup(tx, input.group) : undefined;
@@ -138,8 +250,8 @@ export async function createTicket(
     const inserted = await tx.query<{ id: string; number: string }>(
       `INSERT INTO tickets (title, description, type, impact, urgency, priority, priority_overridden, category_id, requester,
                             assignee_id, group_id, source, tags, custom_fields, first_response_due, resolution_due,
-                            idempotency_key, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                            idempotency_key, created_at, updated_at, idempotency_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, number`,
       [
@@ -156,20 +268,20 @@ export async function createTicket(
         group?.id ?? category?.defaultGroupId ?? null,
         input.source ?? 'itbot',
         cleanTags(input.tags ?? []),
-        JSON.stringify(input.customFields ?? {}),
+        JSON.stringify(checkCustomFields(input.customFields ?? {})),
         due.firstResponseDue,
         due.resolutionDue,
         input.idempotencyKey ?? null,
         now,
+        input.idempotencyKey ? fingerprint : null,
       ],
     );
     const row = inserted.rows[0];
     if (!row) {
-      // A concurrent create with the same key committed first: hand back its ticket.
-      const { rows } = await tx.query<{ number: string }>('SELECT number FROM tickets WHERE idempotency_key = $1', [
-        input.idempotencyKey,
-      ]);
-      return { ticket: await reload(tx, rows[0]?.number as string), created: false };
+      // A concurrent create with the same key committed first: hand back its ticket (if it asked the same).
+      const first = await earlier(tx);
+      if (!first) throw new Error('a create with this idempotency key conflicted but its ticket is not visible');
+      return first;
     }
     await appendEvent(tx, row.id, {
       kind: 'created',
@@ -212,7 +324,8 @@ export async function updateTicket(
     const params: unknown[] = [];
     const set = (column: string, field: string, from: unknown, to: unknown, sqlValue: unknown = to) => {
       if (JSON.stringify(from) === JSON.stringify(to)) return;
-      changes[field] = { from, to };
+      // Large values are summarised: copying them whole into every entry is how one ticket grew past what a client can read.
+      changes[field] = { from: forTimeline(from), to: forTimeline(to) };
       params.push(sqlValue);
       sets.push(`${column} = $${params.length}`);
     };
@@ -255,7 +368,16 @@ export async function updateTicket(
         if (value === null) delete merged[key];
         else merged[key] = value;
       }
-      set('custom_fields', 'customFields', row.custom_fields, merged, JSON.stringify(merged));
+      checkCustomFields(merged);
+      // The timeline records the fields that changed, not the whole set each time.
+      const changedKeys = Object.keys({ ...row.custom_fields, ...merged }).filter(
+        (key) => JSON.stringify(row.custom_fields[key]) !== JSON.stringify(merged[key]),
+      );
+      const pick = (fields: Record<string, unknown>) =>
+        Object.fromEntries(changedKeys.filter((key) => key in fields).map((key) => [key, fields[key]]));
+      if (changedKeys.length) {
+        set('custom_fields', 'customFields', pick(row.custom_fields), pick(merged), JSON.stringify(merged));
+      }
     }
 
     if (Object.keys(changes).length === 0) return { ticket: toTicket(row), changes };
@@ -280,6 +402,8 @@ export async function transitionTicket(
   request: TransitionRequest,
   actor: Actor,
 ): Promise<Ticket> {
+  if (request.reason) checkLength(request.reason, MESSAGE_MAX, 'reason');
+  if (request.resolutionNotes) checkLength(request.resolutionNotes, MESSAGE_MAX, 'resolution notes');
   return store.transaction(async (tx) => {
     const row = await lockForWrite(tx, reference, request.expectedVersion);
     const now = new Date();
@@ -499,9 +623,10 @@ export async function mergeTickets(
 ): Promise<{ merged: Ticket; survivor: Ticket }> {
   return store.transaction(async (tx) => {
     const [from, into] = await lockPair(tx, duplicate, survivor);
-    // Every active status may become merged (see TRANSITIONS); final ones may not.
     assertNotFinal(from, 'merged');
     assertNotFinal(into, 'merged into');
+    // The status machine decides, as for every other status change (a resolved ticket may not be merged).
+    assertMergeable(from.number, from.status, into.number, into.status);
     await touch(tx, from.id, ['status = $1', 'merged_into_id = $2'], ['merged', into.id]);
     await tx.query(
       `INSERT INTO ticket_links (from_ticket_id, to_ticket_id, kind) VALUES ($1, $2, 'duplicate_of') ON CONFLICT DO NOTHING`,

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/index.js';
+import { requireUsername } from './directory.js';
 import { TicketValidationError } from './errors.js';
 import type { FieldChanges, Ticket, TicketEvent, TicketLink, TicketPriority, TicketStatus } from './model.js';
 import { loadTicketRow, TICKET_SELECT, type TicketRow, toTicket } from './rows.js';
@@ -7,12 +8,22 @@ export interface TicketDetails {
   ticket: Ticket;
   events: TicketEvent[];
   links: TicketLink[];
+  /** Events older than those returned, when the timeline was paged (eventsLimit). */
+  olderEvents?: number;
+}
+
+export interface GetTicketOptions {
+  includeInternal?: boolean;
+  /** At most this many events, the newest (oldest first among them): keeps an answer readable. */
+  eventsLimit?: number;
+  /** Skip this many of the newest events first: pages back through a long timeline. */
+  eventsSkip?: number;
 }
 
 export async function getTicket(
   db: Queryable,
   reference: string,
-  options: { includeInternal?: boolean } = {},
+  options: GetTicketOptions = {},
 ): Promise<TicketDetails> {
   const row = await loadTicketRow(db, reference);
   const events = await db.query<{
@@ -24,10 +35,20 @@ export async function getTicket(
     changes: FieldChanges | null;
     created_at: Date;
   }>(
-    `SELECT kind, author, author_kind, visibility, body, changes, created_at FROM ticket_events
-     WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id`,
-    [row.id, options.includeInternal ?? true],
+    `SELECT kind, author, author_kind, visibility, body, changes, created_at FROM (
+       SELECT id, kind, author, author_kind, visibility, body, changes, created_at FROM ticket_events
+       WHERE ticket_id = $1 AND ($2 OR visibility = 'public') ORDER BY id DESC LIMIT $3 OFFSET $4
+     ) newest ORDER BY id`,
+    [row.id, options.includeInternal ?? true, options.eventsLimit ?? null, options.eventsSkip ?? 0],
   );
+  let olderEvents: number | undefined;
+  if (options.eventsLimit !== undefined) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ticket_events WHERE ticket_id = $1 AND ($2 OR visibility = 'public')`,
+      [row.id, options.includeInternal ?? true],
+    );
+    olderEvents = Math.max(0, (rows[0]?.n ?? 0) - (options.eventsSkip ?? 0) - events.rows.length);
+  }
   const links = await db.query<{
     kind: TicketLink['kind'];
     direction: TicketLink['direction'];
@@ -60,6 +81,7 @@ export async function getTicket(
       title: link.title,
       status: link.status,
     })),
+    ...(olderEvents === undefined ? {} : { olderEvents }),
   };
 }
 
@@ -130,6 +152,11 @@ function validInstant(value: string, name: string): string {
   return value;
 }
 
+/** A username nobody has is a mistake to point out, not an empty result. */
+async function requireKnownAssignee(db: Queryable, search: TicketSearch): Promise<void> {
+  if (search.assignee && search.assignee.toLowerCase() !== 'unassigned') await requireUsername(db, search.assignee);
+}
+
 /** The WHERE conditions a search's filters make (everything but the cursor). */
 function filterConditions(search: TicketSearch, param: (value: unknown) => string): string[] {
   const conditions: string[] = [];
@@ -164,6 +191,7 @@ export async function searchTickets(db: Queryable, search: TicketSearch = {}): P
     params.push(value);
     return `$${params.length}`;
   };
+  await requireKnownAssignee(db, search);
   const conditions = filterConditions(search, param);
   if (search.cursor) {
     const cursor = decodeCursor(search.cursor);
@@ -189,6 +217,7 @@ export async function countTickets(db: Queryable, search: TicketSearch = {}): Pr
     params.push(value);
     return `$${params.length}`;
   };
+  await requireKnownAssignee(db, search);
   const conditions = filterConditions(search, param);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const { rows } = await db.query<{ count: string | number }>(

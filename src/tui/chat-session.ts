@@ -7,6 +7,7 @@ import type {
   ToolCall,
   TurnResult,
 } from '../agent/index.js';
+import { withRequestKeys } from '../agent/request-keys.js';
 import type { ItbotConfig } from '../config/index.js';
 import { ItbotError } from '../errors.js';
 import { type ChatStats, emptyStats, withAnsweredTurn, withKnowledgeSearch } from './chat-stats.js';
@@ -208,7 +209,7 @@ export class ChatSession {
       const server = await abortable(this.options.server.get(), controller.signal);
       const result = await runTurnLazily(question, {
         provider: this.provider,
-        connection: server.connection,
+        connection: withRequestKeys(server.connection, this.options.config.user, question, 'chat'),
         tools: server.tools,
         consent: (call) => this.askConsent(call, controller.signal),
         refusalReason: REFUSAL,

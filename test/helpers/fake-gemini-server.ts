@@ -97,7 +97,20 @@ interface Paced {
   delayMs?: number;
 }
 
-export type FakeErrorReply = Paced & { kind: 'error'; status: number; message: string; retryDelaySeconds?: number };
+/** A google.rpc.QuotaFailure violation, as the API attaches to quota 429s. */
+export interface FakeQuotaViolation {
+  quotaMetric: string;
+  quotaId: string;
+  quotaValue?: string;
+}
+
+export type FakeErrorReply = Paced & {
+  kind: 'error';
+  status: number;
+  message: string;
+  retryDelaySeconds?: number;
+  quota?: FakeQuotaViolation;
+};
 /** The connection is cut before any byte of the answer, like a network failure. */
 export type FakeDropReply = Paced & { kind: 'drop' };
 
@@ -156,6 +169,24 @@ export const fakeReply = {
     message: `You exceeded your current quota. Please retry in ${retryDelaySeconds}s.`,
     retryDelaySeconds,
   }),
+  /** A quota 429 with its QuotaFailure detail: `perDay` picks a daily quota id, else a per-minute one. */
+  quotaExhausted: (
+    options: { perDay?: boolean; tokens?: boolean; retryDelaySeconds?: number } = {},
+  ): FakeErrorReply => {
+    const what = options.tokens ? 'input_token_count' : 'requests';
+    const id = `Generate${options.tokens ? 'ContentInputTokens' : 'Requests'}Per${options.perDay ? 'Day' : 'Minute'}PerProjectPerModel-FreeTier`;
+    return {
+      kind: 'error',
+      status: 429,
+      message: `You exceeded your current quota, please check your plan and billing details. Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_${what}`,
+      retryDelaySeconds: options.retryDelaySeconds ?? (options.perDay ? 43_000 : 20),
+      quota: {
+        quotaMetric: `generativelanguage.googleapis.com/generate_content_free_tier_${what}`,
+        quotaId: id,
+        quotaValue: options.perDay ? '250' : '10',
+      },
+    };
+  },
   unavailable: (): FakeErrorReply => ({ kind: 'error', status: 503, message: defaultErrorMessage(503) }),
   drop: (): FakeDropReply => ({ kind: 'drop' }),
 };
@@ -265,8 +296,16 @@ function defaultErrorMessage(status: number): string {
 }
 
 /** Google's error envelope (google.rpc.Status), with RetryInfo the way the API attaches it to 429s. */
-export function googleErrorBody(status: number, message: string, retryDelaySeconds?: number): unknown {
+export function googleErrorBody(
+  status: number,
+  message: string,
+  retryDelaySeconds?: number,
+  quota?: FakeQuotaViolation,
+): unknown {
   const details: unknown[] = [];
+  if (quota) {
+    details.push({ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [quota] });
+  }
   if (retryDelaySeconds !== undefined) {
     details.push({
       '@type': 'type.googleapis.com/google.rpc.RetryInfo',
@@ -288,8 +327,13 @@ function formatDuration(seconds: number): string {
   return `${Number(seconds.toFixed(9))}s`;
 }
 
-function errorResponse(status: number, message: string, retryDelaySeconds?: number): ServedResponse {
-  return { type: 'json', status, body: googleErrorBody(status, message, retryDelaySeconds) };
+function errorResponse(
+  status: number,
+  message: string,
+  retryDelaySeconds?: number,
+  quota?: FakeQuotaViolation,
+): ServedResponse {
+  return { type: 'json', status, body: googleErrorBody(status, message, retryDelaySeconds, quota) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -472,7 +516,7 @@ function planGenerationReply(reply: FakeReply, context: GenerationContext, wants
   switch (reply.kind) {
     case 'error':
       // Errors known before the first byte are HTTP errors even on the streaming endpoint, as with the real API.
-      return errorResponse(reply.status, reply.message, reply.retryDelaySeconds);
+      return errorResponse(reply.status, reply.message, reply.retryDelaySeconds, reply.quota);
     case 'drop':
       return { type: 'drop' };
     case 'stream':

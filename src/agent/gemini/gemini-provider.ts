@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type Content, type GoogleGenAI, type Part } from '@google/genai';
 import { ConfigError, errorMessage, ItbotError, ModelUnavailableError } from '../../errors.js';
-import { type RateLimiter, type RetryOptions, withRetry } from '../../gemini/index.js';
+import { estimateTokens, type RateLimiter, type RetryOptions, withRetry } from '../../gemini/index.js';
 import type { GenerateRequest, ModelProvider, ModelStep, ToolCall, ToolDeclaration } from '../types.js';
 import { LOCAL_CALL_ID_PREFIX, mergeParts, toContents } from './contents.js';
 import { type GeminiToolSet, toGeminiTools } from './function-declarations.js';
@@ -92,6 +92,9 @@ function passOnNewText(text: string, emitted: { text: string }, request: Generat
  */
 export function createGeminiProvider(options: GeminiProviderOptions): ModelProvider {
   const { client, model, limiter } = options;
+  // Ids for calls Gemini sent without one: unique across the provider's life, so the calls of
+  // different steps (and turns) stay apart in stream-json.
+  let localCallIds = 0;
   const toolSets = new WeakMap<ToolDeclaration[], GeminiToolSet>();
   const toolSetFor = (tools: ToolDeclaration[]) => {
     let set = toolSets.get(tools);
@@ -103,14 +106,14 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
   };
 
   /**
-   * Waits for the shared requests-per-minute budget, saying so: a wait the user is not told about
-   * looks like a hang. Ctrl+C ends the wait.
+   * Waits for the shared budget (a request and the tokens it sends), saying so: a wait the user is
+   * not told about looks like a hang. Ctrl+C ends the wait.
    */
-  async function takeRequestToken(request: GenerateRequest): Promise<void> {
+  async function takeRequestToken(request: GenerateRequest, tokens: number): Promise<void> {
     for (;;) {
-      const waitMs = await limiter.tryAcquire();
+      const waitMs = await limiter.tryAcquire(tokens);
       if (waitMs === 0) return;
-      request.onRetry?.({ attempt: 0, delayMs: waitMs, reason: 'request budget, ITBOT_GEMINI_RPM' });
+      request.onRetry?.({ attempt: 0, delayMs: waitMs, reason: 'request budget, ITBOT_GEMINI_RPM/TPM' });
       await sleep(waitMs, undefined, { signal: request.signal });
     }
   }
@@ -125,7 +128,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
     request: GenerateRequest,
     emitted: { text: string },
   ): Promise<StreamedTurn> {
-    await takeRequestToken(request);
+    await takeRequestToken(request, estimateTokens(JSON.stringify(contents)));
     const stream = await client.models.generateContentStream({
       model,
       contents,
@@ -205,11 +208,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       }
 
       const toolCalls: ToolCall[] = [];
-      turn.parts.forEach((part, index) => {
+      turn.parts.forEach((part) => {
         const call = part.functionCall;
         if (!call?.name) return;
         toolCalls.push({
-          id: call.id ?? `${LOCAL_CALL_ID_PREFIX}${index}`,
+          id: call.id ?? `${LOCAL_CALL_ID_PREFIX}${localCallIds++}`,
           // A name Gemini invented is passed on as is: the loop tells the model it does not exist.
           name: tools.mcpName(call.name) ?? call.name,
           args: (call.args ?? {}) as Record<string, unknown>,
