@@ -69,6 +69,11 @@ describe('the background server of an embedded data dir', () => {
     const reported = JSON.parse(status.stdout) as Record<string, unknown>;
     expect(reported).toMatchObject({ running: true, pid: record?.pid });
     expect(status.stdout).not.toContain(record?.token ?? 'no token');
+    // doctor checks the store through the server instead of waiting for its lock.
+    const doctor = await runItbot(['doctor', '--json'], { env });
+    expect(doctor.code, doctor.stdout).toBe(0);
+    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[] }).checks;
+    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['background server', 'store', 'MCP server']));
   });
 
   it('ends up with exactly one server when several commands start at once', async () => {

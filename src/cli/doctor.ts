@@ -2,9 +2,12 @@ import { openReadyStore } from '../bootstrap.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { storeHasVectors } from '../knowledge/index.js';
+import { connectItbotServer, serverMode } from '../mcp/connect.js';
 import { connectTicketServer } from '../mcp/index.js';
-import { KNOWLEDGE_STATUS_URI } from '../mcp/resources.js';
+import { probeLocalServer } from '../mcp/local-server.js';
+import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources.js';
 import { dataDirProblem, type Store } from '../store/index.js';
+import { ITBOT_VERSION } from '../version.js';
 
 interface Check {
   name: string;
@@ -108,6 +111,68 @@ async function mcpCheck(storeFailure: Check | undefined): Promise<Check> {
   }
 }
 
+async function fetchJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+/**
+ * A shared server (a team's, or this data dir's background server) owns the store, so the store is
+ * checked through it: reachable, same version, ready, the token accepted, the knowledge index.
+ */
+async function sharedServerChecks(config: ItbotConfig, base: string, label: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  try {
+    const health = await fetchJson(new URL('/healthz', base).toString());
+    const version = String(health.body.version ?? '?');
+    checks.push({
+      name: label,
+      ok: health.status === 200,
+      warning: version !== ITBOT_VERSION,
+      detail: `${base} answers (itbot ${version}, pid ${String(health.body.pid ?? '?')})`,
+      fix: version === ITBOT_VERSION ? undefined : `This itbot is ${ITBOT_VERSION}; upgrade one side so both match.`,
+    });
+    const ready = await fetchJson(new URL('/readyz', base).toString());
+    checks.push(
+      ready.status === 200
+        ? { name: 'store', ok: true, detail: 'ready (reachable and migrated), served by the server' }
+        : { name: 'store', ok: false, detail: `not ready: ${String(ready.body.reason ?? ready.body.status)}` },
+    );
+  } catch (error) {
+    return [
+      {
+        name: label,
+        ok: false,
+        detail: `cannot reach ${base}: ${errorMessage((error as { cause?: unknown }).cause ?? error)}`,
+        fix: 'Check that the server runs and the URL is right.',
+      },
+    ];
+  }
+  try {
+    const connection = await connectItbotServer(config, { actorKind: 'ai', restart: false });
+    try {
+      const tools = await connection.listTools();
+      const status = await connection.readJsonResource<KnowledgeBaseStatus>(KNOWLEDGE_STATUS_URI);
+      checks.push({ name: 'MCP server', ok: true, detail: `${tools.length} tools; token accepted` });
+      checks.push(
+        status.documents > 0
+          ? {
+              name: 'knowledge index',
+              ok: true,
+              detail: `${status.documents} documents, ${status.chunks} chunks, built with ${status.embedder} (version ${status.version})`,
+            }
+          : { name: 'knowledge index', ok: false, detail: 'empty', fix: 'Run `itbot reindex`.' },
+      );
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    const hint = (error as { hint?: string }).hint;
+    checks.push({ name: 'MCP server', ok: false, detail: errorMessage(error), fix: hint });
+  }
+  return checks;
+}
+
 /** Checks every part itbot depends on, in the order a broken install would fail. */
 export async function doctorCommand(options: { json?: boolean }): Promise<number> {
   const checks: Check[] = [];
@@ -142,7 +207,16 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
   } catch (error) {
     checks.push({ name: 'config', ok: false, detail: errorMessage(error) });
   }
-  if (config) {
+  const mode = config ? serverMode(config) : 'child';
+  const running = config && mode === 'local' ? await probeLocalServer(config.dataDir) : undefined;
+  if (config && mode === 'remote' && config.serverUrl) {
+    checks.push(...(await sharedServerChecks(config, config.serverUrl, 'server (ITBOT_SERVER_URL)')));
+  } else if (config && running?.healthy) {
+    checks.push(...(await sharedServerChecks(config, running.record.url, 'background server')));
+  } else if (config) {
+    if (mode === 'local') {
+      checks.push({ name: 'background server', ok: true, detail: 'not running (the next command starts one)' });
+    }
     // The store check must finish (and release the embedded store) before the MCP server opens it.
     const store = await storeChecks(config);
     checks.push(...store);
