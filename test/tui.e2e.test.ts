@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledPaths } from '../src/paths.js';
 import { makeTempDir } from './helpers/data-dir.js';
+import { runItbot } from './helpers/run-itbot.js';
 import { TmuxItbot, tmuxAvailable } from './helpers/tui-tmux.js';
 
 // The built `itbot` (no arguments: the chat) in a real terminal (tmux), as a person uses it,
@@ -22,6 +25,11 @@ describe.skipIf(!tmuxAvailable().ok)('itbot chat in a terminal', () => {
   });
   afterAll(() => {
     chat?.stop();
+    // The chat used the data dir's background server (the default a person gets): end it too.
+    spawnSync(process.execPath, [bundledPaths.cliEntry(), 'server', 'stop'], {
+      env: { PATH: process.env.PATH ?? '', ITBOT_DATA_DIR: dataDir?.dir ?? '' },
+      timeout: 20_000,
+    });
     dataDir?.cleanup();
   });
 
@@ -49,6 +57,16 @@ describe.skipIf(!tmuxAvailable().ok)('itbot chat in a terminal', () => {
     capture = await chat.waitFor((c) => c.includes(`${number} The 3rd floor printer is jammed`), 'the ticket card');
     expect(capture).toMatch(/status new · priority P\d · assignee unassigned/);
     expect(capture).toMatch(/resolution due in \d/);
+
+    // With the chat open, one-shots in another terminal share its store (no "in use" refusal).
+    const env = { ITBOT_DATA_DIR: dataDir.dir, ITBOT_BACKGROUND_SERVER: 'on' };
+    const [list, ask] = await Promise.all([
+      runItbot(['tickets', 'list', '--json'], { env }),
+      runItbot(['ask', 'vpn error 809'], { env }),
+    ]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(number);
+    expect(ask.code, ask.stderr).toBe(0);
 
     const log = Array.from({ length: 30 }, (_, i) => `    at Printer.spool (/srv/print/queue.js:${i + 1}:13)`).join(
       '\n',
