@@ -16,6 +16,17 @@ function lazy(load: () => Promise<Action>) {
   });
 }
 
+/**
+ * `itbot ask` from its bundle (dist/ask/, made by `npm run build`) when there is one: CI smoke
+ * tests and scripts pay for loading it on every call. The modules themselves otherwise.
+ */
+async function loadAsk(): Promise<Action> {
+  const bundle = new URL('../../ask/ask.js', import.meta.url);
+  const { existsSync } = await import('node:fs');
+  const module = (existsSync(bundle) ? await import(bundle.href) : await import('./ask.js')) as typeof import('./ask.js');
+  return module.askCommand;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -68,7 +79,7 @@ Examples:
   echo "status of IT-000042" | itbot ask --json
   itbot ask --output stream-json "why does the VPN drop every hour?" | jq -c .`,
   )
-  .action(lazy(() => import('./ask.js').then((module) => module.askCommand)));
+  .action(lazy(() => loadAsk()));
 
 program
   .command('migrate')

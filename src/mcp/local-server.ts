@@ -6,7 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ItbotConfig } from '../config/index.js';
 import { errorMessage, ItbotError, StoreError } from '../errors.js';
 import { bundledPaths } from '../paths.js';
-import { ensureDirectory, isProcessAlive } from '../store/index.js';
+// The light modules of src/store: its index would load PGlite, which a client never needs.
+import { isProcessAlive } from '../store/data-dir-lock.js';
+import { ensureDirectory } from '../store/directories.js';
 import { ITBOT_VERSION } from '../version.js';
 import { type LocalServerRecord, readLocalServerRecord } from './local-server-record.js';
 

@@ -4,6 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { errorMessage, StoreError } from '../errors.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { ensureDirectory } from './directories.js';
 import type { Queryable, QueryResult, Store } from './types.js';
 
 export interface EmbeddedStoreOptions {
@@ -62,21 +63,6 @@ async function createDatabase(pgdata: string, templateDir: string | undefined): 
   return useTemplate;
 }
 
-/**
- * mkdir -p, one level at a time: Node's own recursive mkdir spins forever on some paths (under
- * /proc, for one) instead of failing.
- */
-export function ensureDirectory(dir: string): void {
-  const missing: string[] = [];
-  let current = path.resolve(dir);
-  while (!fs.existsSync(current)) {
-    missing.unshift(current);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const level of missing) fs.mkdirSync(level);
-}
 
 /**
  * Why the data dir cannot hold the store (a file, not a directory; not writable), or undefined.
