@@ -45,12 +45,12 @@ describe('itbot on PostgreSQL over the wire (DATABASE_URL)', () => {
     const first = await runItbot(['migrate'], { env: env() });
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /applied 001_tickets.sql\napplied 002_knowledge.sql\napplied 003_document_search.sql\napplied 004_search_at_scale.sql\napplied 005_index_build_lease.sql\napplied 006_bm25.sql/,
+      /applied 001_tickets.sql\napplied 002_knowledge.sql\napplied 003_document_search.sql\napplied 004_search_at_scale.sql\napplied 005_index_build_lease.sql\napplied 006_bm25.sql\napplied 007_idempotency_fingerprint.sql/,
     );
     const status = await runItbot(['migrate', '--status', '--json'], { env: env() });
     expect(JSON.parse(status.stdout)).toMatchObject({
       pending: [],
-      applied: [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }],
+      applied: [1, 2, 3, 4, 5, 6, 7].map((version) => ({ version })),
     });
     expect((await runItbot(['migrate'], { env: env() })).stdout).toMatch(/Already up to date/);
   });

@@ -120,7 +120,9 @@ export function createHttpApp(context: HttpAppContext) {
       return;
     }
     const rateKey = token === 'none' ? (req.socket.remoteAddress ?? 'anonymous') : token.label;
-    const waitMs = await context.limiter.consume(rateKey);
+    // A background server's owner is the user (every terminal of theirs shares the owner secret):
+    // request limits protect a shared server from its clients, not a user from their own chat.
+    const waitMs = token !== 'none' && token.label === 'owner' ? 0 : await context.limiter.consume(rateKey);
     if (waitMs > 0) {
       metrics.rejected.inc({ reason: 'rate_limited' });
       const seconds = Math.ceil(waitMs / 1000);

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { ItbotConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
 import type { AuthorKind } from '../tickets/model.js';
 import { spawnTicketServer } from './spawn.js';
 import type { TicketServerConnection } from './ticket-server-client.js';
@@ -49,6 +50,10 @@ export async function connectItbotServer(
   options: ConnectItbotOptions,
 ): Promise<ItbotServerConnection> {
   const mode = serverMode(config);
+  // A server of ours would fail to start over this; say what is wrong instead of "could not start".
+  if (mode !== 'remote' && config.embedder === 'gemini' && !config.geminiApiKey) {
+    throw new ConfigError('ITBOT_EMBEDDER=gemini needs a Gemini API key.', 'Set GEMINI_API_KEY, or unset ITBOT_EMBEDDER.');
+  }
   if (mode === 'child') {
     const child: ChildProcess = spawnTicketServer({ env: childEnv(options.actorKind), stderr: options.stderr });
     const { connectTicketServer } = await import('./ticket-server-client.js');

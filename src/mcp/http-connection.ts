@@ -21,7 +21,8 @@ export interface HttpConnectOptions {
 
 /** A busy (503) or rate-limited (429) answer is retried this many times: the call never ran. */
 const BUSY_RETRIES = 4;
-const MAX_BUSY_WAIT_MS = 5_000;
+/** A longer Retry-After than this is not waited for: the call fails with the server's message. */
+const MAX_BUSY_WAIT_MS = 30_000;
 
 function isUnreachable(error: unknown): boolean {
   const text = `${errorMessage(error)} ${errorMessage((error as { cause?: unknown })?.cause ?? '')}`;
@@ -62,10 +63,8 @@ function patientFetch(): typeof fetch {
       const response = await fetch(input, init);
       if ((response.status !== 503 && response.status !== 429) || attempt >= BUSY_RETRIES) return response;
       const retryAfter = Number(response.headers.get('retry-after'));
-      const waitMs = Math.min(
-        MAX_BUSY_WAIT_MS,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt,
-      );
+      const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt;
+      if (waitMs > MAX_BUSY_WAIT_MS) return response;
       await response.body?.cancel().catch(() => {});
       await sleep(waitMs + Math.random() * 100, undefined, { signal: init?.signal ?? undefined });
     }
