@@ -19,6 +19,8 @@ import { arg, conditions, fmt, freshDataDir, ITBOT, itbotEnv, load, pct, runItbo
 const CALLS = arg('calls', 500);
 const PORT = arg('port', 18431);
 const BLOCK = 50;
+const QUERIES = ['vpn error 809', 'outlook password prompt', 'printer jam', 'wifi drops', 'teams camera'];
+const WORDS = ['laptop', 'monday', 'office', 'home', 'again', 'since', 'update', 'urgent', 'london', 'meeting'];
 
 async function seededDir(name: string): Promise<string> {
   const dir = freshDataDir(name);
@@ -61,8 +63,11 @@ try {
 
   const calls = {
     get_ticket: (i: number) => ({ ticket: `IT-${String((i % 300) + 1).padStart(6, '0')}` }),
-    search_knowledge: (i: number) => ({
-      query: ['vpn error 809', 'outlook password prompt', 'printer jam', 'wifi drops', 'teams camera'][i % 5] as string,
+    // Five queries in turn: after the warm-up these are search-cache hits (the transport's cost shows).
+    search_knowledge: (i: number) => ({ query: QUERIES[i % QUERIES.length] as string, limit: 5 }),
+    // A new query every call: the search itself runs each time.
+    'search_knowledge (new query each call)': (i: number) => ({
+      query: `${QUERIES[i % QUERIES.length]} ${WORDS[Math.floor(i / QUERIES.length) % WORDS.length]} ${i}`,
       limit: 5,
     }),
   };
@@ -70,9 +75,10 @@ try {
   for (const [tool, args] of Object.entries(calls)) {
     const byTransport = { http: { ms: [] as number[], errors: 0 }, stdio: { ms: [] as number[], errors: 0 } };
     // Warm-up: caches, JIT, prepared plans.
+    const toolName = tool.split(' ')[0] as string;
     for (let i = 0; i < 20; i += 1) {
-      await http.callTool({ name: tool, arguments: args(i) });
-      await stdio.callTool({ name: tool, arguments: args(i) });
+      await http.callTool({ name: toolName, arguments: args(i + 1_000_000) });
+      await stdio.callTool({ name: toolName, arguments: args(i + 1_000_000) });
     }
     for (let done = 0; done < CALLS; done += BLOCK) {
       for (const [name, client] of [
@@ -81,14 +87,25 @@ try {
       ] as const) {
         for (let i = done; i < Math.min(CALLS, done + BLOCK); i += 1) {
           const t = performance.now();
-          const result = await client.callTool({ name: tool, arguments: args(i) });
+          const result = await client.callTool({ name: toolName, arguments: args(i) });
           byTransport[name].ms.push(performance.now() - t);
-          if (result.isError) byTransport[name].errors += 1;
+          if (result.isError) {
+            if (byTransport[name].errors === 0) console.error(`  ${tool} ${name}: ${JSON.stringify(result.content)}`);
+            byTransport[name].errors += 1;
+          }
         }
       }
     }
     for (const [transport, r] of Object.entries(byTransport)) results.push({ tool, transport, ...r });
   }
+  // The floor under an HTTP call: one loopback request that does no MCP work.
+  const health: number[] = [];
+  for (let i = 0; i < CALLS; i += 1) {
+    const t = performance.now();
+    await (await fetch(`http://127.0.0.1:${PORT}/healthz`)).text();
+    health.push(performance.now() - t);
+  }
+  results.push({ tool: 'GET /healthz (no MCP)', transport: 'http', ms: health, errors: 0 });
   console.log('\n| tool | transport | calls | p50 | p95 | p99 | max | errors |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
