@@ -61,7 +61,10 @@ function selfTimes(profile: Profile): Map<string, number> {
 function importTime(specifier: string): Promise<number> {
   const code = `const t=performance.now();await import(${JSON.stringify(specifier)});process.stdout.write(String(performance.now()-t));process.exit(0)`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -88,10 +91,16 @@ try {
     const r = await runItbot(['ask', '--json', QUESTION], env);
     walls.push(r.ms);
     for (const [k, v] of Object.entries((JSON.parse(r.stdout) as { timings: Record<string, number> }).timings)) {
-      (t[k] ??= []).push(v);
+      t[k] = [...(t[k] ?? []), v];
     }
-    const lines = fs.readFileSync(log, 'utf8').split('\n').slice(before - 1).filter(Boolean);
-    const requests = lines.map((l) => JSON.parse(l) as { msg: string; method?: string; status?: number; ms?: number; tool?: string });
+    const lines = fs
+      .readFileSync(log, 'utf8')
+      .split('\n')
+      .slice(before - 1)
+      .filter(Boolean);
+    const requests = lines.map(
+      (l) => JSON.parse(l) as { msg: string; method?: string; status?: number; ms?: number; tool?: string },
+    );
     const http = requests.filter((l) => l.msg === 'request');
     requestsPerAsk.push(http.length);
     requestShape = http.map((l) => `${l.method} ${l.status} ${l.ms} ms`).join(', ');
@@ -107,10 +116,10 @@ try {
   for (let i = 0; i < RUNS; i += 1) {
     const dir = path.join(profDir, String(i));
     await new Promise((resolve) =>
-      spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ITBOT, 'ask', '--json', QUESTION], { env, stdio: 'ignore' }).on(
-        'close',
-        resolve,
-      ),
+      spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ITBOT, 'ask', '--json', QUESTION], {
+        env,
+        stdio: 'ignore',
+      }).on('close', resolve),
     );
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) continue;

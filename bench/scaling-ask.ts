@@ -2,15 +2,27 @@
  * Figure 1: `itbot ask` wall time, as a user sees it (spawn to exit), three ways:
  * - local background server already running (the default);
  * - ITBOT_BACKGROUND_SERVER=off: a private stdio server per run (the old way);
- * - the first ask on a fresh data dir, which has to start the background server.
+ * - the first ask on a fresh data dir, which has to start the background server, beside the
+ *   first ask on a fresh data dir with the background server off.
  * Floors beside them: `node -e ""` and `itbot --version` (process start and CLI loading alone).
  * Runs of the two steady modes are interleaved so that machine load hits both alike.
  *
  *   npx tsx bench/scaling-ask.ts [--runs 15] [--first 3]
  */
-import { conditions, fmt, freshDataDir, ITBOT, itbotEnv, load, pct, runItbot, type Run } from './scaling-common.js';
+
 import { spawn } from 'node:child_process';
-import { arg } from './scaling-common.js';
+import {
+  arg,
+  conditions,
+  fmt,
+  freshDataDir,
+  ITBOT,
+  itbotEnv,
+  load,
+  pct,
+  type Run,
+  runItbot,
+} from './scaling-common.js';
 
 const RUNS = arg('runs', 15);
 const FIRST = arg('first', 3);
@@ -61,7 +73,8 @@ const offEnv = itbotEnv({ ITBOT_DATA_DIR: offDir, ITBOT_BACKGROUND_SERVER: 'off'
 const floors = { node: row('node -e ""'), version: row('itbot --version') };
 const local = row('server running');
 const off = row('ITBOT_BACKGROUND_SERVER=off');
-const first = row('first ask, fresh dir');
+const first = row('first ask, fresh dir (starts the server)');
+const firstOff = row('first ask, fresh dir, ITBOT_BACKGROUND_SERVER=off');
 
 try {
   // Warm each dir once: creates the store (and, for local, starts the server).
@@ -78,6 +91,8 @@ try {
     const env = itbotEnv({ ITBOT_DATA_DIR: dir, ITBOT_BACKGROUND_SERVER: undefined });
     record(first, await runItbot(['ask', '--json', QUESTION], env));
     await runItbot(['server', 'stop'], env);
+    const offFresh = itbotEnv({ ITBOT_DATA_DIR: freshDataDir('ask-first-off'), ITBOT_BACKGROUND_SERVER: 'off' });
+    record(firstOff, await runItbot(['ask', '--json', QUESTION], offFresh));
   }
 } finally {
   await runItbot(['server', 'stop'], localEnv);
@@ -87,9 +102,11 @@ const mean = (xs: (number | undefined)[]) => {
   const v = xs.filter((x): x is number => typeof x === 'number');
   return v.length ? fmt(pct(v, 50)) : '-';
 };
-console.log('\n| mode | runs | median wall | min | max | failures | median processStart | median mcpReady | median tools | median total (in-process) |');
+console.log(
+  '\n| mode | runs | median wall | min | max | failures | median processStart | median mcpReady | median tools | median total (in-process) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
-for (const r of [floors.node, floors.version, local, off, first]) {
+for (const r of [floors.node, floors.version, local, off, first, firstOff]) {
   console.log(
     `| ${r.label} | ${r.walls.length} | ${fmt(pct(r.walls, 50))} | ${fmt(Math.min(...r.walls))} | ${fmt(Math.max(...r.walls))} | ${r.failures} | ${mean(r.t.map((t) => t.processStartMs))} | ${mean(r.t.map((t) => t.mcpReadyMs))} | ${mean(r.t.map((t) => t.toolMs))} | ${mean(r.t.map((t) => t.totalMs))} |`,
   );

@@ -42,7 +42,11 @@ for (let i = 0; i < ROUNDS + 50; i += 1) {
 }
 console.log('\n| step (per request) | p50 | p95 |');
 console.log('|---|---|---|');
-console.log(`| createItbotMcpServer (admin tools included) | ${pct(build, 50).toFixed(2)} ms | ${pct(build, 95).toFixed(2)} ms |`);
-console.log(`| new transport + server.connect | ${pct(connect, 50).toFixed(2)} ms | ${pct(connect, 95).toFixed(2)} ms |`);
+console.log(
+  `| createItbotMcpServer (admin tools included) | ${pct(build, 50).toFixed(2)} ms | ${pct(build, 95).toFixed(2)} ms |`,
+);
+console.log(
+  `| new transport + server.connect | ${pct(connect, 50).toFixed(2)} ms | ${pct(connect, 95).toFixed(2)} ms |`,
+);
 console.log(`\n# loadavg after: ${load()}`);
 process.exit(0);

@@ -43,7 +43,10 @@ try {
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error('itbot serve did not become ready in 60 s');
     await sleep(100);

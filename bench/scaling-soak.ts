@@ -26,7 +26,9 @@ delete process.env.CI;
 
 // The first one-shot creates the store and starts the server, as on a new machine.
 const warm = await runItbot(['tickets', 'list'], env);
-console.log(`# data dir ${dataDir}; first command (creates the store, starts the server): exit ${warm.code} in ${fmt(warm.ms)}`);
+console.log(
+  `# data dir ${dataDir}; first command (creates the store, starts the server): exit ${warm.code} in ${fmt(warm.ms)}`,
+);
 
 const chat = await connectItbotServer(resolveConfig(), { actorKind: 'ai', stderr: 'ignore' });
 console.log(`# chat connected: ${chat.mode}, ${chat.where}`);
@@ -60,7 +62,14 @@ const chatLoop = (async () => {
 
 const acknowledged: string[] = [];
 const markersAcked = new Set<string>();
-const oneShots = { asks: 0, lists: 0, refusals: 0, askMs: [] as number[], listMs: [] as number[], errors: new Set<string>() };
+const oneShots = {
+  asks: 0,
+  lists: 0,
+  refusals: 0,
+  askMs: [] as number[],
+  listMs: [] as number[],
+  errors: new Set<string>(),
+};
 const loops = Array.from({ length: LOOPS }, async (_, w) => {
   for (let i = 0; Date.now() < endAt; i += 1) {
     if ((w + i) % 2 === 0) {
@@ -93,7 +102,11 @@ await Promise.all([chatLoop, ...loops]);
 const present: { number: string; title: string; description?: string }[] = [];
 let cursor: string | undefined;
 for (;;) {
-  const page = await chat.callTool('search_tickets', { status: [...TICKET_STATUSES], limit: 100, ...(cursor ? { cursor } : {}) });
+  const page = await chat.callTool('search_tickets', {
+    status: [...TICKET_STATUSES],
+    limit: 100,
+    ...(cursor ? { cursor } : {}),
+  });
   const content = page.data as { tickets: typeof present; next_cursor: string | null } | undefined;
   if (!page.ok || !content) throw new Error(`search_tickets failed: ${page.text.slice(0, 300)}`);
   present.push(...content.tickets);
@@ -115,12 +128,22 @@ console.log('\n| what | count |');
 console.log('|---|---|');
 console.log(`| seconds | ${SECONDS} |`);
 console.log(`| one-shot loops | ${LOOPS} |`);
-console.log(`| ask --yes (open a ticket) runs | ${oneShots.asks} (wall p50 ${fmt(pct(oneShots.askMs, 50))}, max ${fmt(Math.max(...oneShots.askMs))}) |`);
-console.log(`| tickets list runs | ${oneShots.lists} (wall p50 ${fmt(pct(oneShots.listMs, 50))}, max ${fmt(Math.max(...oneShots.listMs))}) |`);
+console.log(
+  `| ask --yes (open a ticket) runs | ${oneShots.asks} (wall p50 ${fmt(pct(oneShots.askMs, 50))}, max ${fmt(Math.max(...oneShots.askMs))}) |`,
+);
+console.log(
+  `| tickets list runs | ${oneShots.lists} (wall p50 ${fmt(pct(oneShots.listMs, 50))}, max ${fmt(Math.max(...oneShots.listMs))}) |`,
+);
 console.log(`| one-shot refusals (non-zero exit) | ${oneShots.refusals} |`);
-console.log(`| chat calls / failed | ${chatStats.calls} / ${chatStats.failures} (p50 ${fmt(pct(chatStats.ms, 50))}, max ${fmt(Math.max(...chatStats.ms))}) |`);
-console.log(`| tickets acknowledged ("Opened IT-…") | ${acknowledged.length} (distinct numbers ${new Set(acknowledged).size}) |`);
-console.log(`| tickets present afterwards | ${present.length} (distinct numbers ${numbers.size}, carrying a marker ${markersPresent.length}, distinct markers ${distinctMarkers.size}) |`);
+console.log(
+  `| chat calls / failed | ${chatStats.calls} / ${chatStats.failures} (p50 ${fmt(pct(chatStats.ms, 50))}, max ${fmt(Math.max(...chatStats.ms))}) |`,
+);
+console.log(
+  `| tickets acknowledged ("Opened IT-…") | ${acknowledged.length} (distinct numbers ${new Set(acknowledged).size}) |`,
+);
+console.log(
+  `| tickets present afterwards | ${present.length} (distinct numbers ${numbers.size}, carrying a marker ${markersPresent.length}, distinct markers ${distinctMarkers.size}) |`,
+);
 console.log(`| lost (acknowledged, not present) | ${lost.length + ackedNumbersMissing.length} |`);
 console.log(`| duplicated (one marker, several tickets) | ${markersPresent.length - distinctMarkers.size} |`);
 console.log(`| server stop | exit ${stop.code}: ${stop.stdout.trim()} |`);

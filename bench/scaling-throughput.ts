@@ -21,7 +21,8 @@ import { arg, conditions, ITBOT, itbotEnv, load, pct, runItbot } from './scaling
 const SECONDS = arg('seconds', 20);
 const PORT = arg('port', 18441);
 const adminIndex = process.argv.indexOf('--admin-url');
-const ADMIN_URL = adminIndex > 0 ? (process.argv[adminIndex + 1] as string) : 'postgres://itbot:itbot@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  adminIndex > 0 ? (process.argv[adminIndex + 1] as string) : 'postgres://itbot:itbot@127.0.0.1:5432/postgres';
 const CONCURRENCY = [8, 16];
 const QUERIES = ['vpn error 809', 'outlook keeps asking for my password', 'printer jam', 'wifi drops', 'teams camera'];
 
@@ -55,7 +56,12 @@ try {
   }
   for (const url of urls) {
     const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) {
+    while (
+      !(await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error(`${url} not ready in 60 s`);
       await sleep(100);
     }
@@ -90,7 +96,12 @@ try {
               const client = clients[(w + i) % clients.length] as Client;
               const args =
                 tool === 'create_ticket'
-                  ? { title: `${run}-${serverCount}-${concurrency}-${w}-${i}`, description: 'bench', impact: 3, urgency: 3 }
+                  ? {
+                      title: `${run}-${serverCount}-${concurrency}-${w}-${i}`,
+                      description: 'bench',
+                      impact: 3,
+                      urgency: 3,
+                    }
                   : // A new query each call, so that the search runs rather than the search cache answering.
                     { query: `${QUERIES[(w + i) % QUERIES.length]} ${w} ${i}`, limit: 5 };
               const t = performance.now();
@@ -115,7 +126,9 @@ try {
         rows.push(
           `| ${tool} | ${serverCount} | ${concurrency} | ${(ok / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(0)} ms | ${pct(latencies, 95).toFixed(0)} ms | ${pct(latencies, 99).toFixed(0)} ms | ${errors} | ${load1} → ${load()} |`,
         );
-        console.log(`  ${label}: ${(ok / elapsed).toFixed(1)} ops/s, ${errors} errors ${[...errorSamples].join(' / ')}`);
+        console.log(
+          `  ${label}: ${(ok / elapsed).toFixed(1)} ops/s, ${errors} errors ${[...errorSamples].join(' / ')}`,
+        );
       }
     }
   }
