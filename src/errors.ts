@@ -12,6 +12,8 @@ export const ExitCode = {
   modelUnavailable: 5,
   turnLimit: 6,
   toolFailed: 7,
+  /** A ticket changed between reading and writing it; nothing was written. */
+  conflict: 8,
   cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
