@@ -12,8 +12,10 @@ export const ExitCode = {
   modelUnavailable: 5,
   turnLimit: 6,
   toolFailed: 7,
-  /** A ticket changed between reading and writing it; nothing was written. */
-  conflict: 8,
+  /** What was asked for does not exist (a ticket number, a user): the same from `tickets` and `ask`. */
+  notFound: 8,
+  /** A write based on a stale version (someone changed it meanwhile): read again and retry. */
+  conflict: 9,
   cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

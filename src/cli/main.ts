@@ -194,7 +194,7 @@ tickets
 
 tickets
   .command('update')
-  .description('Change fields of a ticket (refused, with what changed, if someone changed it meanwhile: exit 8)')
+  .description('Change fields of a ticket (refused, with what changed, if someone changed it meanwhile: exit 9)')
   .argument('<ticket>', 'the ticket number')
   .option('--expected-version <n>', 'only if it is still at this version (default: the one just read)', positiveInt)
   .option('--title <text>', 'new title')

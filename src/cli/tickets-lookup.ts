@@ -14,10 +14,10 @@ import type { ServerCalls } from './server-calls.js';
  * anything is written, so a typo gets the closest matches instead of a bare refusal.
  */
 
-/** Something named on the command line does not exist. Exit 7, as `itbot ask` gives for the same miss. */
+/** Something named on the command line does not exist (exit 8, ExitCode.notFound). */
 export class NotFoundError extends ItbotError {
   constructor(message: string, hint?: string) {
-    super(message, ExitCode.toolFailed, hint);
+    super(message, ExitCode.notFound, hint);
   }
 }
 
@@ -69,8 +69,10 @@ export async function requireTicket(server: ServerCalls, reference: string): Pro
     return await server.call<TicketDetails>('get_ticket', { ticket: reference });
   } catch (error) {
     const number = normalizeTicketNumber(reference);
-    // A well-formed number that get_ticket refuses as bad input is one that does not exist.
-    if (!number || !(error instanceof ItbotError) || error.exitCode !== ExitCode.usage) throw error;
+    // A well-formed number that get_ticket refuses (as bad input, or as not found) does not exist.
+    const missing =
+      error instanceof ItbotError && (error.exitCode === ExitCode.usage || error.exitCode === ExitCode.notFound);
+    if (!number || !missing) throw error;
     const { tickets } = await server.call<{ tickets: Ticket[] }>('search_tickets', {
       status: [...TICKET_STATUSES],
       limit: 1,
@@ -138,7 +140,9 @@ export async function writeAtVersion<T>(
   try {
     return await write(version);
   } catch (error) {
-    if (!(error instanceof ItbotError) || error.exitCode !== ExitCode.usage) throw error;
+    const refused =
+      error instanceof ItbotError && (error.exitCode === ExitCode.usage || error.exitCode === ExitCode.conflict);
+    if (!refused) throw error;
     const now = await server.call<TicketDetails>('get_ticket', { ticket: number });
     if (now.ticket.version === version) throw error;
     const since = now.events.slice(-Math.max(0, now.ticket.version - version)).map((e) => `    ${describeEvent(e)}`);
