@@ -263,12 +263,7 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
       while (requestsInFlight > 0 && Date.now() < deadline) await sleep(25);
       server.closeAllConnections();
       clearInterval(idleCheck);
-      await Promise.allSettled([
-        storePromise.then((s) => s.close()),
-        cache.close(),
-        limiter.close(),
-        embedder.close(),
-      ]);
+      await Promise.allSettled([storePromise.then((s) => s.close()), cache.close(), limiter.close(), embedder.close()]);
       lock?.release();
       log.info({ reason }, 'stopped');
       resolveClosed();

@@ -23,7 +23,9 @@ function lazy(load: () => Promise<Action>) {
 async function loadAsk(): Promise<Action> {
   const bundle = new URL('../../ask/ask.js', import.meta.url);
   const { existsSync } = await import('node:fs');
-  const module = (existsSync(bundle) ? await import(bundle.href) : await import('./ask.js')) as typeof import('./ask.js');
+  const module = (
+    existsSync(bundle) ? await import(bundle.href) : await import('./ask.js')
+  ) as typeof import('./ask.js');
   return module.askCommand;
 }
 
@@ -168,7 +170,9 @@ program
   .option('--json', 'print the counts as JSON')
   .action(lazy(() => import('./seed.js').then((module) => module.seedCommand)));
 
-const tickets = program.command('tickets').description('List, show, create, update and close tickets');
+const tickets = program
+  .command('tickets')
+  .description('Work tickets: list, show, create, update, assign, reply, resolve, …');
 
 tickets
   .command('list')
@@ -216,9 +220,9 @@ tickets
 
 tickets
   .command('update')
-  .description('Change fields of a ticket (refused if it changed since the version you name)')
+  .description('Change fields of a ticket (refused, with what changed, if someone changed it meanwhile: exit 9)')
   .argument('<ticket>', 'the ticket number')
-  .requiredOption('--expected-version <n>', 'the version you last saw (tickets show prints it)', positiveInt)
+  .option('--expected-version <n>', 'only if it is still at this version (default: the one just read)', positiveInt)
   .option('--title <text>', 'new title')
   .option('--description <text>', 'new description')
   .option('--impact <1-3>', 'new impact')
@@ -246,6 +250,70 @@ tickets
   .option('--notes <text>', 'what fixed it')
   .option('--json', 'print JSON')
   .action(lazy(() => import('./tickets.js').then((module) => module.closeTicketCommand)));
+
+// The rest of the ticket tools, one command each (src/cli/tickets-work.ts), and the directory.
+const work = (
+  name:
+    | 'assignTicketCommand'
+    | 'replyTicketCommand'
+    | 'noteTicketCommand'
+    | 'holdTicketCommand'
+    | 'reopenTicketCommand'
+    | 'resolveTicketCommand'
+    | 'cancelTicketCommand'
+    | 'linkTicketsCommand'
+    | 'mergeTicketsCommand',
+) => lazy(() => import('./tickets-work.js').then((module) => module[name]));
+const ticketCommand = (usage: string, description: string) =>
+  tickets.command(usage).description(description).option('--json', 'print JSON');
+ticketCommand('assign <ticket>', 'Give a ticket to an agent and/or a group')
+  .option('--to <username>', 'an agent (see `itbot users --role agent`)')
+  .option('--me', 'yourself (ITBOT_USER)')
+  .option('--group <name>', 'a group (see `itbot groups`); with --to, the agent must be in it')
+  .action(work('assignTicketCommand'));
+ticketCommand('reply <ticket> <text>', 'Reply to the requester (public; on a closed ticket, opens a follow-up)').action(
+  work('replyTicketCommand'),
+);
+ticketCommand('note <ticket> <text>', 'Add an internal note (only the helpdesk sees it)').action(
+  work('noteTicketCommand'),
+);
+ticketCommand('hold <ticket> [reason]', 'Put a ticket on hold (pending); the SLA clock stops').action(
+  work('holdTicketCommand'),
+);
+ticketCommand('reopen <ticket> [reason]', 'Open a ticket again (a resolved one within 7 days)').action(
+  work('reopenTicketCommand'),
+);
+ticketCommand('resolve <ticket> [notes]', 'Resolve a ticket with a resolution code and what fixed it')
+  .requiredOption('--code <code>', 'fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error')
+  .action(work('resolveTicketCommand'));
+ticketCommand('cancel <ticket> [reason]', 'Cancel a ticket (final)').action(work('cancelTicketCommand'));
+ticketCommand('link <ticket>', 'Record how a ticket relates to another')
+  .requiredOption('--to <ticket>', 'the other ticket')
+  .option('--kind <kind>', 'relates_to, duplicate_of, parent_of, caused_by or follow_up_of', 'relates_to')
+  .action(work('linkTicketsCommand'));
+ticketCommand('merge <ticket>', 'Merge a duplicate into the ticket that carries on (the duplicate becomes final)')
+  .requiredOption('--into <ticket>', 'the ticket that survives')
+  .action(work('mergeTicketsCommand'));
+
+const directory = (name: 'usersCommand' | 'groupsCommand' | 'categoriesCommand') =>
+  lazy(() => import('./directory.js').then((module) => module[name]));
+program
+  .command('users')
+  .description('People: agents (who can take tickets) and requesters')
+  .option('--role <role>', 'agent or requester')
+  .option('--group <name>', 'members of this group')
+  .option('--json', 'print JSON')
+  .action(directory('usersCommand'));
+program
+  .command('groups')
+  .description('Helpdesk groups and their agents')
+  .option('--json', 'print JSON')
+  .action(directory('groupsCommand'));
+program
+  .command('categories')
+  .description('Ticket categories and the group each routes to')
+  .option('--json', 'print JSON')
+  .action(directory('categoriesCommand'));
 
 program
   .command('eval')

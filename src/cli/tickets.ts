@@ -13,6 +13,7 @@ import {
 } from '../tickets/index.js';
 import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
+import { requireTicket, writeAtVersion } from './tickets-lookup.js';
 
 /**
  * `itbot tickets …`: the ticket tools as plain commands for staff, called on the ticket server
@@ -147,7 +148,7 @@ export function listTicketsCommand(options: ListOptions): Promise<number> {
 
 export function showTicketCommand(reference: string, options: { json?: boolean }): Promise<number> {
   return withItbotServer(async (server) => {
-    const details = await server.call<TicketDetails>('get_ticket', { ticket: reference });
+    const details = await requireTicket(server, reference);
     return print(options.json, details, () => ticketCard(details));
   });
 }
@@ -198,7 +199,8 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
 }
 
 export interface UpdateOptions {
-  expectedVersion: number;
+  /** The version the person last saw; without it, the version read just before writing. */
+  expectedVersion?: number;
   title?: string;
   description?: string;
   impact?: string;
@@ -212,8 +214,6 @@ export interface UpdateOptions {
 
 export function updateTicketCommand(reference: string, options: UpdateOptions): Promise<number> {
   const fields = {
-    ticket: reference,
-    expected_version: options.expectedVersion,
     title: options.title,
     description: options.description,
     impact: level(options.impact, '--impact'),
@@ -225,10 +225,15 @@ export function updateTicketCommand(reference: string, options: UpdateOptions): 
     remove_tags: list(options.removeTag),
   };
   return withItbotServer(async (server) => {
-    const { ticket, changes } = await server.call<{
-      ticket: Ticket;
-      changes: Record<string, { from: unknown; to: unknown }>;
-    }>('update_ticket', fields);
+    const { ticket: current } = await requireTicket(server, reference);
+    const version = options.expectedVersion ?? current.version;
+    const { ticket, changes } = await writeAtVersion(server, current.number, version, (expected) =>
+      server.call<{ ticket: Ticket; changes: Record<string, { from: unknown; to: unknown }> }>('update_ticket', {
+        ticket: current.number,
+        expected_version: expected,
+        ...fields,
+      }),
+    );
     return print(options.json, { ticket, changes }, () => {
       const what = Object.entries(changes).map(
         ([field, c]) => `  ${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`,
@@ -247,7 +252,7 @@ export function closeTicketCommand(
 ): Promise<number> {
   const code = oneOf(options.code, RESOLUTION_CODES, 'resolution code') as ResolutionCode | undefined;
   return withItbotServer(async (server) => {
-    const { ticket: current } = await server.call<TicketDetails>('get_ticket', { ticket: reference });
+    const { ticket: current } = await requireTicket(server, reference);
     if (current.status !== 'resolved') {
       if (!code)
         throw new UsageError(
@@ -269,6 +274,7 @@ export function closeTicketCommand(
 /** `itbot tickets similar N`: likely duplicates and past resolutions, plus a triage suggestion. */
 export function similarTicketsCommand(reference: string, options: { limit: number; json?: boolean }): Promise<number> {
   return withItbotServer(async (server) => {
+    await requireTicket(server, reference);
     const found = await server.call<{ likely_duplicates: SimilarTicket[]; past_resolutions: SimilarTicket[] }>(
       'find_similar_tickets',
       { ticket: reference, limit: Math.min(options.limit, 20) },

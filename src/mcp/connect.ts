@@ -52,7 +52,10 @@ export async function connectItbotServer(
   const mode = serverMode(config);
   // A server of ours would fail to start over this; say what is wrong instead of "could not start".
   if (mode !== 'remote' && config.embedder === 'gemini' && !config.geminiApiKey) {
-    throw new ConfigError('ITBOT_EMBEDDER=gemini needs a Gemini API key.', 'Set GEMINI_API_KEY, or unset ITBOT_EMBEDDER.');
+    throw new ConfigError(
+      'ITBOT_EMBEDDER=gemini needs a Gemini API key.',
+      'Set GEMINI_API_KEY, or unset ITBOT_EMBEDDER.',
+    );
   }
   if (mode === 'child') {
     const child: ChildProcess = spawnTicketServer({ env: childEnv(options.actorKind), stderr: options.stderr });

@@ -63,7 +63,6 @@ async function createDatabase(pgdata: string, templateDir: string | undefined): 
   return useTemplate;
 }
 
-
 /**
  * Why the data dir cannot hold the store (a file, not a directory; not writable), or undefined.
  * Checked up front so the user reads what is wrong instead of an "internal error" from deep inside.

@@ -9,8 +9,8 @@ import { loadMigrations, type MigrationFile, migrate, migrationStatus } from './
 import type { Store } from './types.js';
 
 export { acquireDataDirLock, type DataDirLock, isProcessAlive } from './data-dir-lock.js';
-export type { EmbeddedStore } from './embedded-store.js';
 export { ensureDirectory } from './directories.js';
+export type { EmbeddedStore } from './embedded-store.js';
 export { dataDirProblem, openEmbeddedStore } from './embedded-store.js';
 export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
 export { loadMigrations, migrate, migrationStatus } from './migrations.js';
