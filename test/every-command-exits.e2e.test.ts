@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from './helpers/data-dir.js';
 import { type FakeGemini, startFakeGemini } from './helpers/fake-gemini-server.js';
+import { freeLoopbackPort } from './helpers/ports.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './helpers/redis-server.js';
 import { runItbot } from './helpers/run-itbot.js';
@@ -30,16 +30,6 @@ const COMMANDS: { name: string; args: string[] }[] = [
   { name: 'ask (offline agent)', args: ['ask', '--provider', 'offline', 'vpn keeps dropping'] },
   { name: 'ask (Gemini agent)', args: ['ask', '--provider', 'gemini', 'vpn keeps dropping'] },
 ];
-
-async function refusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const redisModes: RedisMode[] = redisAvailable().ok
   ? ['absent', 'live', 'refused', 'killed mid-run']
@@ -70,7 +60,7 @@ beforeAll(async () => {
     testRedis = await startTestRedis();
     redisUp = true;
   }
-  refusedRedisUrl = `redis://127.0.0.1:${await refusedPort()}`;
+  refusedRedisUrl = `redis://127.0.0.1:${await freeLoopbackPort()}`;
 });
 afterAll(async () => {
   await redis.stop();
@@ -149,7 +139,10 @@ describe.skipIf(!adminUrl)('PostgreSQL', () => {
 describe('DATABASE_URL at a refused port', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
-    env = { DATABASE_URL: `postgres://itbot:itbot@127.0.0.1:${await refusedPort()}/itbot`, GEMINI_API_KEY: 'test-key' };
+    env = {
+      DATABASE_URL: `postgres://itbot:itbot@127.0.0.1:${await freeLoopbackPort()}/itbot`,
+      GEMINI_API_KEY: 'test-key',
+    };
     env.GOOGLE_GEMINI_BASE_URL = fake.baseUrl;
   });
   // The Gemini agent may answer without touching the store; every other command needs it.

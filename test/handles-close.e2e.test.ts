@@ -1,9 +1,9 @@
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths.js';
 import { type FakeGemini, startFakeGemini } from './helpers/fake-gemini-server.js';
+import { freeLoopbackPort } from './helpers/ports.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './helpers/redis-server.js';
 import { runNode } from './helpers/run-itbot.js';
 
@@ -12,17 +12,6 @@ import { runNode } from './helpers/run-itbot.js';
 // (a reconnect loop against a refused port) keeps the process alive and the run times out.
 
 const built = (file: string) => pathToFileURL(path.join(packageRoot(), 'dist', 'src', file)).href;
-
-/** A loopback port nothing listens on: connecting is refused at once. */
-async function refusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function runScript(code: string, env: Record<string, string> = {}) {
   const started = Date.now();
@@ -33,7 +22,7 @@ async function runScript(code: string, env: Record<string, string> = {}) {
 describe('handles are closed, so the process exits', () => {
   let refusedUrl: string;
   beforeAll(async () => {
-    refusedUrl = `redis://127.0.0.1:${await refusedPort()}`;
+    refusedUrl = `redis://127.0.0.1:${await freeLoopbackPort()}`;
   });
 
   it('the shared rate limiter against a refused Redis port: acquire falls back within its bound, close ends it', async () => {

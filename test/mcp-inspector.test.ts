@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledPaths, packageRoot } from '../src/paths.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
+import { startServe } from './helpers/serve-process.js';
 
 // An MCP client we did not write: the official MCP Inspector in CLI mode lists and calls our tools.
 // Inspector 2.12 needs Node 22.19+, so on Node 20 this skips (CI runs the suite on Node 24 too).
@@ -110,27 +111,13 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot serv
   let url = '';
   beforeAll(async () => {
     ({ dir: dataDir, cleanup } = makeSeededDataDir());
-    server = spawn(process.execPath, [bundledPaths.cliEntry(), 'serve', '--listen', '127.0.0.1:0'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ITBOT_DATA_DIR: dataDir,
-        ITBOT_SERVER_TOKENS: TOKEN,
-        ITBOT_USER: 'maria.lopez',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const started = await startServe({
+      ITBOT_DATA_DIR: dataDir,
+      ITBOT_SERVER_TOKENS: TOKEN,
+      ITBOT_USER: 'maria.lopez',
     });
-    url = await new Promise<string>((resolve, reject) => {
-      let stderr = '';
-      const timer = setTimeout(() => reject(new Error(`itbot serve did not start: ${stderr}`)), 30_000);
-      server.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /serving MCP at (\S+\/mcp)/.exec(stderr);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+    server = started.child;
+    url = started.url;
   });
   afterAll(async () => {
     server?.kill('SIGTERM');

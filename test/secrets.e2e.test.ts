@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from './helpers/data-dir.js';
 import { type FakeGemini, startFakeGemini } from './helpers/fake-gemini-server.js';
+import { freeLoopbackPort } from './helpers/ports.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
 import { runItbot } from './helpers/run-itbot.js';
 
@@ -19,16 +19,6 @@ const SECRETS = {
   serverToken: 'PlantedServerToken0005',
 };
 const planted = Object.values(SECRETS);
-
-async function refusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Every file under dir, read as bytes, searched for each secret. */
 function secretsInFiles(dir: string): string[] {
@@ -67,7 +57,7 @@ describe('secrets never show', () => {
   beforeAll(async () => {
     fake = await startFakeGemini();
     temp = makeTempDir();
-    closedPort = await refusedPort();
+    closedPort = await freeLoopbackPort();
   });
   afterAll(async () => {
     await fake?.close();

@@ -1,38 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledPaths } from '../src/paths.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
 import { runItbot } from './helpers/run-itbot.js';
+import { type ServeProcess, startServe } from './helpers/serve-process.js';
 
 // Two `itbot serve` replicas on one real PostgreSQL 15 database, written to at once through both:
 // nothing in the server may assume it is alone (ticket numbers, idempotency keys, versions).
 const TOKEN = 'replica-token-0123456789abcdef';
 
-function startReplica(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bundledPaths.cliEntry(), 'serve', '--listen', '127.0.0.1:0'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
-      ITBOT_SERVER_TOKENS: TOKEN,
-      ITBOT_USER: 'maria.lopez',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`replica did not start: ${stderr}`)), 30_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /serving MCP at (\S+\/mcp)/.exec(stderr);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    });
-  });
+function startReplica(databaseUrl: string): Promise<ServeProcess> {
+  return startServe({ DATABASE_URL: databaseUrl, ITBOT_SERVER_TOKENS: TOKEN, ITBOT_USER: 'maria.lopez' });
 }
 
 async function connect(url: string): Promise<Client> {
@@ -45,7 +24,7 @@ async function connect(url: string): Promise<Client> {
 
 describe.skipIf(!postgresUrl())('two itbot serve replicas on one PostgreSQL database', () => {
   let database: TestDatabase;
-  const replicas: { child: ChildProcess; url: string }[] = [];
+  const replicas: ServeProcess[] = [];
   beforeAll(async () => {
     database = await createTestDatabase(postgresUrl() as string);
     const migrate = await runItbot(['migrate'], { env: { DATABASE_URL: database.url } });

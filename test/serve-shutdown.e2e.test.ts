@@ -1,42 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundledPaths } from '../src/paths.js';
 import { makeSeededDataDir, makeTempDir } from './helpers/data-dir.js';
+import { type ServeProcess, startServe } from './helpers/serve-process.js';
 
 // SIGTERM lets a running call finish and closes the store; a second signal ends the server at once.
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  exit: Promise<number | null>;
-}
-
-function serve(dataDir: string): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [bundledPaths.cliEntry(), 'serve', '--listen', '127.0.0.1:0', '--shutdown-grace', '60'],
-    {
-      env: { PATH: process.env.PATH ?? '', ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`itbot serve did not start: ${stderr}`)), 30_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /serving MCP at (\S+\/mcp)/.exec(stderr);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], exit });
-      }
-    });
-  });
+function serve(dataDir: string): Promise<ServeProcess> {
+  return startServe({ ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez' }, ['--shutdown-grace', '60']);
 }
 
 /** A knowledge folder big enough that indexing it takes a few seconds. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import { freeLoopbackPort } from './ports.js';
 import { type Availability, toolAvailable } from './tool-available.js';
 
 /** A private redis-server on a free loopback port, so a test can stop and restart it at will. */
@@ -16,16 +17,6 @@ export function redisAvailable(): Availability {
     package: 'redis-server',
     skipping: 'the Redis tests',
     requiredBy: 'ITBOT_TEST_REQUIRE_REDIS',
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
   });
 }
 
@@ -46,7 +37,7 @@ async function waitForPort(port: number, up: boolean, timeoutMs = 5_000): Promis
 }
 
 export async function startTestRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
