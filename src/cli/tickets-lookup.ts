@@ -117,7 +117,8 @@ export async function requireGroup(server: ServerCalls, typed: string): Promise<
   );
 }
 
-function describeEvent(event: TicketDetails['events'][number]): string {
+/** One timeline event on one line: when, what, who, the changes and the start of its text. */
+export function describeEvent(event: TicketDetails['events'][number]): string {
   const what = event.changes
     ? Object.entries(event.changes)
         .map(([field, c]) => `${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)

@@ -13,7 +13,7 @@ import {
 } from '../tickets/index.js';
 import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
-import { requireTicket, writeAtVersion } from './tickets-lookup.js';
+import { describeEvent, requireTicket, writeAtVersion } from './tickets-lookup.js';
 
 /**
  * `itbot tickets …`: the ticket tools as plain commands for staff, called on the ticket server
@@ -88,17 +88,7 @@ function ticketCard({ ticket, events, links }: TicketDetails): string {
       ),
     );
   lines.push('', '  timeline:');
-  for (const event of events) {
-    const what = event.changes
-      ? Object.entries(event.changes)
-          .map(([field, c]) => `${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
-          .join('; ')
-      : '';
-    const body = event.body ? ` ${event.body.split('\n')[0]?.slice(0, 100)}` : '';
-    lines.push(
-      `  ${event.createdAt.slice(0, 16).replace('T', ' ')}  ${event.kind}${event.visibility === 'internal' ? ' (internal)' : ''} by ${event.author} (${event.authorKind})${what ? ` ${what}` : ''}${body}`,
-    );
-  }
+  for (const event of events) lines.push(`  ${describeEvent(event)}`);
   return lines.join('\n');
 }
 

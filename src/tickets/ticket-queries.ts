@@ -152,6 +152,16 @@ function validInstant(value: string, name: string): string {
   return value;
 }
 
+/** Query parameters collected as a query is built: param(value) adds one and returns its $n. */
+function parameterList() {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { params, param };
+}
+
 /** A username nobody has is a mistake to point out, not an empty result. */
 async function requireKnownAssignee(db: Queryable, search: TicketSearch): Promise<void> {
   if (search.assignee && search.assignee.toLowerCase() !== 'unassigned') await requireUsername(db, search.assignee);
@@ -186,11 +196,7 @@ function filterConditions(search: TicketSearch, param: (value: unknown) => strin
 
 /** Newest first, filtered, a page at a time (keyset pagination: stable while tickets are added). */
 export async function searchTickets(db: Queryable, search: TicketSearch = {}): Promise<TicketPage> {
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const { params, param } = parameterList();
   await requireKnownAssignee(db, search);
   const conditions = filterConditions(search, param);
   if (search.cursor) {
@@ -212,11 +218,7 @@ export async function searchTickets(db: Queryable, search: TicketSearch = {}): P
 
 /** How many tickets match a search's filters (cursor and limit aside). */
 export async function countTickets(db: Queryable, search: TicketSearch = {}): Promise<number> {
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const { params, param } = parameterList();
   await requireKnownAssignee(db, search);
   const conditions = filterConditions(search, param);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
