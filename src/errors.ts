@@ -20,7 +20,21 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Marks itbot's errors across copies of this module (the bundled `ask` and chat carry their own). */
+const ITBOT_ERROR = Symbol.for('itbot.ItbotError');
+
 export class ItbotError extends Error {
+  readonly [ITBOT_ERROR] = true;
+
+  /**
+   * `x instanceof ItbotError` holds for an itbot error made by any copy of this module, so the one
+   * place that reports errors never calls a user's mistake a bug; subclasses check as usual.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== ItbotError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [ITBOT_ERROR]?: boolean })[ITBOT_ERROR] === true;
+  }
+
   constructor(
     message: string,
     readonly exitCode: ExitCode,
