@@ -31,6 +31,7 @@ export class ItbotError extends Error {
    * place that reports errors never calls a user's mistake a bug; subclasses check as usual.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, on purpose.
     if (this !== ItbotError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as { [ITBOT_ERROR]?: boolean })[ITBOT_ERROR] === true;
   }
