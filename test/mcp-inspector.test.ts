@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledPaths, packageRoot } from '../src/paths.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
+import { createTestDatabase } from './helpers/postgres.js';
+import { runItbot } from './helpers/run-itbot.js';
 import { startServe } from './helpers/serve-process.js';
 
 // An MCP client we did not write: the official MCP Inspector in CLI mode lists and calls our tools.
@@ -103,26 +105,37 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp'
   });
 });
 
+// On PostgreSQL (the team set-up) when a test server is configured, as in CI; embedded otherwise.
+const postgresAdminUrl = process.env.ITBOT_TEST_POSTGRES_URL;
+
 describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot serve over HTTP', () => {
   const TOKEN = 'inspector-token-0123456789abcdef';
-  let dataDir: string;
-  let cleanup: () => void;
+  let cleanup: () => void | Promise<void>;
   let server: ChildProcess;
   let url = '';
   beforeAll(async () => {
-    ({ dir: dataDir, cleanup } = makeSeededDataDir());
-    const started = await startServe({
-      ITBOT_DATA_DIR: dataDir,
-      ITBOT_SERVER_TOKENS: TOKEN,
-      ITBOT_USER: 'maria.lopez',
-    });
+    let store: Record<string, string>;
+    if (postgresAdminUrl) {
+      const database = await createTestDatabase(postgresAdminUrl);
+      store = { DATABASE_URL: database.url };
+      for (const step of [['migrate'], ['seed']]) {
+        const run = await runItbot(step, { env: store });
+        if (run.code !== 0) throw new Error(`itbot ${step[0]} failed: ${run.stderr}`);
+      }
+      cleanup = () => database.drop();
+    } else {
+      const seeded = makeSeededDataDir();
+      store = { ITBOT_DATA_DIR: seeded.dir };
+      cleanup = seeded.cleanup;
+    }
+    const started = await startServe({ ...store, ITBOT_SERVER_TOKENS: TOKEN, ITBOT_USER: 'maria.lopez' });
     server = started.child;
     url = started.url;
   });
   afterAll(async () => {
     server?.kill('SIGTERM');
     await new Promise((resolve) => server?.once('close', resolve));
-    cleanup?.();
+    await cleanup?.();
   });
 
   function inspectHttp(...args: string[]): Promise<InspectorRun> {
