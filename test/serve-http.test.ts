@@ -52,8 +52,9 @@ describe('itbot serve over HTTP', () => {
     return client;
   }
 
-  const post = (body: string, headers: Record<string, string> = {}) =>
+  const post = (body: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
     fetch(`${server.url}/mcp`, {
+      signal,
       method: 'POST',
       headers: {
         authorization: `Bearer ${ADMIN}`,
@@ -119,6 +120,39 @@ describe('itbot serve over HTTP', () => {
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     const write = await client.callTool({ name: 'create_ticket', arguments: { title: 'should not exist' } });
     expect(write.isError).toBe(true);
+    await client.close();
+  });
+
+  it('a client that disconnects mid-call leaves each ticket whole or absent, never half written', async () => {
+    const body = (n: number) =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: n,
+        method: 'tools/call',
+        params: { name: 'create_ticket', arguments: { title: `cut off mid-call ${n}` } },
+      });
+    // Ten creates, each abandoned at a different moment (some before the server has read them).
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, n) => {
+        const abort = new AbortController();
+        setTimeout(() => abort.abort(), n * 5);
+        await post(body(n), { authorization: `Bearer ${WRITER}` }, abort.signal).catch(() => undefined);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const client = await connect(ADMIN);
+    const found = await client.callTool({
+      name: 'search_tickets',
+      arguments: { text: 'cut off mid-call', limit: 50 },
+    });
+    const tickets = (found.structuredContent as { tickets: { number: string; title: string }[] }).tickets;
+    expect(new Set(tickets.map((t) => t.title)).size).toBe(tickets.length);
+    for (const ticket of tickets) {
+      const details = await client.callTool({ name: 'get_ticket', arguments: { ticket: ticket.number } });
+      const events = (details.structuredContent as { events: { kind: string }[] }).events;
+      expect(events[0]?.kind).toBe('created');
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     await client.close();
   });
 
