@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig } from '../src/config/index.js';
-import { connectItbotServer } from '../src/mcp/connect.js';
+import { connectItbotServer, serverMode } from '../src/mcp/connect.js';
 import { TICKET_STATUSES } from '../src/tickets/model.js';
 import { arg, conditions, fmt, freshDataDir, itbotEnv, load, pct, runItbot } from './scaling-common.js';
 
@@ -30,8 +30,9 @@ console.log(
   `# data dir ${dataDir}; first command (creates the store, starts the server): exit ${warm.code} in ${fmt(warm.ms)}`,
 );
 
-const chat = await connectItbotServer(resolveConfig(), { actorKind: 'ai', stderr: 'ignore' });
-console.log(`# chat connected: ${chat.mode}, ${chat.where}`);
+const config = resolveConfig();
+const chat = await connectItbotServer(config, { actorKind: 'ai', stderr: 'ignore' });
+console.log(`# chat connected (${serverMode(config)} server)`);
 
 const endAt = Date.now() + SECONDS * 1000;
 const chatStats = { calls: 0, failures: 0, ms: [] as number[], errors: new Set<string>() };

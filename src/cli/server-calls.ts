@@ -1,12 +1,12 @@
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { type ExitCode, ItbotError, ToolFailedError } from '../errors.js';
-import { connectItbotServer, type ItbotServerConnection } from '../mcp/connect.js';
-import type { CallOptions } from '../mcp/index.js';
+import { connectItbotServer } from '../mcp/connect.js';
+import type { CallOptions, TicketServerConnection } from '../mcp/index.js';
 
 /** A tool call that either returns its structured result or throws the failure as itbot's error. */
 export interface ServerCalls {
   call<T>(tool: string, args: Record<string, unknown>, options?: CallOptions): Promise<T>;
-  readonly connection: ItbotServerConnection;
+  readonly connection: TicketServerConnection;
   readonly config: ItbotConfig;
 }
 

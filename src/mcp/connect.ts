@@ -13,12 +13,6 @@ import type { TicketServerConnection } from './ticket-server-client.js';
  */
 export type ServerMode = 'remote' | 'local' | 'child';
 
-export interface ItbotServerConnection extends TicketServerConnection {
-  readonly mode: ServerMode;
-  /** Where the data is served from, for status lines and doctor. */
-  readonly where: string;
-}
-
 export interface ConnectItbotOptions {
   /** "ai" for the agent's calls; "agent" for itbot's own commands, which may also run admin jobs. */
   actorKind: AuthorKind;
@@ -48,7 +42,7 @@ function childEnv(actorKind: AuthorKind): NodeJS.ProcessEnv {
 export async function connectItbotServer(
   config: ItbotConfig,
   options: ConnectItbotOptions,
-): Promise<ItbotServerConnection> {
+): Promise<TicketServerConnection> {
   const mode = serverMode(config);
   // A server of ours would fail to start over this; say what is wrong instead of "could not start".
   if (mode !== 'remote' && config.embedder === 'gemini' && !config.geminiApiKey) {
@@ -60,19 +54,18 @@ export async function connectItbotServer(
   if (mode === 'child') {
     const child: ChildProcess = spawnTicketServer({ env: childEnv(options.actorKind), stderr: options.stderr });
     const { connectTicketServer } = await import('./ticket-server-client.js');
-    const connection = await connectTicketServer({
+    return connectTicketServer({
       child,
       env: childEnv(options.actorKind),
       stderr: options.stderr,
       restart: options.restart,
     });
-    return withMode(connection, mode, 'a private ticket server');
   }
 
   const { connectHttpTicketServer } = await import('./http-connection.js');
   if (mode === 'remote') {
     const url = config.serverUrl as string;
-    const connection = await connectHttpTicketServer({
+    return connectHttpTicketServer({
       url,
       token: config.serverToken,
       user: config.user,
@@ -80,7 +73,6 @@ export async function connectItbotServer(
       describe: `ITBOT_SERVER_URL (${url})`,
       connectTimeoutMs: 5_000,
     });
-    return withMode(connection, mode, url);
   }
 
   const [{ ensureLocalServer }, { withRestarts }, { announceFirstRun }] = await Promise.all([
@@ -101,13 +93,5 @@ export async function connectItbotServer(
     });
   };
   const first = await connectLocal();
-  const connection = options.restart === false ? first : withRestarts(first, connectLocal);
-  return withMode(connection, mode, `background server for ${config.dataDir}`);
-}
-
-function withMode(connection: TicketServerConnection, mode: ServerMode, where: string): ItbotServerConnection {
-  return Object.defineProperties(connection, {
-    mode: { value: mode, enumerable: true },
-    where: { value: where, enumerable: true },
-  }) as ItbotServerConnection;
+  return options.restart === false ? first : withRestarts(first, connectLocal);
 }
