@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +12,17 @@ import { runItbot } from './helpers/run-itbot.js';
 // database and Redis URLs as user:pw@ and as ?password=, a server token): none may appear in any
 // output, JSON, error message, or file in the data dir.
 
+// Made fresh each run, so nothing that looks like a credential is committed and a hit can only
+// come from this run's leak.
+const planted = (label: string) => `planted${label}${randomBytes(8).toString('hex')}`;
 const SECRETS = {
-  apiKey: 'AIzaPlantedGeminiKey0001',
-  dbPassword: 'PlantedDbPassword0002',
-  dbQueryPassword: 'PlantedDbQueryPassword0003',
-  redisPassword: 'PlantedRedisPassword0004',
-  serverToken: 'PlantedServerToken0005',
+  apiKey: planted('GeminiKey'),
+  dbPassword: planted('DbPassword'),
+  dbQueryPassword: planted('DbQueryPassword'),
+  redisPassword: planted('RedisPassword'),
+  serverToken: planted('ServerToken'),
 };
-const planted = Object.values(SECRETS);
+const plantedSecrets = Object.values(SECRETS);
 
 /** Every file under dir, read as bytes, searched for each secret. */
 function secretsInFiles(dir: string): string[] {
@@ -27,7 +31,7 @@ function secretsInFiles(dir: string): string[] {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
     const bytes = fs.readFileSync(file);
-    for (const secret of planted) if (bytes.includes(secret)) found.push(`${file}: ${secret}`);
+    for (const secret of plantedSecrets) if (bytes.includes(secret)) found.push(`${file}: ${secret}`);
   }
   return found;
 }
@@ -75,7 +79,7 @@ describe('secrets never show', () => {
     const leaks: string[] = [];
     for (const args of SESSION) {
       const run = await runItbot(args, { env, timeoutMs: 60_000 });
-      for (const secret of planted) {
+      for (const secret of plantedSecrets) {
         if (run.stdout.includes(secret) || run.stderr.includes(secret))
           leaks.push(`itbot ${args.join(' ')}: ${secret}`);
       }
