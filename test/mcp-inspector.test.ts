@@ -29,6 +29,21 @@ interface InspectorRun {
   json: Record<string, unknown>;
 }
 
+/** Runs the Inspector's CLI against a server (its arguments name which and how) and parses its JSON. */
+function runInspector(args: string[]): Promise<InspectorRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [INSPECTOR, '--cli', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, json: JSON.parse(stdout || '{}') as Record<string, unknown> });
+    });
+  });
+}
+
 describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp', () => {
   let dataDir: string;
   let cleanup: () => void;
@@ -37,33 +52,16 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp'
   });
   afterAll(() => cleanup?.());
 
-  function inspect(...args: string[]): Promise<InspectorRun> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          INSPECTOR,
-          '--cli',
-          '-e',
-          `ITBOT_DATA_DIR=${dataDir}`,
-          '-e',
-          'ITBOT_USER=maria.lopez',
-          process.execPath,
-          bundledPaths.mcpServerEntry(),
-          ...args,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, json: JSON.parse(stdout || '{}') as Record<string, unknown> });
-      });
-    });
-  }
+  const inspect = (...args: string[]) =>
+    runInspector([
+      '-e',
+      `ITBOT_DATA_DIR=${dataDir}`,
+      '-e',
+      'ITBOT_USER=maria.lopez',
+      process.execPath,
+      bundledPaths.mcpServerEntry(),
+      ...args,
+    ]);
 
   it('lists every tool with its schema', async () => {
     const { code, json } = await inspect('--method', 'tools/list');
@@ -138,33 +136,8 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot serv
     await cleanup?.();
   });
 
-  function inspectHttp(...args: string[]): Promise<InspectorRun> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          INSPECTOR,
-          '--cli',
-          '--server-url',
-          url,
-          '--transport',
-          'http',
-          '--header',
-          `Authorization: Bearer ${TOKEN}`,
-          ...args,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, json: JSON.parse(stdout || '{}') as Record<string, unknown> });
-      });
-    });
-  }
+  const inspectHttp = (...args: string[]) =>
+    runInspector(['--server-url', url, '--transport', 'http', '--header', `Authorization: Bearer ${TOKEN}`, ...args]);
 
   it('lists the same 18 tools over Streamable HTTP', async () => {
     const { code, json } = await inspectHttp('--method', 'tools/list');

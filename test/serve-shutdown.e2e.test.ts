@@ -34,9 +34,10 @@ describe('itbot serve shutdown', () => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   });
 
-  it('on SIGTERM finishes the running admin job, answers it, then exits 0', async () => {
+  /** A server on a seeded store, a folder of `count` articles to index, and a client for admin jobs. */
+  async function serverWithAdminClient(count: number) {
     const data = makeSeededDataDir();
-    const kb = articles(400);
+    const kb = articles(count);
     cleanups.push(data.cleanup, kb.cleanup);
     const server = await serve(data.dir);
     const client = new Client({ name: 'shutdown-test', version: '1' });
@@ -45,6 +46,11 @@ describe('itbot serve shutdown', () => {
         requestInit: { headers: { 'x-itbot-actor-kind': 'agent' } },
       }),
     );
+    return { server, client, kb };
+  }
+
+  it('on SIGTERM finishes the running admin job, answers it, then exits 0', async () => {
+    const { server, client, kb } = await serverWithAdminClient(400);
     const job = client.callTool(
       { name: 'reindex_knowledge_base', arguments: { source_dir: kb.dir, source_name: 'shutdown-test' } },
       undefined,
@@ -61,16 +67,7 @@ describe('itbot serve shutdown', () => {
   }, 120_000);
 
   it('a second signal ends it at once', async () => {
-    const data = makeSeededDataDir();
-    const kb = articles(1500);
-    cleanups.push(data.cleanup, kb.cleanup);
-    const server = await serve(data.dir);
-    const client = new Client({ name: 'shutdown-test', version: '1' });
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(server.url), {
-        requestInit: { headers: { 'x-itbot-actor-kind': 'agent' } },
-      }),
-    );
+    const { server, client, kb } = await serverWithAdminClient(1500);
     const job = client
       .callTool({ name: 'reindex_knowledge_base', arguments: { source_dir: kb.dir } }, undefined, { timeout: 120_000 })
       .catch((error: unknown) => error);
