@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patientFetch } from '../src/mcp/http-connection.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
 import { runItbot } from './helpers/run-itbot.js';
 import { type ServeProcess, startServe } from './helpers/serve-process.js';
@@ -14,10 +15,15 @@ function startReplica(databaseUrl: string): Promise<ServeProcess> {
   return startServe({ DATABASE_URL: databaseUrl, ITBOT_SERVER_TOKENS: TOKEN, ITBOT_USER: 'maria.lopez' });
 }
 
+// Waits out 503 "busy" as itbot's own client does: the test sends more calls at once than a
+// replica runs (--max-calls), and a refused call has not run, so sending it again is safe.
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: 'replica-test', version: '1' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }),
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      fetch: patientFetch(),
+    }),
   );
   return client;
 }

@@ -57,7 +57,7 @@ function httpStatus(error: unknown): number | undefined {
  * fetch that waits out a busy or rate-limited server (as its Retry-After says) instead of failing
  * the call: both answers come before the call runs, so even a write is safe to send again.
  */
-function patientFetch(): typeof fetch {
+export function patientFetch(): typeof fetch {
   return async (input, init) => {
     for (let attempt = 0; ; attempt += 1) {
       const response = await fetch(input, init);
