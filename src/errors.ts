@@ -16,6 +16,8 @@ export const ExitCode = {
   notFound: 8,
   /** A write based on a stale version (someone changed it meanwhile): read again and retry. */
   conflict: 9,
+  /** A benchmark's --assert thresholds were not met, or its count of created tickets did not add up. */
+  checkFailed: 10,
   cancelled: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -3,6 +3,7 @@ import { resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError } from '../errors.js';
 import { bundledPaths } from '../paths.js';
 import { openStore } from '../store/index.js';
+import type { BenchLoadOptions } from './bench-load/command.js';
 import { median } from './bench-stats.js';
 
 const QUESTION = 'outlook keeps asking for my password';
@@ -81,7 +82,7 @@ async function benchAsk(runs: number, json: boolean): Promise<number> {
   return 0;
 }
 
-export interface BenchOptions {
+export interface BenchOptions extends BenchLoadOptions {
   runs: number;
   tickets: number;
   ops: number;
@@ -93,6 +94,10 @@ export interface BenchOptions {
 }
 
 export async function benchCommand(what: string, options: BenchOptions): Promise<number> {
+  if (what === 'load') {
+    const { benchLoadCommand } = await import('./bench-load/command.js');
+    return benchLoadCommand(options);
+  }
   if (what === 'ask') return benchAsk(options.runs, options.json === true);
   if (what === 'tickets') {
     const { benchTickets, formatTicketBench } = await import('./bench-tickets.js');
@@ -117,5 +122,5 @@ export async function benchCommand(what: string, options: BenchOptions): Promise
     process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatTuiBench(result));
     return 0;
   }
-  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets, search, tui.');
+  throw new UsageError(`Unknown benchmark "${what}".`, 'Available: ask, tickets, search, tui, load.');
 }

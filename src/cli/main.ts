@@ -336,7 +336,7 @@ program
   .description('Measure itbot on this machine')
   .argument(
     '<what>',
-    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search), tui (chat start-up and memory)',
+    'ask (fresh `itbot ask` processes), tickets (create/update/search through MCP), search (reindex and knowledge search), tui (chat start-up and memory), load (load against a running itbot)',
   )
   .option('--runs <n>', 'ask, tui: number of runs', positiveInt, 10)
   .option('--tickets <n>', 'tickets: how many to load first', positiveInt, 10_000)
@@ -345,6 +345,22 @@ program
   .option('--database-url <url>', 'tickets: an empty scratch PostgreSQL database (default: a temporary embedded store)')
   .option('--wire', 'search: over the PostgreSQL wire protocol (pg to a PGlite socket server; needs dev dependencies)')
   .option('--no-hnsw', 'search: drop the HNSW index first (exact vector search)')
+  .option(
+    '--target <url|embedded>',
+    'load: an `itbot serve` URL (e.g. the balancer), or embedded (this data dir)',
+    'embedded',
+  )
+  .option('--scenario <name>', 'load: search, tickets, mixed or agent', 'mixed')
+  .option(
+    '--concurrency <n>',
+    'load: workers (closed loop), or most calls in flight (--rate); default 8 × cores',
+    positiveInt,
+  )
+  .option('--duration <time>', 'load: how long, e.g. 60s or 2m', '60s')
+  .option('--rate <n>', 'load: open model, this many calls a second whatever the latency', positiveInt)
+  .option('--assert <thresholds>', 'load: exit 10 unless met, e.g. "search.p95<500ms,errors<1%"')
+  .option('--token <token>', 'load: bearer token for --target (default ITBOT_SERVER_TOKEN)')
+  .option('--call-timeout <time>', 'load: a call unanswered this long counts as failed', '30s')
   .option('--json', 'print the measurements as JSON')
   .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
 
