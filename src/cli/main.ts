@@ -136,6 +136,19 @@ Examples:
   )
   .action(lazy(() => import('./serve.js').then((module) => module.serveCommand)));
 
+program
+  .command('backup')
+  .description('Back up the store (embedded: PGlite dump; DATABASE_URL: pg_dump) to one file, with a manifest')
+  .option('-o, --output <file>', 'where to write it (default: itbot-backup-<time>.itbot here)')
+  .action(lazy(() => import('./backup.js').then((module) => module.backupCommand)));
+
+program
+  .command('restore')
+  .description('Replace the store with a backup, then check it against the backup’s manifest')
+  .argument('<file>', 'a file made by `itbot backup`')
+  .option('-y, --yes', 'replace existing data without asking')
+  .action(lazy(() => import('./backup.js').then((module) => module.restoreCommand)));
+
 const server = program.command('server').description("This data dir's background server (started on demand)");
 server
   .command('status')

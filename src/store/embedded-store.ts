@@ -25,6 +25,8 @@ export interface EmbeddedStore extends Store {
   readonly created: boolean;
   /** True when the database was created by copying the prepared template. */
   readonly fromTemplate: boolean;
+  /** PGlite's own dump of the whole database directory, gzipped (`itbot backup`). */
+  dumpDataDir(): Promise<Blob>;
 }
 
 function pgliteQueryable(db: PGlite | Transaction): Queryable {
@@ -39,7 +41,19 @@ function pgliteQueryable(db: PGlite | Transaction): Queryable {
   };
 }
 
-function hasDatabase(pgdata: string): boolean {
+/**
+ * Makes a database in `pgdata` (which must not exist yet) from a dump made by dumpDataDir, and
+ * opens it for checking before it is put into place (`itbot restore`).
+ */
+export async function openEmbeddedFromDump(
+  pgdata: string,
+  dump: Blob,
+): Promise<Queryable & { close(): Promise<void> }> {
+  const db = await PGlite.create({ dataDir: pgdata, loadDataDir: dump, extensions: { vector } });
+  return { ...pgliteQueryable(db), close: () => db.close() };
+}
+
+export function hasDatabase(pgdata: string): boolean {
   return fs.existsSync(path.join(pgdata, 'PG_VERSION'));
 }
 
@@ -129,6 +143,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     query: base.query,
     exec: base.exec,
     transaction: (fn) => db.transaction((tx) => fn(pgliteQueryable(tx))),
+    dumpDataDir: () => db.dumpDataDir('gzip'),
     async close() {
       if (closed) return;
       closed = true;

@@ -11,7 +11,7 @@ import type { Store } from './types.js';
 export { acquireDataDirLock, type DataDirLock, isProcessAlive } from './data-dir-lock.js';
 export { ensureDirectory } from './directories.js';
 export type { EmbeddedStore } from './embedded-store.js';
-export { dataDirProblem, openEmbeddedStore } from './embedded-store.js';
+export { dataDirProblem, hasDatabase, openEmbeddedFromDump, openEmbeddedStore } from './embedded-store.js';
 export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
 export { loadMigrations, migrate, migrationStatus } from './migrations.js';
 export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
