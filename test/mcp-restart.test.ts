@@ -66,6 +66,7 @@ function dyingConnection(): TicketServerConnection & { calls: string[] } {
     async readJsonResource<T>() {
       return {} as T;
     },
+    async reportModelUsage() {},
     async close() {},
   };
 }
@@ -80,6 +81,7 @@ function healthyConnection(calls: string[]): TicketServerConnection {
       return { ok: true, data: { name }, text: '', error: undefined };
     },
     readJsonResource: async <T>() => ({}) as T,
+    reportModelUsage: async () => {},
     close: async () => {},
   };
 }

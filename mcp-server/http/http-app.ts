@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Cache } from '../../src/cache/index.js';
 import { errorMessage } from '../../src/errors.js';
 import type { Embedder } from '../../src/knowledge/index.js';
+import { modelUsageNotificationSchema } from '../../src/mcp/model-usage.js';
 import type { Store } from '../../src/store/index.js';
 import type { AuthorKind } from '../../src/tickets/index.js';
 import { ITBOT_VERSION } from '../../src/version.js';
@@ -182,6 +183,9 @@ export function createHttpApp(context: HttpAppContext) {
         );
       },
     });
+    server.server.setNotificationHandler(modelUsageNotificationSchema, ({ params }) =>
+      metrics.observeModelCalls(params.calls),
+    );
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: !wantsProgress(body),

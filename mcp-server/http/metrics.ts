@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { Cache } from '../../src/cache/index.js';
+import { type ModelCallReport, modelLabel } from '../../src/mcp/model-usage.js';
 import type { ToolCallObserver } from '../instrument.js';
 
 /**
@@ -67,6 +68,20 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly llmDuration = new client.Histogram({
+    name: 'itbot_llm_request_duration_seconds',
+    help: 'Time one model call took, as the itbot clients using this server reported it (retries included).',
+    labelNames: ['model', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly llmTokens = new client.Counter({
+    name: 'itbot_llm_tokens_total',
+    help: 'Model tokens used by the itbot clients using this server, by kind (input, output).',
+    labelNames: ['model', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(version: string, poolStats: () => PoolStats | undefined) {
     client.collectDefaultMetrics({ register: this.registry });
     new client.Gauge({
@@ -94,6 +109,15 @@ export class ServerMetrics {
     this.toolCalls.inc({ tool, outcome });
     this.toolDuration.observe({ tool }, seconds);
     if (tool === 'search_knowledge') this.knowledgeSearchDuration.observe(seconds);
+  };
+
+  readonly observeModelCalls = (calls: ModelCallReport[]) => {
+    for (const call of calls) {
+      const model = modelLabel(call.model);
+      this.llmDuration.observe({ model, outcome: call.outcome }, call.seconds);
+      if (call.inputTokens) this.llmTokens.inc({ model, kind: 'input' }, call.inputTokens);
+      if (call.outputTokens) this.llmTokens.inc({ model, kind: 'output' }, call.outputTokens);
+    }
   };
 
   /** The same cache, counting hits and misses. */

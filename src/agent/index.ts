@@ -17,3 +17,4 @@ export {
 export { createProvider } from './provider.js';
 export { withRequestKeys } from './request-keys.js';
 export type * from './types.js';
+export { runAgentTurnReportingUsage } from './usage-report.js';

@@ -1,5 +1,6 @@
 import { ExitCode, errorMessage, ItbotError } from '../errors.js';
 import type { TicketServerConnection } from '../mcp/index.js';
+import type { ModelCallReport } from '../mcp/model-usage.js';
 import type {
   AgentEvent,
   Citation,
@@ -38,6 +39,8 @@ export interface AgentTurnOptions {
   /** Cancels the turn (Ctrl+C): the model call is aborted and no further tool runs. */
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
+  /** After each model call, finished or failed (not cancelled): for metrics. */
+  onModelCall?: (call: ModelCallReport) => void;
 }
 
 export class TurnCancelledError extends ItbotError {
@@ -170,6 +173,18 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
   let toolMs = 0;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
 
+  const reportModelCall = (
+    outcome: ModelCallReport['outcome'],
+    seconds: number,
+    used?: { inputTokens?: number; outputTokens?: number },
+  ) =>
+    options.onModelCall?.({
+      model: options.provider.model,
+      outcome,
+      seconds,
+      inputTokens: used?.inputTokens ?? 0,
+      outputTokens: used?.outputTokens ?? 0,
+    });
   const throwIfCancelled = () => {
     if (options.signal?.aborted) throw new TurnCancelledError();
   };
@@ -192,9 +207,11 @@ export async function runAgentTurn(question: string, options: AgentTurnOptions):
       })
       .catch((error: unknown) => {
         throwIfCancelled();
+        reportModelCall('error', (performance.now() - modelStarted) / 1000);
         throw error;
       });
     modelMs += performance.now() - modelStarted;
+    reportModelCall('ok', (performance.now() - modelStarted) / 1000, reply.usage);
     usage.inputTokens += reply.usage?.inputTokens ?? 0;
     usage.outputTokens += reply.usage?.outputTokens ?? 0;
     messages.push({

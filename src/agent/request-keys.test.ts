@@ -7,6 +7,7 @@ function recordingConnection(calls: { name: string; args: Record<string, unknown
   return {
     listTools: async () => [],
     readJsonResource: async <T>() => ({}) as T,
+    reportModelUsage: async () => {},
     close: async () => {},
     alive: true,
     pid: 1,

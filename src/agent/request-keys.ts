@@ -15,6 +15,7 @@ export function withRequestKeys(
   return {
     listTools: () => connection.listTools(),
     readJsonResource: <T>(uri: string) => connection.readJsonResource<T>(uri),
+    reportModelUsage: (calls) => connection.reportModelUsage(calls),
     close: () => connection.close(),
     get alive() {
       return connection.alive;

@@ -72,7 +72,9 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     notice: (line) => process.stderr.write(`${line}\n`),
   });
   connecting.catch(() => {});
-  const { createProvider, runAgentTurn, turnExitCode, withRequestKeys } = await import('../agent/index.js');
+  const { createProvider, runAgentTurnReportingUsage, turnExitCode, withRequestKeys } = await import(
+    '../agent/index.js'
+  );
   const question =
     questionFromArgs ??
     (await readQuestion(words).catch(async (error: unknown) => {
@@ -116,7 +118,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       options,
       tools.filter((tool) => tool.changesData).map((tool) => tool.name),
     );
-    const result = await runAgentTurn(question, {
+    const result = await runAgentTurnReportingUsage(question, {
       provider,
       connection: withRequestKeys(connection, config.user, question),
       tools,

@@ -121,5 +121,5 @@ export async function connectHttpTicketServer(options: HttpConnectOptions): Prom
       new ToolFailedError(`Could not talk to ${options.describe}: ${errorMessage(error)}`, 'Run `itbot doctor`.')
     );
   }
-  return wrapClient(client, { pid: options.pid, connectionError });
+  return wrapClient(client, { pid: options.pid, connectionError, reportsModelUsage: true });
 }

@@ -66,6 +66,8 @@ export function withRestarts(
       if (!current.alive) await restart('found stopped');
       return current.readJsonResource(uri);
     },
+    // Metrics only: never worth starting a server for.
+    reportModelUsage: (calls) => current.reportModelUsage(calls),
     get alive() {
       return current.alive;
     },

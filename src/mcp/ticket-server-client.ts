@@ -5,6 +5,7 @@ import { ExitCode, errorMessage, StoreError, ToolFailedError } from '../errors.j
 import { ITBOT_VERSION } from '../version.js';
 import { ChildProcessTransport } from './child-process-transport.js';
 import { LazyJsonSchemaValidator } from './lazy-validator.js';
+import { MODEL_USAGE_METHOD, type ModelCallReport } from './model-usage.js';
 import { withRestarts } from './restarting-connection.js';
 import { type SpawnOptions, spawnTicketServer } from './spawn.js';
 
@@ -49,6 +50,11 @@ export interface TicketServerConnection {
   callTool(name: string, args: Record<string, unknown>, options?: CallOptions): Promise<ToolOutcome>;
   /** A JSON resource the server publishes, e.g. itbot://knowledge-base/status. */
   readJsonResource<T>(uri: string): Promise<T>;
+  /**
+   * Tells a shared server how this turn's model calls went (for its /metrics). Best effort: a
+   * no-op for a private server, and never an error.
+   */
+  reportModelUsage(calls: ModelCallReport[]): Promise<void>;
   /** False once the server process has exited. */
   readonly alive: boolean;
   /** The server's process id, for health displays (and tests that need to stop it). */
@@ -110,6 +116,8 @@ export interface WrapOptions {
   pid: number | undefined;
   /** Turns a failure of the connection itself (not of a tool) into the error the user sees. */
   connectionError?: (error: unknown) => Error | undefined;
+  /** A shared server that keeps metrics: model usage is reported to it. */
+  reportsModelUsage?: boolean;
 }
 
 /** The TicketServerConnection over a connected MCP client, whatever its transport. */
@@ -157,6 +165,10 @@ export function wrapClient(client: Client, options: WrapOptions): TicketServerCo
       const first = contents[0];
       if (!first || !('text' in first)) throw new Error(`The ticket server returned no text for ${uri}.`);
       return JSON.parse(first.text) as T;
+    },
+    async reportModelUsage(calls) {
+      if (!options.reportsModelUsage || calls.length === 0 || !alive) return;
+      await client.notification({ method: MODEL_USAGE_METHOD, params: { calls } }).catch(() => {});
     },
     get alive() {
       return alive;

@@ -371,8 +371,8 @@ async function runTurnLazily(
   question: string,
   options: Parameters<typeof import('../agent/index.js').runAgentTurn>[1],
 ) {
-  const { runAgentTurn } = await import('../agent/index.js');
-  return runAgentTurn(question, options);
+  const { runAgentTurnReportingUsage } = await import('../agent/index.js');
+  return runAgentTurnReportingUsage(question, options);
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -12,6 +12,7 @@ export function countingKnowledgeSearches(
   return {
     listTools: () => connection.listTools(),
     readJsonResource: (uri) => connection.readJsonResource(uri),
+    reportModelUsage: (calls) => connection.reportModelUsage(calls),
     get alive() {
       return connection.alive;
     },
