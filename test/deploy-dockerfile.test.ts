@@ -30,9 +30,6 @@ for (const line of instructions) {
   else stages.at(-1)?.lines.push(line);
 }
 const runtime = stages.at(-1)?.lines ?? [];
-const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-  dependencies: Record<string, string>;
-};
 const temps: string[] = [];
 afterAll(() => {
   for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
