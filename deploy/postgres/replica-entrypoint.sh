@@ -10,7 +10,7 @@ if [ "$(id -u)" = 0 ]; then
   mkdir -p "$PGDATA"
   chown postgres:postgres "$PGDATA"
   chmod 700 "$PGDATA"
-  exec gosu postgres "$0" "$@"
+  exec gosu postgres bash "$0" "$@"
 fi
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
