@@ -101,10 +101,18 @@ describe('deploy/pgbouncer', () => {
       PGBOUNCER_LISTEN_PORT: String(port),
       ITBOT_DB_PASSWORD: 'pgbouncer-test-password',
     };
-    const script = path.join(root, 'deploy/pgbouncer/start.sh');
+    // Run from a copy in the temporary directory: as root the test runs pgbouncer as nobody, who
+    // may not be able to read a checkout under /root.
+    const source = path.join(dir, 'config');
+    fs.mkdirSync(source);
+    for (const file of ['start.sh', 'pgbouncer.ini'])
+      fs.copyFileSync(path.join(root, 'deploy/pgbouncer', file), path.join(source, file));
+    const script = path.join(source, 'start.sh');
     // pgbouncer refuses to run as root; CI runs as root.
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) fs.chownSync(dir, 65534, 65534);
+    if (asRoot)
+      for (const entry of ['', 'config', 'config/start.sh', 'config/pgbouncer.ini'])
+        fs.chownSync(path.join(dir, entry), 65534, 65534);
     // start.sh execs pgbouncer, so the child's pid is pgbouncer's and killing it leaves nothing behind.
     const child = spawn('sh', [script], { env, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
     children.push(child);

@@ -6,6 +6,10 @@ set -eu
 : "${ITBOT_DB_PASSWORD:?set ITBOT_DB_PASSWORD}"
 here=$(dirname "$0")
 run=${PGBOUNCER_RUN_DIR:-/tmp}
+if [ "$(cd "$here" && pwd)" = "$(cd "$run" && pwd)" ]; then
+  echo "start.sh: PGBOUNCER_RUN_DIR must not be the directory of pgbouncer.ini ($here)" >&2
+  exit 2
+fi
 umask 077
 printf '"itbot" "%s"\n' "$ITBOT_DB_PASSWORD" > "$run/userlist.txt"
 sed -e "s|@DB_HOST@|$PGBOUNCER_DB_HOST|" -e "s|@DB_PORT@|${PGBOUNCER_DB_PORT:-5432}|" \
