@@ -52,7 +52,9 @@ describe('LLM latency and tokens in the shared server’s /metrics', () => {
     const series = 'itbot_llm_request_duration_seconds_count{model="gemini-2.5-flash",outcome="ok"}';
     expect(sample(text, series)).toBe(2);
     // The alert thresholds are bucket edges (3 s), so an alert reads an exact ratio.
-    expect(text).toMatch(/itbot_llm_request_duration_seconds_bucket\{le="3",model="gemini-2\.5-flash",outcome="ok"\} 2/);
+    expect(text).toMatch(
+      /itbot_llm_request_duration_seconds_bucket\{le="3",model="gemini-2\.5-flash",outcome="ok"\} 2/,
+    );
     expect(sample(text, 'itbot_llm_tokens_total{model="gemini-2.5-flash",kind="input"}')).toBeGreaterThan(0);
   }, 90_000);
 
