@@ -101,6 +101,9 @@ describe.skipIf(!postgresUrl())('two itbot serve replicas on one PostgreSQL data
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
       const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
       expect(metrics).toMatch(/itbot_store_connections\{state="idle"\} \d+/);
+      // What the pool and memory alerts divide by.
+      expect(metrics).toMatch(/^itbot_store_pool_max 10$/m);
+      expect(metrics).toMatch(/^itbot_memory_limit_bytes [1-9]\d+$/m);
     }
   });
 });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import client from 'prom-client';
 import type { Cache } from '../../src/cache/index.js';
 import { type ModelCallReport, modelLabel } from '../../src/mcp/model-usage.js';
@@ -13,6 +15,24 @@ export interface PoolStats {
   inUse: number;
   idle: number;
   waiting: number;
+  max: number;
+}
+
+/**
+ * The memory this process may use: its cgroup's limit (a container's, v2 or v1), else the
+ * machine's memory. The memory alert divides resident memory by it.
+ */
+function memoryLimitBytes(): number {
+  for (const file of ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes']) {
+    try {
+      const limit = Number(fs.readFileSync(file, 'utf8').trim());
+      // v1 reports "no limit" as a huge number rather than "max".
+      if (Number.isFinite(limit) && limit > 0 && limit < os.totalmem()) return limit;
+    } catch {
+      // Not in a cgroup with a limit.
+    }
+  }
+  return os.totalmem();
 }
 
 /** The server's metrics, in a registry of its own (several servers can share a test process). */
@@ -103,6 +123,20 @@ export class ServerMetrics {
         this.set({ state: 'waiting' }, stats.waiting);
       },
     });
+    new client.Gauge({
+      name: 'itbot_store_pool_max',
+      help: 'The most database connections this server opens (ITBOT_DB_POOL_MAX); the pool alert divides by it.',
+      registers: [this.registry],
+      collect() {
+        const stats = poolStats();
+        if (stats) this.set(stats.max);
+      },
+    });
+    new client.Gauge({
+      name: 'itbot_memory_limit_bytes',
+      help: "The memory this process may use: its container's limit, else the machine's memory.",
+      registers: [this.registry],
+    }).set(memoryLimitBytes());
   }
 
   readonly observeToolCall: ToolCallObserver = ({ tool, outcome, seconds }) => {

@@ -93,6 +93,7 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
       inUse: pool.totalCount - pool.idleCount,
       idle: pool.idleCount,
       waiting: pool.waitingCount,
+      max: pool.options.max,
     }),
     close: () => pool.end(),
   };

@@ -20,6 +20,6 @@ export interface Store extends Queryable {
   /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Connections by state, for metrics; the embedded store has no pool and says nothing. */
-  poolStats?(): { inUse: number; idle: number; waiting: number };
+  poolStats?(): { inUse: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
