@@ -20,9 +20,11 @@ describe('itbot processes racing for one embedded data dir', () => {
     const titles = ['Race ticket alpha', 'Race ticket bravo', 'Race ticket charlie', 'Race ticket delta'];
     const runs = await Promise.all(
       titles.map((title) =>
+        // Each waits for the ones before it to finish whole turns: on a loaded machine the last
+        // one can wait past the default 15 s. The property here is that none is lost, not how fast.
         runItbot(['ask', '--yes', '--json', `open a ticket: ${title}`], {
-          env: { ITBOT_DATA_DIR: dir },
-          timeoutMs: 60_000,
+          env: { ITBOT_DATA_DIR: dir, ITBOT_LOCK_WAIT_MS: '100000' },
+          timeoutMs: 120_000,
         }),
       ),
     );
@@ -43,5 +45,5 @@ describe('itbot processes racing for one embedded data dir', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 150_000);
 });
