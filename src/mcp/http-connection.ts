@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigError, errorMessage, ToolFailedError } from '../errors.js';
@@ -54,13 +55,42 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 /**
+ * The SDK gives every request the transport's one AbortSignal, and undici keeps its listener on
+ * it until the request is garbage-collected: a busy client (a load test, a day-long chat) piles
+ * up thousands and Node warns of a leak. Each request gets a signal of its own, tied to the
+ * transport's only while it can still matter: until a JSON answer has arrived (the SDK reads it
+ * at once), or for the whole life of a stream (progress notifications), which must end on close.
+ */
+const MAX_REQUESTS_IN_FLIGHT = 1_000;
+
+async function fetchWithOwnSignal(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
+  const shared = init?.signal;
+  if (!shared) return fetch(input, init);
+  // One listener per request in flight, removed as soon as it is done: many at once is not a leak.
+  setMaxListeners(MAX_REQUESTS_IN_FLIGHT, shared);
+  const own = new AbortController();
+  const follow = () => own.abort(shared.reason);
+  if (shared.aborted) follow();
+  else shared.addEventListener('abort', follow, { once: true });
+  const unlink = () => shared.removeEventListener('abort', follow);
+  try {
+    const response = await fetch(input, { ...init, signal: own.signal });
+    if (!response.headers.get('content-type')?.includes('text/event-stream')) unlink();
+    return response;
+  } catch (error) {
+    unlink();
+    throw error;
+  }
+}
+
+/**
  * fetch that waits out a busy or rate-limited server (as its Retry-After says) instead of failing
  * the call: both answers come before the call runs, so even a write is safe to send again.
  */
 export function patientFetch(): typeof fetch {
   return async (input, init) => {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await fetch(input, init);
+      const response = await fetchWithOwnSignal(input, init);
       if ((response.status !== 503 && response.status !== 429) || attempt >= BUSY_RETRIES) return response;
       const retryAfter = Number(response.headers.get('retry-after'));
       const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt;
