@@ -68,6 +68,31 @@ describe('itbot bench load', () => {
     expect(run.stdout).toMatch(/^turn\s+\d+/m);
   }, 120_000);
 
+  it('runs Gemini turns through the real SDK against its fake model, retrying its 429s, and the server counts them', async () => {
+    const run = await load([
+      '--target',
+      serve.url,
+      '--token',
+      TOKEN,
+      '--scenario',
+      'agent',
+      '--agent',
+      'fake-gemini',
+      '--model-latency',
+      '50ms',
+      '--model-429',
+      '20%',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/against a FAKE model server: 50 ms a call, 20 % answered 429/);
+    expect(run.stdout).toMatch(/^turn\s+\d+\s.*\s0\.0 %$/m);
+    expect(run.stderr).toMatch(/fake model: \d+ calls, \d+ answered 429/);
+    const metrics = await (
+      await fetch(serve.url.replace(/\/mcp$/, '/metrics'), { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text();
+    expect(metrics).toMatch(/itbot_llm_request_duration_seconds_count\{model="gemini-2\.5-flash",outcome="ok"\} [1-9]/);
+  }, 120_000);
+
   it("aims at this data dir's background server with --target embedded (the default)", async () => {
     const own = makeSeededDataDir();
     try {

@@ -374,6 +374,13 @@ program
   .option('--assert <thresholds>', 'load: exit 10 unless met, e.g. "search.p95<500ms,errors<1%"')
   .option('--token <token>', 'load: bearer token for --target (default ITBOT_SERVER_TOKEN)')
   .option('--call-timeout <time>', 'load: a call unanswered this long counts as failed', '30s')
+  .option(
+    '--agent <kind>',
+    'load, agent scenario: offline, fake-gemini (the real SDK against a local fake model) or gemini',
+    'offline',
+  )
+  .option('--model-latency <time>', 'load, fake-gemini: how long each model call takes', '800ms')
+  .option('--model-429 <percent>', 'load, fake-gemini: share of model calls answered 429 (retried after 1 s)', '0%')
   .option('--json', 'print the measurements as JSON')
   .action(lazy(() => import('./bench.js').then((module) => module.benchCommand)));
 

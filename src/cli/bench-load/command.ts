@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import type { ModelProvider } from '../../agent/types.js';
 import { type ItbotConfig, resolveConfig } from '../../config/index.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { TicketServerConnection } from '../../mcp/index.js';
@@ -25,6 +26,9 @@ export interface BenchLoadOptions {
   assert?: string;
   token?: string;
   callTimeout?: string;
+  agent?: string;
+  modelLatency?: string;
+  model429?: string;
   json?: boolean;
 }
 
@@ -36,6 +40,15 @@ export function parseDuration(text: string, what: string): number {
     throw new UsageError(`Cannot read ${what} "${text}".`, 'Give a time like 60, 60s, 2m or 500ms.');
   }
   return ms;
+}
+
+/** "5%" or "5" → 0.05. */
+function parsePercent(text: string, what: string): number {
+  const value = Number(text.trim().replace(/%$/, ''));
+  if (!Number.isFinite(value) || value < 0 || value > 100) {
+    throw new UsageError(`Cannot read ${what} "${text}".`, 'Give a share from 0% to 100%, e.g. 5%.');
+  }
+  return value / 100;
 }
 
 /** Where the load goes: an `itbot serve` URL (through its balancer), or this data dir's own server. */
@@ -90,20 +103,72 @@ async function connectTarget(
   return { connection, describe: url.origin + url.pathname.replace(/\/$/, '') };
 }
 
-/** Whole offline agent turns, read-only (writes are refused as a user without --yes would). */
-async function agentTurns(connection: TicketServerConnection, config: ItbotConfig) {
-  const [{ createOfflineProvider }, { runAgentTurn }] = await Promise.all([
+export const AGENTS = ['offline', 'fake-gemini', 'gemini'] as const;
+type Agent = (typeof AGENTS)[number];
+
+interface AgentTurns {
+  runTurn: (question: string) => Promise<void>;
+  /** What the report says about the model, e.g. that it was a fake. */
+  note: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Whole agent turns, read-only (writes are refused, as for a user without --yes): the offline
+ * provider; Gemini through the real SDK against a local fake with a set latency and 429 share;
+ * or the configured Gemini itself (it costs quota).
+ */
+async function agentTurns(
+  connection: TicketServerConnection,
+  config: ItbotConfig,
+  agent: Agent,
+  fake: { latencyMs: number; rateLimitedShare: number },
+): Promise<AgentTurns> {
+  const [{ createOfflineProvider }, { runAgentTurnReportingUsage }] = await Promise.all([
     import('../../agent/offline/index.js'),
-    import('../../agent/loop.js'),
+    import('../../agent/usage-report.js'),
   ]);
   const tools = (await connection.listTools()).filter((tool) => !tool.admin);
-  return async (question: string) => {
-    await runAgentTurn(question, {
-      provider: createOfflineProvider({ speaker: config.user }),
-      connection,
-      tools,
-      consent: async () => false,
-    });
+  const turnsWith = (provider: () => ModelProvider) => async (question: string) => {
+    await runAgentTurnReportingUsage(question, { provider: provider(), connection, tools, consent: async () => false });
+  };
+  if (agent === 'offline') {
+    return {
+      runTurn: turnsWith(() => createOfflineProvider({ speaker: config.user })),
+      note: 'agent turns: the offline provider, read-only (writes refused)',
+      close: async () => {},
+    };
+  }
+  const [{ createGeminiClient, createGeminiLimiter }, { createGeminiProvider }, { startFakeModel }] = await Promise.all(
+    [import('../../gemini/index.js'), import('../../agent/gemini/gemini-provider.js'), import('./fake-model.js')],
+  );
+  const model = agent === 'fake-gemini' ? await startFakeModel(fake) : undefined;
+  const apiKey = model ? 'fake-key' : config.geminiApiKey;
+  if (!apiKey) {
+    throw new UsageError(
+      '--agent gemini needs GEMINI_API_KEY.',
+      'Or load the agent against a fake model: --agent fake-gemini.',
+    );
+  }
+  // Against the fake, the request budget would only pace the load generator.
+  const limits = model ? { geminiRequestsPerMinute: 1_000_000_000, geminiTokensPerMinute: 1_000_000_000_000 } : {};
+  const limiter = await createGeminiLimiter({ ...config, ...limits }, () => {});
+  const provider = createGeminiProvider({
+    client: createGeminiClient(apiKey, model?.baseUrl),
+    model: config.model,
+    limiter,
+  });
+  return {
+    runTurn: turnsWith(() => provider),
+    note: model
+      ? `agent turns: Gemini (${config.model}) through the real SDK against a FAKE model server: ${fake.latencyMs} ms a call, ${Math.round(fake.rateLimitedShare * 100)} % answered 429; read-only`
+      : `agent turns: the real Gemini (${config.model}), read-only — this used your quota`,
+    async close() {
+      await provider.close?.();
+      await model?.close();
+      if (model)
+        process.stderr.write(`fake model: ${model.stats.calls} calls, ${model.stats.rateLimited} answered 429\n`);
+    },
   };
 }
 
@@ -123,6 +188,21 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
   const config = resolveConfig();
   const { connection, describe } = await connectTarget(options.target ?? 'embedded', config, options.token);
 
+  const agent = (options.agent ?? 'offline') as Agent;
+  if (!AGENTS.includes(agent))
+    throw new UsageError(`Unknown agent "${options.agent}".`, `Available: ${AGENTS.join(', ')}.`);
+  const fakeModel = {
+    latencyMs: parseDuration(options.modelLatency ?? '800ms', '--model-latency'),
+    rateLimitedShare: parsePercent(options.model429 ?? '0%', '--model-429'),
+  };
+  const turns =
+    scenario === 'agent'
+      ? await agentTurns(connection, config, agent, fakeModel).catch(async (error) => {
+          await connection.close().catch(() => {});
+          throw error;
+        })
+      : undefined;
+
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
   process.once('SIGINT', onInterrupt);
@@ -134,7 +214,7 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
       connection,
       ledger,
       timeoutMs: callTimeoutMs,
-      runTurn: scenario === 'agent' ? await agentTurns(connection, config) : undefined,
+      runTurn: turns?.runTurn,
     };
     const result = await runLoad({
       durationMs,
@@ -169,7 +249,7 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
       failures: [...total.failures].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count),
       notes: [
         ...(stop.signal.aborted ? ['stopped early (Ctrl+C): the figures cover what ran'] : []),
-        ...(scenario === 'agent' ? ['agent turns: the offline provider, read-only (writes refused)'] : []),
+        ...(turns ? [turns.note] : []),
         ...(result.abandoned ? [`${result.abandoned} calls never answered (counted as failures)`] : []),
       ],
     };
@@ -184,6 +264,7 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
     return dataOk && outcomes.every((outcome) => outcome.passed) ? ExitCode.ok : ExitCode.checkFailed;
   } finally {
     process.off('SIGINT', onInterrupt);
+    await turns?.close().catch(() => {});
     await connection.close().catch(() => {});
   }
 }
