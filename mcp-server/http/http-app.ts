@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Cache } from '../../src/cache/index.js';
 import { errorMessage } from '../../src/errors.js';
 import type { Embedder } from '../../src/knowledge/index.js';
-import type { Store } from '../../src/store/index.js';
+import type { ReplicaStatus, Store } from '../../src/store/index.js';
 import type { AuthorKind } from '../../src/tickets/index.js';
 import { ITBOT_VERSION } from '../../src/version.js';
 import { createItbotMcpServer } from '../server.js';
@@ -41,6 +41,8 @@ export interface Readiness {
   state: 'opening' | 'ready' | 'failed';
   reason?: string;
   notes: string[];
+  /** The read replica (DATABASE_READ_URL), when there is one: reported, never a reason to be unready. */
+  replica?: ReplicaStatus;
 }
 
 export interface HttpAppContext {
@@ -224,6 +226,7 @@ export function createHttpApp(context: HttpAppContext) {
         status: readiness.state,
         ...(readiness.reason ? { reason: readiness.reason } : {}),
         notes: readiness.notes,
+        ...(readiness.replica ? { replica: readiness.replica } : {}),
         version: ITBOT_VERSION,
       });
       return;

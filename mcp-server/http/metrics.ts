@@ -67,7 +67,11 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor(version: string, poolStats: () => PoolStats | undefined) {
+  constructor(
+    version: string,
+    poolStats: () => PoolStats | undefined,
+    readFallbacks: () => Record<string, number> | undefined = () => undefined,
+  ) {
     client.collectDefaultMetrics({ register: this.registry });
     new client.Gauge({
       name: 'itbot_build_info',
@@ -86,6 +90,19 @@ export class ServerMetrics {
         this.set({ state: 'in_use' }, stats.inUse);
         this.set({ state: 'idle' }, stats.idle);
         this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+    new client.Counter({
+      name: 'itbot_store_read_fallbacks_total',
+      help: 'Lag-tolerant reads (knowledge search) the primary answered because the read replica (DATABASE_READ_URL) could not: recovery_conflict, replica_unreachable, replica_down (skipped while it was recently unreachable).',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        const counts = readFallbacks();
+        if (!counts) return;
+        // The store keeps the running totals; a counter can only move up, so it is re-set to them.
+        this.reset();
+        for (const [reason, count] of Object.entries(counts)) this.inc({ reason }, count);
       },
     });
   }
