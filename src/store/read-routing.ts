@@ -4,7 +4,8 @@ import type { Queryable, QueryResult } from './types.js';
  * Why a lag-tolerant read ran on the primary instead of the replica:
  * - recovery_conflict: the replica cancelled it to apply WAL (SQLSTATE 40001 "conflict with
  *   recovery", or 57P04 when the database was dropped on the primary);
- * - replica_unreachable: the replica (or its pooler) refused, dropped or timed out the connection;
+ * - replica_unreachable: the replica (or its pooler) refused, dropped or timed out the connection,
+ *   or did not answer within the replica pool's query timeout;
  * - replica_down: skipped without trying, because the replica was unreachable moments ago.
  */
 export type ReadFallbackReason = 'recovery_conflict' | 'replica_unreachable' | 'replica_down';
@@ -41,6 +42,7 @@ const UNREACHABLE_MESSAGES = [
   /no more connections allowed/i,
   /pgbouncer cannot connect to server/i,
   /query_wait_timeout/i,
+  /query read timeout/i, // pg's own query_timeout on the replica pool
 ];
 
 /** Whether an error from the replica means "ask the primary instead", and why; undefined: a real error. */

@@ -61,11 +61,19 @@ async function lookUpVectorOid(pool: pg.Pool): Promise<number | undefined> {
  * listed in ignore_startup_parameters), and itbot's queries use unnamed statements, transaction
  * settings (SET LOCAL, set_config(…, true)) and transaction-level advisory locks only.
  */
-function openPool(url: string, max: number, connectTimeoutMs: number, vectorOid: () => number | undefined): pg.Pool {
+function openPool(
+  url: string,
+  max: number,
+  timeouts: { connectMs: number; queryMs?: number },
+  vectorOid: () => number | undefined,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    connectionTimeoutMillis: connectTimeoutMs,
+    connectionTimeoutMillis: timeouts.connectMs,
+    // A client-side limit (pg then drops the connection): pgbouncer holds a query on a pooled
+    // connection whose server died for query_wait_timeout (120 s by default) instead of failing it.
+    ...(timeouts.queryMs ? { query_timeout: timeouts.queryMs } : {}),
     idleTimeoutMillis: 30_000,
     types: typesWithVector(vectorOid),
   });
@@ -73,6 +81,12 @@ function openPool(url: string, max: number, connectTimeoutMs: number, vectorOid:
   pool.on('error', () => {});
   return pool;
 }
+
+/**
+ * How long a lag-tolerant read may take on the replica before it is asked of the primary: well
+ * above a knowledge search's time (its alert fires at 0.5 s), well below a client's patience.
+ */
+const REPLICA_QUERY_TIMEOUT_MS = 4_000;
 
 /** How long the replica gets to answer a health probe before /readyz calls it down. */
 const REPLICA_PROBE_MS = 2_000;
@@ -97,7 +111,7 @@ async function probeReplica(replica: pg.Pool): Promise<{ secondsSinceReplay: num
 export async function openServerStore(options: ServerStoreOptions): Promise<Store> {
   let vectorOid: number | undefined;
   const poolMax = options.poolMax ?? 10;
-  const pool = openPool(options.databaseUrl, poolMax, 10_000, () => vectorOid);
+  const pool = openPool(options.databaseUrl, poolMax, { connectMs: 10_000 }, () => vectorOid);
 
   try {
     vectorOid = await lookUpVectorOid(pool);
@@ -108,8 +122,10 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
 
   const base = clientQueryable(pool);
   // The replica is not opened eagerly: a replica that is down must not stop the server starting.
-  // A short connect timeout, since every failed attempt delays a read that the primary then answers.
-  const replicaPool = options.readUrl ? openPool(options.readUrl, poolMax, 3_000, () => vectorOid) : undefined;
+  // Short timeouts, since a replica that fails a read delays it until the primary answers it.
+  const replicaPool = options.readUrl
+    ? openPool(options.readUrl, poolMax, { connectMs: 3_000, queryMs: REPLICA_QUERY_TIMEOUT_MS }, () => vectorOid)
+    : undefined;
   const router = replicaPool
     ? createReadRouter({ primary: base, replica: clientQueryable(replicaPool), onFallback: options.onReadFallback })
     : undefined;
