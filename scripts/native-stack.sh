@@ -142,7 +142,9 @@ wal_level = replica
 max_wal_senders = 5
 wal_keep_size = 256MB
 hot_standby = on
-max_standby_streaming_delay = 5s
+# A search the replica cannot finish before replaying WAL is cancelled quickly and retried on
+# the primary (itbot_store_read_fallbacks_total{reason="recovery_conflict"}).
+max_standby_streaming_delay = 1s
 CONF
   printf 'host replication itbot 127.0.0.1/32 scram-sha-256\n' >>"$STATE/pg-primary/pg_hba.conf"
 }

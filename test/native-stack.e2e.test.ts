@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientFetch } from '../src/mcp/http-connection.js';
+import { openServerStore } from '../src/store/index.js';
 import { PGBOUNCER } from './helpers/pgbouncer.js';
 import { type Availability, toolAvailable } from './helpers/tool-available.js';
 
@@ -181,6 +182,34 @@ describe.skipIf(skip)('the native stack (scripts/native-stack.sh)', () => {
     expect((await fetch(`http://127.0.0.1:${servePorts[0]}/readyz`)).status).toBe(200);
   }, 120_000);
 
+  it('a read the replica cancels for a recovery conflict (SQLSTATE 40001) is answered by the primary', async () => {
+    const env = fs.readFileSync(path.join(stateDir, 'ports.env'), 'utf8');
+    const value = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(env)?.[1] ?? '';
+    const url = (port: string) => `postgres://itbot:${value('PG_PASSWORD')}@127.0.0.1:${port}/itbot`;
+    const store = await openServerStore({
+      databaseUrl: url(value('PG_PRIMARY_PORT')),
+      readUrl: url(value('PG_REPLICA_PORT')),
+    });
+    try {
+      await store.exec('CREATE TABLE recovery_conflict_probe (x int); INSERT INTO recovery_conflict_probe VALUES (1)');
+      const reader = store.lagTolerant;
+      if (!reader) throw new Error('no replica routing');
+      // Wait until the replica has the table, then hold it in a slow read there.
+      await expect
+        .poll(() => reader.query('SELECT x FROM recovery_conflict_probe').catch(() => undefined))
+        .toBeTruthy();
+      const read = reader.query<{ x: number }>('SELECT x FROM recovery_conflict_probe, pg_sleep(4)');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // An exclusive lock replayed on the replica conflicts with the read (max_standby_streaming_delay 1 s).
+      await store.transaction((tx) => tx.exec('LOCK TABLE recovery_conflict_probe IN ACCESS EXCLUSIVE MODE'));
+      expect((await read).rows).toEqual([{ x: 1 }]);
+      expect(store.readFallbacks?.()).toMatchObject({ recovery_conflict: 1 });
+    } finally {
+      await store.exec('DROP TABLE IF EXISTS recovery_conflict_probe').catch(() => {});
+      await store.close();
+    }
+  }, 60_000);
+
   it('with the replica stopped, knowledge search falls back to the primary and /readyz stays ready', async () => {
     const stopped = await stack(['stop-replica']);
     expect(stopped.code, stopped.stderr).toBe(0);
@@ -192,6 +221,18 @@ describe.skipIf(skip)('the native stack (scripts/native-stack.sh)', () => {
       }
       const ready = await fetch(`${serverUrl}/readyz`);
       expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { replica?: { state: string } }).replica?.state).toBe('down');
+      // Each replica counts the reads it sent to the primary instead.
+      let fallbacks = 0;
+      for (const port of servePorts) {
+        const metrics = await (
+          await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).text();
+        for (const match of metrics.matchAll(/^itbot_store_read_fallbacks_total\{reason="replica_\w+"\} (\d+)/gm)) {
+          fallbacks += Number(match[1]);
+        }
+      }
+      expect(fallbacks).toBeGreaterThanOrEqual(3);
     } finally {
       await client.close();
     }
