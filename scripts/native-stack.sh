@@ -13,7 +13,9 @@
 #
 # Settings: ITBOT_STACK_DIR (state, default /tmp/itbot-native-stack), ITBOT_STACK_SERVES (2–3,
 # default 3), ITBOT_STACK_ALERTS (a rule file; default deploy/prometheus/alerts.yml if present,
-# else deploy/native/alerts-placeholder.yml), ITBOT_STACK_RATE (requests/minute per token).
+# else deploy/native/alerts-placeholder.yml), ITBOT_STACK_NGINX_CONF (default
+# deploy/nginx/nginx.conf if present, else deploy/native/nginx.conf.template),
+# ITBOT_STACK_RATE (requests/minute per token).
 # Under root the databases, poolers, Redis, nginx and Prometheus run as the postgres user
 # (PostgreSQL and pgbouncer refuse root); the itbot processes run as the caller.
 set -euo pipefail
@@ -211,19 +213,38 @@ start_serve() { # N
 }
 serve_ready() { http_get "http://127.0.0.1:$(serve_port "$1")/readyz"; }
 
+# The deployment's own nginx.conf (deploy/nginx/, shared with compose) when the checkout has it,
+# with its container paths moved into the state dir and the upstream list generated beside it;
+# otherwise deploy/native/nginx.conf.template.
+nginx_conf_source() { echo "${ITBOT_STACK_NGINX_CONF:-$REPO/deploy/nginx/nginx.conf}"; }
 write_nginx() {
   local upstreams='' n
   for n in $(seq 1 "$SERVES"); do
-    upstreams+="        server 127.0.0.1:$(serve_port "$n") max_fails=1 fail_timeout=5s;"$'\n'
+    upstreams+="        server 127.0.0.1:$(serve_port "$n") max_fails=3 fail_timeout=10s;"$'\n'
   done
   mkdir -p "$STATE/nginx"/{client_body,proxy,fastcgi,uwsgi,scgi}
-  local template=$REPO/deploy/native/nginx.conf.template
-  STATE_DIR=$STATE NGINX_PORT=$NGINX_PORT UPSTREAMS=${upstreams%$'\n'} "$NODE" -e '
-    const fs = require("fs");
-    const text = fs.readFileSync(process.argv[1], "utf8")
-      .replaceAll("@STATE@", process.env.STATE_DIR).replaceAll("@PORT@", process.env.NGINX_PORT)
-      .replace("@UPSTREAMS@", process.env.UPSTREAMS);
-    fs.writeFileSync(process.argv[2], text);' "$template" "$STATE/nginx/nginx.conf"
+  local source template=$REPO/deploy/native/nginx.conf.template
+  source=$(nginx_conf_source)
+  if [ -f "$source" ]; then
+    printf 'upstream itbot {\n%s        keepalive 32;\n}\n' "$upstreams" >"$STATE/nginx/itbot-upstream.conf"
+    STATE_DIR=$STATE NGINX_PORT=$NGINX_PORT "$NODE" -e '
+      const fs = require("fs");
+      const { STATE_DIR: state, NGINX_PORT: port } = process.env;
+      const text = fs.readFileSync(process.argv[1], "utf8")
+        .replaceAll("/tmp/", `${state}/nginx/`)
+        .replace(/^(\s*)pid \S+;/m, `$1pid ${state}/run/nginx.pid;`)
+        .replace(/^(\s*)error_log stderr/m, `$1error_log ${state}/logs/nginx-error.log`)
+        .replace(/access_log \/dev\/stdout/g, `access_log ${state}/logs/nginx-access.log`)
+        .replace(/^(\s*)listen \d+;/m, `$1listen 127.0.0.1:${port};`);
+      fs.writeFileSync(process.argv[2], text);' "$source" "$STATE/nginx/nginx.conf"
+  else
+    STATE_DIR=$STATE NGINX_PORT=$NGINX_PORT UPSTREAMS=${upstreams%$'\n'} "$NODE" -e '
+      const fs = require("fs");
+      const text = fs.readFileSync(process.argv[1], "utf8")
+        .replaceAll("@STATE@", process.env.STATE_DIR).replaceAll("@PORT@", process.env.NGINX_PORT)
+        .replace("@UPSTREAMS@", process.env.UPSTREAMS);
+      fs.writeFileSync(process.argv[2], text);' "$template" "$STATE/nginx/nginx.conf"
+  fi
   chown -R "$RUN_USER" "$STATE/nginx"
 }
 start_nginx() { as_service "$NGINX" -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf" -e "$STATE/logs/nginx-error.log"; }
@@ -420,7 +441,7 @@ ENV
   for n in $(seq 1 "$SERVES"); do start_serve "$n"; done
   for n in $(seq 1 "$SERVES"); do wait_for "serve-$n" 60 serve_ready "$n"; done
 
-  say "nginx on $NGINX_PORT"
+  say "nginx on $NGINX_PORT (from $([ -f "$(nginx_conf_source)" ] && nginx_conf_source || echo "$REPO/deploy/native/nginx.conf.template"))"
   write_nginx
   start_nginx || {
     log_tail nginx-error
