@@ -342,7 +342,7 @@ down_all() {
 # --- commands --------------------------------------------------------------------------------------
 cmd_up() {
   for tool in "$PG_BIN/initdb" "$PG_BIN/pg_basebackup" "$PGBOUNCER" "$NGINX" "$PROMETHEUS" "$REDIS" "$NODE"; do
-    [ -x "$tool" ] || die "missing $tool (apt-get install postgresql pgbouncer nginx-light prometheus redis-server)"
+    [ -x "$tool" ] || die "missing $tool (apt-get install postgresql pgbouncer nginx prometheus redis-server)"
   done
   [ -f "$REPO/dist/src/cli/main.js" ] || die "itbot is not built: run npm run build in $REPO"
   if [ -f "$STATE/ports.env" ]; then

@@ -35,7 +35,7 @@ function stackAvailable(): Availability {
   const checks = [
     () => need(PG_BIN ? `${PG_BIN}/initdb` : 'initdb', ['--version'], 'postgresql'),
     () => need(PGBOUNCER, ['--version'], 'pgbouncer'),
-    () => need(fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-v'], 'nginx-light'),
+    () => need(fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-v'], 'nginx'),
     () => need('prometheus', ['--version'], 'prometheus'),
     () => need('redis-server', ['--version'], 'redis-server'),
   ];
