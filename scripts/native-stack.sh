@@ -347,10 +347,12 @@ cmd_up() {
   [ -f "$REPO/dist/src/cli/main.js" ] || die "itbot is not built: run npm run build in $REPO"
   if [ -f "$STATE/ports.env" ]; then
     load_env
-    for service in pgbouncer-primary redis prometheus nginx; do
+    for service in pgbouncer-primary pgbouncer-replica redis prometheus nginx $(cd "$STATE/run" 2>/dev/null && ls serve-*.pid 2>/dev/null | sed 's/\.pid$//'); do
       alive "$service" && die "a stack is already running in $STATE (run: $0 down)"
     done
-    [ -f "$STATE/pg-primary/postmaster.pid" ] && die "a stack is already running in $STATE (run: $0 down)"
+    local postmaster
+    postmaster=$(head -1 "$STATE/pg-primary/postmaster.pid" 2>/dev/null || true)
+    [ -n "$postmaster" ] && kill -0 "$postmaster" 2>/dev/null && die "a stack is already running in $STATE (run: $0 down)"
   fi
   rm -rf "$STATE"
   STARTING=1
@@ -360,6 +362,7 @@ cmd_up() {
   touch "$STATE/logs/pg-primary.log" "$STATE/logs/pg-replica.log"
   chown -R "$RUN_USER" "$STATE"
   chmod 755 "$STATE"
+  as_service test -w "$STATE" || die "$RUN_USER cannot reach $STATE: choose an ITBOT_STACK_DIR it can (e.g. under /tmp)"
   cd "$STATE"
 
   local ports
