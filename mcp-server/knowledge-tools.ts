@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { Cache } from '../src/cache/index.js';
 import { ANSWER_CONFIDENCE, type Embedder, getArticle, searchKnowledgeCached } from '../src/knowledge/index.js';
-import type { Store } from '../src/store/index.js';
+import { lagTolerantReads, type Store } from '../src/store/index.js';
 import { guarded, ok } from './tool-result.js';
 
 export const hitSchema = z.object({
@@ -50,7 +50,9 @@ export function registerKnowledgeTools(
     },
     ({ query, limit }) =>
       guarded(async () => {
-        const { hits, cached } = await searchKnowledgeCached(await store(), embedder, cache, query, { limit });
+        const { hits, cached } = await searchKnowledgeCached(lagTolerantReads(await store()), embedder, cache, query, {
+          limit,
+        });
         // Only the published fields: search also returns the features its confidence is computed from.
         return ok({ results: hits.map((hit) => hitSchema.parse(hit)), cached });
       }),
@@ -81,6 +83,6 @@ export function registerKnowledgeTools(
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    ({ path }) => guarded(async () => ok({ ...(await getArticle(await store(), path)) })),
+    ({ path }) => guarded(async () => ok({ ...(await getArticle(lagTolerantReads(await store()), path)) })),
   );
 }

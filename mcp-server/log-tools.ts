@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Cache } from '../src/cache/index.js';
 import { type Embedder, searchKnowledgeCached } from '../src/knowledge/index.js';
 import { analyzeLog } from '../src/logs/log-signatures.js';
-import type { Store } from '../src/store/index.js';
+import { lagTolerantReads, type Store } from '../src/store/index.js';
 import { findSimilarTickets } from '../src/tickets/index.js';
 import { hitSchema } from './knowledge-tools.js';
 import { guarded, ok } from './tool-result.js';
@@ -58,7 +58,7 @@ export function registerLogTools(
         const db = await store();
         const [knowledge, similar] = analysis.query
           ? await Promise.all([
-              searchKnowledgeCached(db, embedder, cache, analysis.query, { limit }),
+              searchKnowledgeCached(lagTolerantReads(db), embedder, cache, analysis.query, { limit }),
               findSimilarTickets(db, { text: analysis.query }, limit, { embedder }),
             ])
           : [{ hits: [] }, { pastResolutions: [] }];

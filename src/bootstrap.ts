@@ -11,6 +11,7 @@ import {
   type DataDirLock,
   isEmbedded,
   migrateEmbeddedToLatest,
+  type OpenStoreOptions,
   openStore,
   pendingMigrations,
   type Store,
@@ -24,6 +25,8 @@ export interface ReadyStoreOptions {
   templateDir?: string;
   /** The embedded data dir's lock, already taken by the caller (the background server). */
   lock?: DataDirLock;
+  /** Told when a lag-tolerant read failed on the replica (DATABASE_READ_URL) and ran on the primary. */
+  onReadFallback?: OpenStoreOptions['onReadFallback'];
 }
 
 /**
@@ -99,6 +102,7 @@ export async function openReadyStore(config: ItbotConfig, options: ReadyStoreOpt
     purpose: options.purpose,
     templateDir: options.templateDir,
     lock: options.lock,
+    onReadFallback: options.onReadFallback,
   });
   try {
     if (isEmbedded(store)) {

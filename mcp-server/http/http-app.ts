@@ -6,7 +6,7 @@ import type { Cache } from '../../src/cache/index.js';
 import { errorMessage } from '../../src/errors.js';
 import type { Embedder } from '../../src/knowledge/index.js';
 import { modelUsageNotificationSchema } from '../../src/mcp/model-usage.js';
-import type { Store } from '../../src/store/index.js';
+import type { ReplicaStatus, Store } from '../../src/store/index.js';
 import type { AuthorKind } from '../../src/tickets/index.js';
 import { ITBOT_VERSION } from '../../src/version.js';
 import { createItbotMcpServer } from '../server.js';
@@ -42,6 +42,8 @@ export interface Readiness {
   state: 'opening' | 'ready' | 'failed';
   reason?: string;
   notes: string[];
+  /** The read replica (DATABASE_READ_URL), when there is one: reported, never a reason to be unready. */
+  replica?: ReplicaStatus;
 }
 
 export interface HttpAppContext {
@@ -228,6 +230,7 @@ export function createHttpApp(context: HttpAppContext) {
         status: readiness.state,
         ...(readiness.reason ? { reason: readiness.reason } : {}),
         notes: readiness.notes,
+        ...(readiness.replica ? { replica: readiness.replica } : {}),
         version: ITBOT_VERSION,
       });
       return;

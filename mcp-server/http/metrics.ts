@@ -102,7 +102,11 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor(version: string, poolStats: () => PoolStats | undefined) {
+  constructor(
+    version: string,
+    poolStats: () => PoolStats | undefined,
+    readFallbacks: () => Record<string, number> | undefined = () => undefined,
+  ) {
     client.collectDefaultMetrics({ register: this.registry });
     new client.Gauge({
       name: 'itbot_build_info',
@@ -137,6 +141,19 @@ export class ServerMetrics {
       help: "The memory this process may use: its container's limit, else the machine's memory.",
       registers: [this.registry],
     }).set(memoryLimitBytes());
+    new client.Counter({
+      name: 'itbot_store_read_fallbacks_total',
+      help: 'Lag-tolerant reads (knowledge search) the primary answered because the read replica (DATABASE_READ_URL) could not: recovery_conflict, replica_unreachable, replica_down (skipped while it was recently unreachable).',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        const counts = readFallbacks();
+        if (!counts) return;
+        // The store keeps the running totals; a counter can only move up, so it is re-set to them.
+        this.reset();
+        for (const [reason, count] of Object.entries(counts)) this.inc({ reason }, count);
+      },
+    });
   }
 
   readonly observeToolCall: ToolCallObserver = ({ tool, outcome, seconds }) => {

@@ -121,6 +121,8 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
       log.info(line);
     },
     lock,
+    onReadFallback: (reason, error) =>
+      log.warn({ reason, err: errorMessage(error) }, 'a lag-tolerant read ran on the primary: the replica failed it'),
   }).then((opened) => (isEmbedded(opened) ? yieldingStore(opened) : opened));
   storePromise.then(
     (opened) => {
@@ -132,7 +134,11 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
     },
   );
 
-  const metrics = new ServerMetrics(ITBOT_VERSION, () => store?.poolStats?.());
+  const metrics = new ServerMetrics(
+    ITBOT_VERSION,
+    () => store?.poolStats?.(),
+    () => store?.readFallbacks?.(),
+  );
   const cache = createCache({
     redisUrl: config.redisUrl,
     namespace: 'itbot',
@@ -180,7 +186,9 @@ export async function serveHttp(config: ItbotConfig, options: ServeHttpOptions):
             throw new StoreError('the store did not answer within 2 s');
           }),
         ]);
-        return { state: 'ready', notes };
+        // Only the primary decides readiness: reads fall back to it when the replica is down.
+        const replica = await store.replicaStatus?.();
+        return { state: 'ready', notes, ...(replica ? { replica } : {}) };
       } catch (error) {
         return { state: 'failed', reason: errorMessage(error), notes };
       }

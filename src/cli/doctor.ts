@@ -1,5 +1,5 @@
 import { openReadyStore } from '../bootstrap.js';
-import { type ItbotConfig, resolveConfig } from '../config/index.js';
+import { type ItbotConfig, redactUrl, resolveConfig } from '../config/index.js';
 import { errorMessage } from '../errors.js';
 import { storeHasVectors } from '../knowledge/index.js';
 import { connectItbotServer, serverMode } from '../mcp/connect.js';
@@ -28,6 +28,24 @@ async function storeChecks(config: ItbotConfig): Promise<Check[]> {
   }
   try {
     const checks: Check[] = [{ name: 'store', ok: true, detail: `${store.kind}: ${store.location}` }];
+    const replica = await store.replicaStatus?.();
+    if (replica) {
+      checks.push(
+        replica.state === 'up'
+          ? {
+              name: 'read replica',
+              ok: true,
+              detail: `${replica.location} answers${replica.secondsSinceReplay == null ? ' (not in recovery: is it a replica?)' : `; last replayed ${replica.secondsSinceReplay.toFixed(1)} s ago`}; knowledge search reads from it`,
+            }
+          : {
+              name: 'read replica',
+              ok: true,
+              warning: true,
+              detail: `${replica.location} is down (${replica.reason ?? 'no answer'}); knowledge search falls back to the primary`,
+              fix: 'Start the replica or fix DATABASE_READ_URL.',
+            },
+      );
+    }
     checks.push(
       (await storeHasVectors(store))
         ? {
@@ -138,6 +156,18 @@ async function sharedServerChecks(config: ItbotConfig, base: string, label: stri
         ? { name: 'store', ok: true, detail: 'ready (reachable and migrated), served by the server' }
         : { name: 'store', ok: false, detail: `not ready: ${String(ready.body.reason ?? ready.body.status)}` },
     );
+    const replica = ready.body.replica as { state?: string; location?: string; reason?: string } | undefined;
+    if (replica) {
+      checks.push({
+        name: 'read replica',
+        ok: true,
+        warning: replica.state !== 'up',
+        detail:
+          replica.state === 'up'
+            ? `${replica.location ?? '?'} answers; the server's knowledge search reads from it`
+            : `${replica.location ?? '?'} is down (${replica.reason ?? 'no answer'}); knowledge search falls back to the primary`,
+      });
+    }
   } catch (error) {
     return [
       {
@@ -194,7 +224,9 @@ export async function doctorCommand(options: { json?: boolean }): Promise<number
         : {
             name: 'config',
             ok: true,
-            detail: config.databaseUrl ? 'DATABASE_URL set' : `embedded store in ${config.dataDir}`,
+            detail: config.databaseUrl
+              ? `DATABASE_URL set${config.databaseReadUrl ? `; reads that tolerate lag: DATABASE_READ_URL ${redactUrl(config.databaseReadUrl)}` : ''}`
+              : `embedded store in ${config.dataDir}`,
           },
     );
     checks.push({

@@ -7,6 +7,8 @@ import { ConfigError, maskSecrets } from '../errors.js';
 export interface ItbotConfig {
   /** PostgreSQL server with pgvector; undefined means the embedded PGlite store. */
   databaseUrl: string | undefined;
+  /** A streaming replica for reads that tolerate lag (knowledge search); undefined: the primary. */
+  databaseReadUrl: string | undefined;
   /** Where embedded data (PGlite database, lock, history) lives. */
   dataDir: string;
   redisUrl: string | undefined;
@@ -100,8 +102,17 @@ export function defaultDataDir(): string {
 
 export function resolveConfig(env: Env = process.env): ItbotConfig {
   const dataDir = nonEmpty(env.ITBOT_DATA_DIR);
+  const databaseUrl = parseUrl('DATABASE_URL', nonEmpty(env.DATABASE_URL), ['postgres:', 'postgresql:']);
+  const databaseReadUrl = parseUrl('DATABASE_READ_URL', nonEmpty(env.DATABASE_READ_URL), ['postgres:', 'postgresql:']);
+  if (databaseReadUrl && !databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_READ_URL is set without DATABASE_URL: a read replica needs its primary.',
+      'Set DATABASE_URL to the primary (through its pgbouncer), or unset DATABASE_READ_URL.',
+    );
+  }
   return {
-    databaseUrl: parseUrl('DATABASE_URL', nonEmpty(env.DATABASE_URL), ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseReadUrl,
     dataDir: dataDir ? path.resolve(dataDir) : defaultDataDir(),
     redisUrl: parseUrl('REDIS_URL', nonEmpty(env.REDIS_URL), ['redis:', 'rediss:']),
     geminiApiKey:

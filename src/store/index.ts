@@ -6,7 +6,8 @@ import { bundledPaths } from '../paths.js';
 import type { DataDirLock } from './data-dir-lock.js';
 import { type EmbeddedStore, openEmbeddedStore } from './embedded-store.js';
 import { loadMigrations, type MigrationFile, migrate, migrationStatus } from './migrations.js';
-import type { Store } from './types.js';
+import type { ReadFallbackReason } from './read-routing.js';
+import type { Queryable, Store } from './types.js';
 
 export { acquireDataDirLock, type DataDirLock, isProcessAlive } from './data-dir-lock.js';
 export { ensureDirectory } from './directories.js';
@@ -14,7 +15,13 @@ export type { EmbeddedStore } from './embedded-store.js';
 export { dataDirProblem, hasDatabase, openEmbeddedFromDump, openEmbeddedStore } from './embedded-store.js';
 export type { AppliedMigration, MigrationFile, MigrationStatus } from './migrations.js';
 export { loadMigrations, migrate, migrationStatus } from './migrations.js';
-export type { Queryable, QueryResult, Store, StoreKind } from './types.js';
+export {
+  classifyReplicaFailure,
+  createReadRouter,
+  READ_FALLBACK_REASONS,
+  type ReadFallbackReason,
+} from './read-routing.js';
+export type { Queryable, QueryResult, ReplicaStatus, Store, StoreKind } from './types.js';
 export { yieldingStore } from './yielding-store.js';
 
 export interface OpenStoreOptions {
@@ -23,6 +30,8 @@ export interface OpenStoreOptions {
   templateDir?: string;
   /** The embedded data dir's lock, already taken by the caller. */
   lock?: DataDirLock;
+  /** Told when a lag-tolerant read failed on the replica (DATABASE_READ_URL) and ran on the primary. */
+  onReadFallback?: (reason: ReadFallbackReason, error: unknown) => void;
 }
 
 /** PostgreSQL when DATABASE_URL is set, the embedded PGlite store otherwise. */
@@ -30,7 +39,12 @@ export async function openStore(config: ItbotConfig, options: OpenStoreOptions):
   if (config.databaseUrl) {
     // pg is loaded only when it is used: the embedded path starts faster without it.
     const { openServerStore } = await import('./server-store.js');
-    return openServerStore({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax });
+    return openServerStore({
+      databaseUrl: config.databaseUrl,
+      readUrl: config.databaseReadUrl,
+      poolMax: config.databasePoolMax,
+      onReadFallback: options.onReadFallback,
+    });
   }
   return openEmbeddedStore({
     dataDir: config.dataDir,
@@ -43,6 +57,11 @@ export async function openStore(config: ItbotConfig, options: OpenStoreOptions):
 
 export function bundledMigrations(): MigrationFile[] {
   return loadMigrations(bundledPaths.migrations());
+}
+
+/** Where reads that tolerate replication lag go: the replica if there is one, else the store itself. */
+export function lagTolerantReads(store: Store): Queryable {
+  return store.lagTolerant ?? store;
 }
 
 export function isEmbedded(store: Store): store is EmbeddedStore {

@@ -2,12 +2,17 @@ import pg from 'pg';
 import pgvector from 'pgvector';
 import { redactUrl } from '../config/index.js';
 import { errorMessage, StoreError } from '../errors.js';
-import type { Queryable, QueryResult, Store } from './types.js';
+import { createReadRouter, type ReadFallbackReason } from './read-routing.js';
+import type { Queryable, QueryResult, ReplicaStatus, Store } from './types.js';
 
 export interface ServerStoreOptions {
   databaseUrl: string;
+  /** A streaming replica for reads that tolerate lag (DATABASE_READ_URL). */
+  readUrl?: string;
   /** PGlite's socket server multiplexes one session, so tests against it use a pool of one. */
   poolMax?: number;
+  /** Told when a lag-tolerant read failed on the replica and ran on the primary instead. */
+  onReadFallback?: (reason: ReadFallbackReason, error: unknown) => void;
 }
 
 function clientQueryable(client: pg.Pool | pg.PoolClient): Queryable {
@@ -50,17 +55,63 @@ async function lookUpVectorOid(pool: pg.Pool): Promise<number | undefined> {
   return rows[0]?.oid;
 }
 
-export async function openServerStore(options: ServerStoreOptions): Promise<Store> {
-  let vectorOid: number | undefined;
+/**
+ * A pool that works through pgbouncer in transaction mode: pg sends only user, database and
+ * application_name at startup (pgbouncer 1.18 refuses others such as statement_timeout unless
+ * listed in ignore_startup_parameters), and itbot's queries use unnamed statements, transaction
+ * settings (SET LOCAL, set_config(…, true)) and transaction-level advisory locks only.
+ */
+function openPool(
+  url: string,
+  max: number,
+  timeouts: { connectMs: number; queryMs?: number },
+  vectorOid: () => number | undefined,
+): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: options.poolMax ?? 10,
-    connectionTimeoutMillis: 10_000,
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: timeouts.connectMs,
+    // A client-side limit (pg then drops the connection): pgbouncer holds a query on a pooled
+    // connection whose server died for query_wait_timeout (120 s by default) instead of failing it.
+    ...(timeouts.queryMs ? { query_timeout: timeouts.queryMs } : {}),
     idleTimeoutMillis: 30_000,
-    types: typesWithVector(() => vectorOid),
+    types: typesWithVector(vectorOid),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * How long a lag-tolerant read may take on the replica before it is asked of the primary: well
+ * above a knowledge search's time (its alert fires at 0.5 s), well below a client's patience.
+ */
+const REPLICA_QUERY_TIMEOUT_MS = 4_000;
+
+/** How long the replica gets to answer a health probe before /readyz calls it down. */
+const REPLICA_PROBE_MS = 2_000;
+
+async function probeReplica(replica: pg.Pool): Promise<{ secondsSinceReplay: number | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const { rows } = await Promise.race([
+      replica.query<{ seconds: number | null }>(
+        'SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds',
+      ),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${REPLICA_PROBE_MS / 1000} s`)), REPLICA_PROBE_MS);
+      }),
+    ]);
+    return { secondsSinceReplay: rows[0]?.seconds ?? null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function openServerStore(options: ServerStoreOptions): Promise<Store> {
+  let vectorOid: number | undefined;
+  const poolMax = options.poolMax ?? 10;
+  const pool = openPool(options.databaseUrl, poolMax, { connectMs: 10_000 }, () => vectorOid);
 
   try {
     vectorOid = await lookUpVectorOid(pool);
@@ -70,11 +121,38 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
   }
 
   const base = clientQueryable(pool);
+  // The replica is not opened eagerly: a replica that is down must not stop the server starting.
+  // Short timeouts, since a replica that fails a read delays it until the primary answers it.
+  const replicaPool = options.readUrl
+    ? openPool(options.readUrl, poolMax, { connectMs: 3_000, queryMs: REPLICA_QUERY_TIMEOUT_MS }, () => vectorOid)
+    : undefined;
+  const router = replicaPool
+    ? createReadRouter({ primary: base, replica: clientQueryable(replicaPool), onFallback: options.onReadFallback })
+    : undefined;
+  const replicaLocation = options.readUrl ? redactUrl(options.readUrl) : '';
   return {
     kind: 'server',
     location: redactUrl(options.databaseUrl),
     query: base.query,
     exec: base.exec,
+    lagTolerant: router,
+    replicaStatus:
+      replicaPool && router
+        ? async (): Promise<ReplicaStatus> => {
+            try {
+              const { secondsSinceReplay } = await probeReplica(replicaPool);
+              return { state: 'up', location: replicaLocation, secondsSinceReplay, fallbacks: router.fallbacks() };
+            } catch (error) {
+              return {
+                state: 'down',
+                location: replicaLocation,
+                reason: errorMessage(error),
+                fallbacks: router.fallbacks(),
+              };
+            }
+          }
+        : undefined,
+    readFallbacks: router ? () => router.fallbacks() : undefined,
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -95,6 +173,8 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
       waiting: pool.waitingCount,
       max: pool.options.max,
     }),
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), replicaPool?.end()]);
+    },
   };
 }
