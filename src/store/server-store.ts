@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import pgvector from 'pgvector';
 import { redactUrl } from '../config/index.js';
@@ -24,6 +25,35 @@ function clientQueryable(client: pg.Pool | pg.PoolClient): Queryable {
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
+  };
+}
+
+/**
+ * A refused connection never carried a statement, so it is always safe to try again: pgbouncer or
+ * PostgreSQL restarting (a deploy, a failover) costs its clients a pause, not an error. Anything
+ * that failed after connecting is not retried here: the statement may have run.
+ */
+const REFUSED_RETRY_MS = 5_000;
+
+async function retryingRefused<T>(operation: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + REFUSED_RETRY_MS;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+    try {
+      return await operation();
+    } catch (error) {
+      const refused = (error as { code?: string }).code === 'ECONNREFUSED';
+      if (!refused || Date.now() + delayMs > deadline) throw error;
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** The pool as a Queryable, each statement on a connection of its own, refused connects retried. */
+function poolQueryable(pool: pg.Pool): Queryable {
+  const direct = clientQueryable(pool);
+  return {
+    query: (sql, params) => retryingRefused(() => direct.query(sql, params)),
+    exec: (sql) => retryingRefused(() => direct.exec(sql)),
   };
 }
 
@@ -120,7 +150,7 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
     throw connectionError(options.databaseUrl, error);
   }
 
-  const base = clientQueryable(pool);
+  const base = poolQueryable(pool);
   // The replica is not opened eagerly: a replica that is down must not stop the server starting.
   // Short timeouts, since a replica that fails a read delays it until the primary answers it.
   const replicaPool = options.readUrl
@@ -154,7 +184,7 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
         : undefined,
     readFallbacks: router ? () => router.fallbacks() : undefined,
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await retryingRefused(() => pool.connect());
       try {
         await client.query('BEGIN');
         const result = await fn(clientQueryable(client));

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage, ToolFailedError } from '../../errors.js';
 import type { TicketServerConnection } from '../../mcp/index.js';
 import { TICKET_STATUSES } from '../../tickets/model.js';
 
@@ -48,6 +50,29 @@ export class TicketLedger {
     return numbers[Math.floor(Math.random() * numbers.length)];
   }
 
+  private async countOnServer(connection: TicketServerConnection): Promise<number> {
+    let failure = '';
+    for (let attempt = 0; attempt < COUNT_ATTEMPTS; attempt += 1) {
+      if (attempt > 0) await sleep(1_000);
+      try {
+        const counted = await connection.callTool('search_tickets', {
+          tags: [this.tag],
+          status: [...TICKET_STATUSES],
+          count: true,
+          limit: 1,
+        });
+        if (counted.ok) return Number(counted.data?.total ?? 0);
+        failure = counted.error?.message ?? counted.text;
+      } catch (error) {
+        failure = errorMessage(error);
+      }
+    }
+    throw new ToolFailedError(
+      `Could not count the run's tickets (tag ${this.tag}) on the server: ${failure}`,
+      `Count them later with \`itbot tickets list --tag ${this.tag} --json\`.`,
+    );
+  }
+
   get attempted(): number {
     return this.next;
   }
@@ -65,14 +90,7 @@ export class TicketLedger {
       if (outcome?.ok && number) this.acknowledge(key, number);
       else unsettled += 1;
     }
-    const counted = await connection.callTool('search_tickets', {
-      tags: [this.tag],
-      status: [...TICKET_STATUSES],
-      count: true,
-      limit: 1,
-    });
-    if (!counted.ok) throw new Error(`could not count the run's tickets: ${counted.error?.message ?? counted.text}`);
-    const present = Number(counted.data?.total ?? 0);
+    const present = await this.countOnServer(connection);
     const confirmed = this.acknowledged.size;
     return {
       attempted: this.attempted,
@@ -87,6 +105,9 @@ export class TicketLedger {
     };
   }
 }
+
+/** The count is the run's verdict: asked a few times, a second apart, before giving up. */
+const COUNT_ATTEMPTS = 5;
 
 export interface TicketVerification {
   /** Creates sent (distinct idempotency keys). */
