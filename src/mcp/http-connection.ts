@@ -22,6 +22,8 @@ export interface HttpConnectOptions {
 
 /** A busy (503) or rate-limited (429) answer is retried this many times: the call never ran. */
 const BUSY_RETRIES = 4;
+/** A 502/504 from a balancer, for a request that may be repeated, is retried this many times. */
+const GATEWAY_RETRIES = 2;
 /** A longer Retry-After than this is not waited for: the call fails with the server's message. */
 const MAX_BUSY_WAIT_MS = 30_000;
 
@@ -83,14 +85,50 @@ async function fetchWithOwnSignal(input: Parameters<typeof fetch>[0], init?: Req
   }
 }
 
+/** Which requests may be sent again after a gateway error, given their JSON-RPC body. */
+export type RepeatPolicy = (body: unknown) => boolean;
+
+/**
+ * A balancer answers 502/504 when the replica it chose died or hung with the call in hand: the
+ * call may have run. Sending it again is safe only when running it twice changes nothing: tool
+ * calls that only read (as the server's annotations say) or that carry an idempotency key, and
+ * the protocol's own requests. Notifications are not repeated (a metric would count twice).
+ */
+export function repeatableRequests(readOnlyTools: ReadonlySet<string>): RepeatPolicy {
+  return (body) =>
+    (Array.isArray(body) ? body : [body]).every((message) => {
+      const { method, params } = (message ?? {}) as { method?: unknown; params?: Record<string, unknown> };
+      if (typeof method !== 'string' || method.startsWith('notifications/')) return false;
+      if (method !== 'tools/call') return true;
+      const args = params?.arguments as Record<string, unknown> | undefined;
+      return readOnlyTools.has(String(params?.name)) || typeof args?.idempotency_key === 'string';
+    });
+}
+
+function parsedBody(init: RequestInit | undefined): unknown {
+  try {
+    return typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * fetch that waits out a busy or rate-limited server (as its Retry-After says) instead of failing
- * the call: both answers come before the call runs, so even a write is safe to send again.
+ * the call: both answers come before the call runs, so even a write is safe to send again. A
+ * gateway error (502/504) is retried only for requests `mayRepeat` allows.
  */
-export function patientFetch(): typeof fetch {
+export function patientFetch(mayRepeat: RepeatPolicy = () => false): typeof fetch {
   return async (input, init) => {
-    for (let attempt = 0; ; attempt += 1) {
+    for (let attempt = 0, gatewayRetries = 0; ; attempt += 1) {
       const response = await fetchWithOwnSignal(input, init);
+      const gatewayError = response.status === 502 || response.status === 504;
+      if (gatewayError && gatewayRetries < GATEWAY_RETRIES && mayRepeat(parsedBody(init))) {
+        gatewayRetries += 1;
+        await response.body?.cancel().catch(() => {});
+        await sleep(250 * gatewayRetries + Math.random() * 100, undefined, { signal: init?.signal ?? undefined });
+        continue;
+      }
       if ((response.status !== 503 && response.status !== 429) || attempt >= BUSY_RETRIES) return response;
       const retryAfter = Number(response.headers.get('retry-after'));
       const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt;
@@ -121,7 +159,12 @@ export async function connectHttpTicketServer(options: HttpConnectOptions): Prom
     'x-itbot-actor-kind': options.actorKind,
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: patientFetch() });
+  // Filled in when the tools are listed: which calls only read, and so may be repeated.
+  const readOnlyTools = new Set<string>();
+  const transport = new StreamableHTTPClientTransport(url, {
+    requestInit: { headers },
+    fetch: patientFetch(repeatableRequests(readOnlyTools)),
+  });
   const client = newClient();
 
   const connectionError = (error: unknown): Error | undefined => {
@@ -151,5 +194,12 @@ export async function connectHttpTicketServer(options: HttpConnectOptions): Prom
       new ToolFailedError(`Could not talk to ${options.describe}: ${errorMessage(error)}`, 'Run `itbot doctor`.')
     );
   }
-  return wrapClient(client, { pid: options.pid, connectionError, reportsModelUsage: true });
+  return wrapClient(client, {
+    pid: options.pid,
+    connectionError,
+    reportsModelUsage: true,
+    onToolList: (tools) => {
+      for (const tool of tools) if (!tool.changesData) readOnlyTools.add(tool.name);
+    },
+  });
 }

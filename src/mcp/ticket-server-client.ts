@@ -118,6 +118,8 @@ export interface WrapOptions {
   connectionError?: (error: unknown) => Error | undefined;
   /** A shared server that keeps metrics: model usage is reported to it. */
   reportsModelUsage?: boolean;
+  /** Told the tools each time they are listed (which of them only read). */
+  onToolList?: (tools: ToolInfo[]) => void;
 }
 
 /** The TicketServerConnection over a connected MCP client, whatever its transport. */
@@ -137,7 +139,7 @@ export function wrapClient(client: Client, options: WrapOptions): TicketServerCo
   return {
     async listTools() {
       const { tools } = await client.listTools().catch(translated);
-      return tools.map((tool) => ({
+      const infos: ToolInfo[] = tools.map((tool) => ({
         name: tool.name,
         description: tool.description ?? '',
         inputSchema: tool.inputSchema as Record<string, unknown>,
@@ -145,6 +147,8 @@ export function wrapClient(client: Client, options: WrapOptions): TicketServerCo
         changesData: tool.annotations?.readOnlyHint !== true,
         admin: tool._meta?.['itbot/admin'] === true,
       }));
+      options.onToolList?.(infos);
+      return infos;
     },
     async callTool(name, args, callOptions = {}) {
       const result = (await client

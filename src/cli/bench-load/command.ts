@@ -187,6 +187,12 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
   const assertions: Assertion[] = options.assert ? parseAssertions(options.assert) : [];
   const config = resolveConfig();
   const { connection, describe } = await connectTarget(options.target ?? 'embedded', config, options.token);
+  // As itbot's own clients do: the tool list says which calls only read, and so may be sent
+  // again when a balancer answers 502 for a replica that died.
+  await connection.listTools().catch(async (error) => {
+    await connection.close().catch(() => {});
+    throw error;
+  });
 
   const agent = (options.agent ?? 'offline') as Agent;
   if (!AGENTS.includes(agent))
