@@ -186,6 +186,7 @@ tickets
   .option('--tag <list>', 'tickets carrying all these tags')
   .option('--text <words>', 'words in title, tags or description')
   .option('--all', 'every status, not just active ones')
+  .option('--sla <state>', 'at-risk (resolution due within ITBOT_SLA_AT_RISK, default 4h) or breached')
   .option('--limit <n>', 'tickets per page (max 100)', positiveInt, 20)
   .option('--cursor <cursor>', 'the next page, from a previous list')
   .option('--json', 'print JSON')

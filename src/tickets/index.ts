@@ -1,4 +1,12 @@
-export { type Category, type Group, listCategories, listGroups, listUsers, type User } from './directory.js';
+export {
+  type Category,
+  findUser,
+  type Group,
+  listCategories,
+  listGroups,
+  listUsers,
+  type User,
+} from './directory.js';
 export {
   IdempotencyKeyReusedError,
   InvalidTransitionError,
@@ -51,6 +59,8 @@ export {
   DEFAULT_PAGE_SIZE,
   getTicket,
   MAX_PAGE_SIZE,
+  SLA_FILTERS,
+  type SlaFilter,
   searchTickets,
   type TicketDetails,
   type TicketPage,

@@ -54,6 +54,25 @@ export function toTicketSummary(raw: unknown): TicketSummary {
   };
 }
 
+/** The requester as the directory knows them: name, how to reach them, department and site. */
+export interface RequesterContact {
+  displayName: string;
+  email: string | null;
+  department: string | null;
+  location: string | null;
+}
+
+export function toRequesterContact(raw: unknown): RequesterContact | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const person = raw as Loose;
+  return {
+    displayName: str(person.displayName, str(person.username, '-')),
+    email: nullableStr(person.email),
+    department: nullableStr(person.department),
+    location: nullableStr(person.location),
+  };
+}
+
 export function toTicketEvents(raw: unknown): TicketEvent[] {
   if (!Array.isArray(raw)) return [];
   return raw.map((item) => {

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import {
   describeEvent,
+  type RequesterContact,
   relativeTime,
   shortDateTime,
   slaState,
@@ -30,11 +31,14 @@ export function TicketCard({
   events,
   now,
   width,
+  contact,
 }: {
   ticket: TicketSummary;
   events: TicketEvent[];
   now: number;
   width: number;
+  /** The requester from the directory, when they are in it. */
+  contact?: RequesterContact | null;
 }) {
   const sla = slaState(ticket, now);
   const inner = Math.max(20, width - 4);
@@ -62,6 +66,14 @@ export function TicketCard({
       <Text color={theme.muted}>
         requester {ticket.requester} · category {ticket.category ?? '-'} · opened {shortDateTime(ticket.createdAt)}
       </Text>
+      {contact ? (
+        <Text wrap="truncate-end">
+          contact <Text bold>{contact.displayName}</Text>
+          {contact.email ? ` <${contact.email}>` : ''}
+          {contact.department ? ` · ${contact.department}` : ''}
+          {contact.location ? ` · ${contact.location}` : ''}
+        </Text>
+      ) : null}
       {sla !== 'none' ? (
         <Text>
           SLA <Text color={SLA_COLOR[sla]}>{SLA_LABEL[sla]}</Text>

@@ -86,7 +86,9 @@ export function TranscriptView({
           />
         );
       case 'ticket':
-        return <TicketCard ticket={item.ticket} events={item.events} now={item.now} width={width} />;
+        return (
+          <TicketCard ticket={item.ticket} events={item.events} now={item.now} width={width} contact={item.contact} />
+        );
       case 'table':
         return (
           <Box flexDirection="column">
