@@ -9,7 +9,14 @@ export type TranscriptEntry =
   | { kind: 'user'; text: string }
   | { kind: 'assistant'; text: string; citations: Citation[]; footer?: string }
   | { kind: 'tool'; call: ToolCall; record: ToolCallRecord; changesData: boolean; summary: string }
-  | { kind: 'ticket'; ticket: TicketSummary; events: TicketEvent[]; now: number; contact?: RequesterContact | null }
+  | {
+      kind: 'ticket';
+      ticket: TicketSummary;
+      events: TicketEvent[];
+      now: number;
+      contact?: RequesterContact | null;
+      atRiskMinutes?: number;
+    }
   | { kind: 'table'; title: string; columns: TableColumn[]; rows: string[][]; footer?: string }
   | { kind: 'dashboard'; data: DashboardData }
   | { kind: 'notice'; tone: 'info' | 'warning' | 'error'; text: string };

@@ -32,6 +32,7 @@ export function TicketCard({
   now,
   width,
   contact,
+  atRiskMinutes,
 }: {
   ticket: TicketSummary;
   events: TicketEvent[];
@@ -39,8 +40,10 @@ export function TicketCard({
   width: number;
   /** The requester from the directory, when they are in it. */
   contact?: RequesterContact | null;
+  /** What "at risk" means here (ITBOT_SLA_AT_RISK); the default when not given. */
+  atRiskMinutes?: number;
 }) {
-  const sla = slaState(ticket, now);
+  const sla = slaState(ticket, now, atRiskMinutes === undefined ? undefined : atRiskMinutes * 60_000);
   const inner = Math.max(20, width - 4);
   const recent = events.slice(-LAST_EVENTS);
   return (

@@ -87,7 +87,14 @@ export function TranscriptView({
         );
       case 'ticket':
         return (
-          <TicketCard ticket={item.ticket} events={item.events} now={item.now} width={width} contact={item.contact} />
+          <TicketCard
+            ticket={item.ticket}
+            events={item.events}
+            now={item.now}
+            width={width}
+            contact={item.contact}
+            atRiskMinutes={item.atRiskMinutes}
+          />
         );
       case 'table':
         return (

@@ -19,6 +19,7 @@ export const ticketCommand: SlashCommand = {
       events: toTicketEvents(data.events),
       contact: toRequesterContact(data.requesterProfile),
       now: context.now(),
+      atRiskMinutes: context.config.slaAtRiskMinutes,
     });
   },
 };
