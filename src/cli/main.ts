@@ -317,6 +317,29 @@ program
   .action(directory('categoriesCommand'));
 
 program
+  .command('completion')
+  .description('Print a shell completion script (commands, options, ticket numbers, users, groups)')
+  .argument('<shell>', 'bash, zsh or fish')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  source <(itbot completion bash)                                   # this bash session
+  itbot completion bash > ~/.local/share/bash-completion/completions/itbot
+  itbot completion zsh > "\${fpath[1]}/_itbot"
+  itbot completion fish > ~/.config/fish/completions/itbot.fish`,
+  )
+  .action(lazy(() => import('./completion.js').then((module) => module.completionCommand)));
+
+// What the completion scripts call on Tab: quick, bounded (ITBOT_COMPLETE_TIMEOUT_MS), never prompts.
+program
+  .command('__complete', { hidden: true })
+  .argument('<kind>', 'line, tickets, users, agents, groups or categories')
+  .argument('[words...]', 'line: the words after `itbot`, the last being completed; else a prefix')
+  .allowUnknownOption()
+  .action(lazy(() => import('./completion.js').then((module) => module.completeCommand)));
+
+program
   .command('eval')
   .description('Measure answer quality')
   .argument(
