@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { slaAtRiskMinutes } from '../src/config/index.js';
+import { routingThreshold, slaAtRiskMinutes } from '../src/config/index.js';
 import type { Embedder } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import {
@@ -22,6 +22,7 @@ import {
   mergeTickets,
   RESOLUTION_CODES,
   replyToTicket,
+  routeNewTicket,
   SLA_FILTERS,
   searchTickets,
   suggestTriage,
@@ -292,6 +293,16 @@ function registerWriteTools(
       outputSchema: {
         ticket: ticketSchema,
         created: z.boolean().describe('False when the idempotency key matched an earlier ticket'),
+        routing: z
+          .object({
+            applied: z.boolean(),
+            category: z.string().nullable(),
+            group: z.string().nullable(),
+            confidence: z.number(),
+            threshold: z.number(),
+          })
+          .optional()
+          .describe('Auto-routing of a ticket opened without category, group or assignee'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
@@ -308,6 +319,14 @@ function registerWriteTools(
           actor,
         );
         await embedTicketAfterWrite(await store(), embedder, result.ticket.number);
+        const threshold = routingThreshold();
+        // Only a ticket nobody placed is routed: a category, group or assignee given is a person's choice.
+        if (result.created && threshold !== undefined && !input.category && !input.group && !input.assignee) {
+          return ok({
+            created: true,
+            ...(await routeNewTicket(await store(), result.ticket.number, threshold, { embedder })),
+          });
+        }
         return ok({ ...result });
       }),
   );

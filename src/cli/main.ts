@@ -344,7 +344,7 @@ program
   .description('Measure answer quality')
   .argument(
     '<what>',
-    'retrieval (recall and MRR of knowledge search), answers (answer or "no good match"), triage (category and priority suggestions) or understanding (offline reading of ticket work)',
+    'retrieval (recall and MRR of knowledge search), answers (answer or "no good match"), triage (category and priority suggestions), routing (auto-routing of new tickets, ITBOT_ROUTING_THRESHOLD) or understanding (offline reading of ticket work)',
   )
   .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
   .option('--answerable <file>', 'answers: JSON Lines of {"id","query","relevant":[paths]} the knowledge base answers')

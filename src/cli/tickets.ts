@@ -202,13 +202,23 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
   return withItbotServer(async (server) => {
     // The same request repeated today (a retry after a crash) finds the first ticket, never a second.
     const { idempotencyKey, json: _json, ...request } = options;
-    const { ticket, created } = await server.call<{ ticket: Ticket; created: boolean }>('create_ticket', {
+    const { ticket, created, routing } = await server.call<{
+      ticket: Ticket;
+      created: boolean;
+      routing?: { applied: boolean; category: string | null; confidence: number };
+    }>('create_ticket', {
       ...fields,
       idempotency_key: idempotencyKey ?? requestIdempotencyKey('cli', [server.config.user, request]),
     });
-    return print(options.json, { ticket, created }, () =>
+    const pct = (share: number) => `${Math.round(share * 100)} %`;
+    const routed = !routing
+      ? ''
+      : routing.applied
+        ? `\n  routed by the router to ${routing.category} (confidence ${pct(routing.confidence)})`
+        : `\n  left for a person (tagged needs-routing; best guess ${routing.category ?? 'none'} at ${pct(routing.confidence)})`;
+    return print(options.json, { ticket, created, ...(routing ? { routing } : {}) }, () =>
       created
-        ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`
+        ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}${routed}`
         : `Already opened as ${ticket.number} by the same request earlier today (give --idempotency-key to open another): ${ticket.title}`,
     );
   });

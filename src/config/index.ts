@@ -88,6 +88,22 @@ function parseMinutes(name: string, value: string | undefined, fallback: number)
   return match[2]?.toLowerCase().startsWith('h') ? n * 60 : n;
 }
 
+/**
+ * ITBOT_ROUTING_THRESHOLD: the confidence (0–1, or a percentage) at which the router applies a
+ * new ticket's suggested category and group; "off" turns auto-routing off (undefined).
+ */
+export function routingThreshold(env: Env = process.env): number | undefined {
+  const value = nonEmpty(env.ITBOT_ROUTING_THRESHOLD);
+  if (value === undefined) return 0.5;
+  if (['off', 'none', 'false', '0'].includes(value.toLowerCase())) return undefined;
+  const share = value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : Number(value);
+  if (!Number.isFinite(share) || share <= 0 || share > 1)
+    throw new ConfigError(
+      `ITBOT_ROUTING_THRESHOLD must be a share between 0 and 1, a percentage or "off" (got "${value}").`,
+    );
+  return share;
+}
+
 /** ITBOT_SLA_AT_RISK on its own: the ticket server reads it for searches that do not say. */
 export function slaAtRiskMinutes(env: Env = process.env): number {
   return parseMinutes('ITBOT_SLA_AT_RISK', nonEmpty(env.ITBOT_SLA_AT_RISK), DEFAULT_SLA_AT_RISK_MINUTES);

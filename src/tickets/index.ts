@@ -20,6 +20,14 @@ export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priori
 export { type PriorityFromWords, priorityFromWords } from './priority-cues.js';
 export { requestIdempotencyKey } from './request-key.js';
 export {
+  DEFAULT_ROUTING_THRESHOLD,
+  decideRouting,
+  NEEDS_ROUTING_TAG,
+  ROUTER,
+  type RoutingDecision,
+  routeNewTicket,
+} from './routing.js';
+export {
   type CompanySeed,
   readCompanySeed,
   readTicketSeeds,
@@ -66,4 +74,10 @@ export {
   type TicketPage,
   type TicketSearch,
 } from './ticket-queries.js';
-export { evaluateTriage, splitForEvaluation, type TriageReport } from './triage-evaluation.js';
+export {
+  evaluateRouting,
+  evaluateTriage,
+  type RoutingReport,
+  splitForEvaluation,
+  type TriageReport,
+} from './triage-evaluation.js';
