@@ -322,10 +322,11 @@ function registerWriteTools(
         const threshold = routingThreshold();
         // Only a ticket nobody placed is routed: a category, group or assignee given is a person's choice.
         if (result.created && threshold !== undefined && !input.category && !input.group && !input.assignee) {
-          return ok({
-            created: true,
-            ...(await routeNewTicket(await store(), result.ticket.number, threshold, { embedder })),
-          });
+          // The ticket is open either way: a routing write that loses a race leaves it for a person.
+          const routed = await routeNewTicket(await store(), result.ticket.number, threshold, { embedder }).catch(
+            () => undefined,
+          );
+          if (routed) return ok({ created: true, ...routed });
         }
         return ok({ ...result });
       }),
