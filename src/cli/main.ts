@@ -296,6 +296,37 @@ ticketCommand('merge <ticket>', 'Merge a duplicate into the ticket that carries 
   .requiredOption('--into <ticket>', 'the ticket that survives')
   .action(work('mergeTicketsCommand'));
 
+ticketCommand('reply-macro <ticket> <macro>', 'Reply to the requester with a canned reply (see `itbot macros`)')
+  .option('--article <path>', 'the article {article.link} points to, e.g. kb/network/vpn-error-809.md')
+  .action(lazy(() => import('./macros.js').then((module) => module.replyWithMacroCommand)));
+
+const macros = program
+  .command('macros')
+  .description('Canned replies with placeholders ({requester.first_name}, {ticket.number}, {article.link}, …)');
+const macro = (name: 'listMacrosCommand' | 'showMacroCommand' | 'addMacroCommand' | 'removeMacroCommand') =>
+  lazy(() => import('./macros.js').then((module) => module[name]));
+macros.command('list').description('Every macro').option('--json', 'print JSON').action(macro('listMacrosCommand'));
+macros
+  .command('show')
+  .description('One macro in full')
+  .argument('<name>', 'the macro')
+  .option('--json', 'print JSON')
+  .action(macro('showMacroCommand'));
+macros
+  .command('add')
+  .description('Save a macro; unknown placeholders are refused')
+  .argument('<name>', 'lower-case, e.g. vpn-reset-steps')
+  .argument('<text>', 'the reply, e.g. "Hi {requester.first_name}, about {ticket.number}: …"')
+  .option('--replace', 'overwrite a macro of that name')
+  .option('--json', 'print JSON')
+  .action(macro('addMacroCommand'));
+macros
+  .command('remove')
+  .description('Delete a macro')
+  .argument('<name>', 'the macro')
+  .option('--json', 'print JSON')
+  .action(macro('removeMacroCommand'));
+
 const directory = (name: 'usersCommand' | 'groupsCommand' | 'categoriesCommand') =>
   lazy(() => import('./directory.js').then((module) => module[name]));
 program

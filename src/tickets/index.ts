@@ -15,6 +15,17 @@ export {
   TicketValidationError,
   UserNotFoundError,
 } from './errors.js';
+export {
+  getMacro,
+  listMacros,
+  MACRO_PLACEHOLDERS,
+  type Macro,
+  MacroNotFoundError,
+  placeholdersIn,
+  removeMacro,
+  renderMacro,
+  saveMacro,
+} from './macros.js';
 export * from './model.js';
 export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
 export { type PriorityFromWords, priorityFromWords } from './priority-cues.js';
