@@ -70,7 +70,7 @@ export function registerMacroTools(
     'remove_macro',
     {
       title: 'Remove a canned reply',
-      description: 'Deletes a macro. Changes data.',
+      description: 'Deletes a canned reply (macro) by name. Changes data; replies already sent stay.',
       inputSchema: { name: macroName },
       outputSchema: { removed: z.string() },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
