@@ -188,6 +188,7 @@ export class ChatSession {
           connection: countingKnowledgeSearches(server.connection, (cached) => this.countSearch(cached)),
         };
       },
+      consent: (call) => this.askConsent(call, new AbortController().signal),
       newConversation: () => {
         this.history = [];
         this.allowedForSession.clear();
