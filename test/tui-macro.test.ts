@@ -62,7 +62,8 @@ describe('the chat and canned replies', () => {
         'the reply as sent',
       );
       const got = await connection.callTool('get_ticket', { ticket: '1' });
-      const replies = (got.data?.events as { kind: string }[]).filter((e) => e.kind === 'reply');
+      const events = (got.data?.events ?? []) as { kind: string }[];
+      const replies = events.filter((e) => e.kind === 'reply');
       expect(replies).toHaveLength(1);
     } finally {
       ui.unmount();
