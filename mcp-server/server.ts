@@ -9,6 +9,7 @@ import { instrumentTools, type ToolCallObserver } from './instrument.js';
 import { registerKnowledgeStatusResource } from './knowledge-status-resource.js';
 import { registerKnowledgeTools } from './knowledge-tools.js';
 import { registerLogTools } from './log-tools.js';
+import { registerMacroTools } from './macro-tools.js';
 import { registerTicketTools } from './ticket-tools.js';
 
 export interface ItbotMcpServerOptions {
@@ -51,6 +52,7 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
     embedder: options.embedder,
   });
   registerDirectoryTools(server, store);
+  registerMacroTools(server, store, { actor: options.actor, readOnly: options.readOnly ?? false });
   if (options.admin && !options.readOnly) registerAdminTools(server, store, options.embedder, options.admin);
   return server;
 }

@@ -87,6 +87,17 @@ export const linkSchema = z.object({
   status: z.enum(TICKET_STATUSES),
 });
 
+/** The requester as the directory knows them: how to reach them and where they sit. */
+export const requesterProfileSchema = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    department: z.string().nullable(),
+    location: z.string().nullable(),
+  })
+  .describe('The requester from the directory; null when the requester is not a directory user');
+
 export const READ_ONLY = {
   readOnlyHint: true,
   destructiveHint: false,

@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { routingThreshold, slaAtRiskMinutes } from '../src/config/index.js';
 import type { Embedder } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import {
@@ -12,6 +13,7 @@ import {
   DESCRIPTION_MAX,
   embedTicketAfterWrite,
   findSimilarTickets,
+  findUser,
   getTicket,
   LINK_KINDS,
   linkTickets,
@@ -20,6 +22,8 @@ import {
   mergeTickets,
   RESOLUTION_CODES,
   replyToTicket,
+  routeNewTicket,
+  SLA_FILTERS,
   searchTickets,
   suggestTriage,
   TICKET_PRIORITIES,
@@ -37,6 +41,7 @@ import {
   linkSchema,
   optionalExpectedVersion,
   READ_ONLY,
+  requesterProfileSchema,
   ticketReference,
   ticketSchema,
   urgency,
@@ -83,6 +88,19 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
           .optional()
           .describe('Only tickets created at or after this date (ISO, e.g. 2026-12-01)'),
         created_before: z.string().max(40).optional().describe('Only tickets created before this date (ISO)'),
+        sla: z
+          .enum(SLA_FILTERS)
+          .optional()
+          .describe(
+            'Only new/open tickets past their resolution due time (breached) or due within at_risk_within_minutes (at_risk)',
+          ),
+        at_risk_within_minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(525_600)
+          .optional()
+          .describe('What at_risk means; default: the server setting ITBOT_SLA_AT_RISK (4 h)'),
         count: z.boolean().optional().describe('Also return total: how many tickets match (all pages)'),
         limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe(`Tickets per page (1–${MAX_PAGE_SIZE})`),
         cursor: z.string().max(500).optional().describe('next_cursor from the previous page'),
@@ -98,9 +116,10 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
     (input) =>
       guarded(async () => {
         const me = (value: string | undefined) => (value?.toLowerCase() === 'me' ? options.actor.name : value);
-        const { created_after, created_before, count, ...filters } = input;
+        const { created_after, created_before, count, at_risk_within_minutes, ...filters } = input;
         const search = {
           ...filters,
+          atRiskMinutes: at_risk_within_minutes ?? slaAtRiskMinutes(),
           status: input.status ?? ACTIVE_STATUSES,
           assignee: me(input.assignee),
           requester: me(input.requester),
@@ -195,14 +214,27 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
         events: z.array(eventSchema),
         links: z.array(linkSchema),
         olderEvents: z.number().int().optional().describe('Events older than these; page back with timeline_skip'),
+        requesterProfile: requesterProfileSchema.nullable().optional(),
       },
       annotations: READ_ONLY,
     },
     // A page of the timeline, not all of it: a long-lived ticket must never answer past what a client reads.
     ({ ticket, timeline_skip }) =>
-      guarded(async () =>
-        ok({ ...(await getTicket(await store(), ticket, { eventsLimit: TIMELINE_PAGE, eventsSkip: timeline_skip })) }),
-      ),
+      guarded(async () => {
+        const db = await store();
+        const details = await getTicket(db, ticket, { eventsLimit: TIMELINE_PAGE, eventsSkip: timeline_skip });
+        const person = await findUser(db, details.ticket.requester);
+        const requesterProfile = person
+          ? {
+              username: person.username,
+              displayName: person.displayName,
+              email: person.email,
+              department: person.department,
+              location: person.location,
+            }
+          : null;
+        return ok({ ...details, requesterProfile });
+      }),
   );
 }
 
@@ -261,6 +293,16 @@ function registerWriteTools(
       outputSchema: {
         ticket: ticketSchema,
         created: z.boolean().describe('False when the idempotency key matched an earlier ticket'),
+        routing: z
+          .object({
+            applied: z.boolean(),
+            category: z.string().nullable(),
+            group: z.string().nullable(),
+            confidence: z.number(),
+            threshold: z.number(),
+          })
+          .optional()
+          .describe('Auto-routing of a ticket opened without category, group or assignee'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
@@ -277,6 +319,15 @@ function registerWriteTools(
           actor,
         );
         await embedTicketAfterWrite(await store(), embedder, result.ticket.number);
+        const threshold = routingThreshold();
+        // Only a ticket nobody placed is routed: a category, group or assignee given is a person's choice.
+        if (result.created && threshold !== undefined && !input.category && !input.group && !input.assignee) {
+          // The ticket is open either way: a routing write that loses a race leaves it for a person.
+          const routed = await routeNewTicket(await store(), result.ticket.number, threshold, { embedder }).catch(
+            () => undefined,
+          );
+          if (routed) return ok({ created: true, ...routed });
+        }
         return ok({ ...result });
       }),
   );

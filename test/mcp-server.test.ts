@@ -17,6 +17,7 @@ const READ_TOOLS = [
   'get_ticket',
   'list_categories',
   'list_groups',
+  'list_macros',
   'list_users',
   'search_knowledge',
   'search_tickets',
@@ -27,7 +28,10 @@ const WRITE_TOOLS = [
   'create_ticket',
   'link_tickets',
   'merge_tickets',
+  'remove_macro',
   'reply_to_ticket',
+  'reply_with_macro',
+  'save_macro',
   'transition_ticket',
   'update_ticket',
 ];

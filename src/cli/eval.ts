@@ -21,10 +21,14 @@ export interface EvalOptions {
 /** `itbot eval retrieval`: recall@1/5/10 and MRR of knowledge search on labelled queries. */
 export async function evalCommand(what: string, options: EvalOptions): Promise<number> {
   if (what === 'triage') return evalTriage(options);
+  if (what === 'routing') return (await import('./eval-routing.js')).evalRouting(options);
   if (what === 'understanding') return import('./eval-understanding.js').then((m) => m.evalUnderstanding(options));
   if (what === 'answers') return (await import('./eval-answers.js')).evalAnswers(options);
   if (what !== 'retrieval')
-    throw new UsageError(`Unknown evaluation "${what}".`, 'Available: retrieval, answers, triage, understanding.');
+    throw new UsageError(
+      `Unknown evaluation "${what}".`,
+      'Available: retrieval, answers, triage, routing, understanding.',
+    );
   if (!options.queries) throw new UsageError('eval retrieval needs --queries FILE.');
   const queries = readLabelledQueries(options.queries);
   const config = resolveConfig();

@@ -199,6 +199,7 @@ tickets
   .option('--tag <list>', 'tickets carrying all these tags')
   .option('--text <words>', 'words in title, tags or description')
   .option('--all', 'every status, not just active ones')
+  .option('--sla <state>', 'at-risk (resolution due within ITBOT_SLA_AT_RISK, default 4h) or breached')
   .option('--limit <n>', 'tickets per page (max 100)', positiveInt, 20)
   .option('--cursor <cursor>', 'the next page, from a previous list')
   .option('--json', 'print JSON')
@@ -308,6 +309,37 @@ ticketCommand('merge <ticket>', 'Merge a duplicate into the ticket that carries 
   .requiredOption('--into <ticket>', 'the ticket that survives')
   .action(work('mergeTicketsCommand'));
 
+ticketCommand('reply-macro <ticket> <macro>', 'Reply to the requester with a canned reply (see `itbot macros`)')
+  .option('--article <path>', 'the article {article.link} points to, e.g. kb/network/vpn-error-809.md')
+  .action(lazy(() => import('./macros.js').then((module) => module.replyWithMacroCommand)));
+
+const macros = program
+  .command('macros')
+  .description('Canned replies with placeholders ({requester.first_name}, {ticket.number}, {article.link}, …)');
+const macro = (name: 'listMacrosCommand' | 'showMacroCommand' | 'addMacroCommand' | 'removeMacroCommand') =>
+  lazy(() => import('./macros.js').then((module) => module[name]));
+macros.command('list').description('Every macro').option('--json', 'print JSON').action(macro('listMacrosCommand'));
+macros
+  .command('show')
+  .description('One macro in full')
+  .argument('<name>', 'the macro')
+  .option('--json', 'print JSON')
+  .action(macro('showMacroCommand'));
+macros
+  .command('add')
+  .description('Save a macro; unknown placeholders are refused')
+  .argument('<name>', 'lower-case, e.g. vpn-reset-steps')
+  .argument('<text>', 'the reply, e.g. "Hi {requester.first_name}, about {ticket.number}: …"')
+  .option('--replace', 'overwrite a macro of that name')
+  .option('--json', 'print JSON')
+  .action(macro('addMacroCommand'));
+macros
+  .command('remove')
+  .description('Delete a macro')
+  .argument('<name>', 'the macro')
+  .option('--json', 'print JSON')
+  .action(macro('removeMacroCommand'));
+
 const directory = (name: 'usersCommand' | 'groupsCommand' | 'categoriesCommand') =>
   lazy(() => import('./directory.js').then((module) => module[name]));
 program
@@ -329,11 +361,34 @@ program
   .action(directory('categoriesCommand'));
 
 program
+  .command('completion')
+  .description('Print a shell completion script (commands, options, ticket numbers, users, groups)')
+  .argument('<shell>', 'bash, zsh or fish')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  source <(itbot completion bash)                                   # this bash session
+  itbot completion bash > ~/.local/share/bash-completion/completions/itbot
+  itbot completion zsh > "\${fpath[1]}/_itbot"
+  itbot completion fish > ~/.config/fish/completions/itbot.fish`,
+  )
+  .action(lazy(() => import('./completion.js').then((module) => module.completionCommand)));
+
+// What the completion scripts call on Tab: quick, bounded (ITBOT_COMPLETE_TIMEOUT_MS), never prompts.
+program
+  .command('__complete', { hidden: true })
+  .argument('<kind>', 'line, tickets, users, agents, groups or categories')
+  .argument('[words...]', 'line: the words after `itbot`, the last being completed; else a prefix')
+  .allowUnknownOption()
+  .action(lazy(() => import('./completion.js').then((module) => module.completeCommand)));
+
+program
   .command('eval')
   .description('Measure answer quality')
   .argument(
     '<what>',
-    'retrieval (recall and MRR of knowledge search), answers (answer or "no good match"), triage (category and priority suggestions) or understanding (offline reading of ticket work)',
+    'retrieval (recall and MRR of knowledge search), answers (answer or "no good match"), triage (category and priority suggestions), routing (auto-routing of new tickets, ITBOT_ROUTING_THRESHOLD) or understanding (offline reading of ticket work)',
   )
   .option('--queries <file>', 'retrieval: JSON Lines of {"id","query","relevant":[paths]}')
   .option('--answerable <file>', 'answers: JSON Lines of {"id","query","relevant":[paths]} the knowledge base answers')

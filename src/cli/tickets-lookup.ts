@@ -63,10 +63,21 @@ export function closestMatches<T>(typed: string, candidates: T[], keys: (c: T) =
     .map((scored) => scored.candidate);
 }
 
+/** The requester as the directory knows them (get_ticket adds it; null for a free-text requester). */
+export interface RequesterProfile {
+  username: string;
+  displayName: string;
+  email: string | null;
+  department: string | null;
+  location: string | null;
+}
+
+export type ShownTicket = TicketDetails & { requesterProfile?: RequesterProfile | null };
+
 /** get_ticket, with a missing ticket reported like `itbot ask` reports it, plus the newest number. */
-export async function requireTicket(server: ServerCalls, reference: string): Promise<TicketDetails> {
+export async function requireTicket(server: ServerCalls, reference: string): Promise<ShownTicket> {
   try {
-    return await server.call<TicketDetails>('get_ticket', { ticket: reference });
+    return await server.call<ShownTicket>('get_ticket', { ticket: reference });
   } catch (error) {
     const number = normalizeTicketNumber(reference);
     // A well-formed number that get_ticket refuses (as bad input, or as not found) does not exist.

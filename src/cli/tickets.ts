@@ -7,13 +7,12 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type Ticket,
-  type TicketDetails,
   type TicketPriority,
   type TicketStatus,
 } from '../tickets/index.js';
 import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
-import { describeEvent, requireTicket, writeAtVersion } from './tickets-lookup.js';
+import { describeEvent, requireTicket, type ShownTicket, writeAtVersion } from './tickets-lookup.js';
 
 /**
  * `itbot tickets …`: the ticket tools as plain commands for staff, called on the ticket server
@@ -52,10 +51,11 @@ function list(value: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-function ticketRows(tickets: Ticket[]): string {
+function ticketRows(tickets: Ticket[], options: { due?: boolean } = {}): string {
   if (tickets.length === 0) return 'No tickets match.';
+  const due = (t: Ticket) => (options.due ? [t.sla.resolutionDue?.slice(0, 16).replace('T', ' ') ?? '-'] : []);
   return formatTable(
-    ['NUMBER', 'STATUS', 'PRI', 'ASSIGNEE', 'GROUP', 'OPENED', 'TITLE'],
+    ['NUMBER', 'STATUS', 'PRI', 'ASSIGNEE', 'GROUP', 'OPENED', ...(options.due ? ['DUE (UTC)'] : []), 'TITLE'],
     tickets.map((t) => [
       t.number,
       t.status,
@@ -63,18 +63,37 @@ function ticketRows(tickets: Ticket[]): string {
       t.assignee ?? '-',
       t.group ?? '-',
       t.createdAt.slice(0, 10),
+      ...due(t),
       t.title,
     ]),
   );
 }
 
-function ticketCard({ ticket, events, links }: TicketDetails): string {
+/** `--sla at-risk|breached` as the search tool spells it. */
+function slaFilter(value: string | undefined): 'at_risk' | 'breached' | undefined {
+  if (value === undefined) return undefined;
+  const spelled = value.trim().toLowerCase().replace(/[-\s]/g, '_');
+  if (spelled === 'at_risk' || spelled === 'breached') return spelled;
+  throw new UsageError(`Unknown SLA state "${value}".`, 'Choose at-risk or breached.');
+}
+
+/** "Aisha Khan <aisha.khan@example.com> · Finance · Madrid": how to reach the requester, from the directory. */
+function requesterContact({ requesterProfile: p }: ShownTicket): string | undefined {
+  if (!p) return undefined;
+  const parts = [`${p.displayName}${p.email ? ` <${p.email}>` : ''}`, p.department, p.location];
+  return parts.filter(Boolean).join(' · ');
+}
+
+function ticketCard(details: ShownTicket): string {
+  const { ticket, events, links } = details;
+  const contact = requesterContact(details);
   const lines = [
     `${ticket.number}  ${ticket.title}`,
     `  status ${ticket.status}${ticket.pendingReason ? ` (${ticket.pendingReason})` : ''} · priority ${ticket.priority}${ticket.priorityOverridden ? ' (set by hand)' : ''} (impact ${ticket.impact}, urgency ${ticket.urgency}) · ${ticket.type}`,
     `  requester ${ticket.requester} · assignee ${ticket.assignee ?? '-'} · group ${ticket.group ?? '-'} · category ${ticket.category ?? '-'}`,
     `  first response due ${ticket.sla.firstResponseDue?.slice(0, 16) ?? '-'} · resolution due ${ticket.sla.resolutionDue?.slice(0, 16) ?? '-'} · version ${ticket.version}`,
   ];
+  if (contact) lines.push(`  contact ${contact}`);
   if (ticket.tags.length) lines.push(`  tags ${ticket.tags.join(', ')}`);
   if (ticket.resolutionCode)
     lines.push(`  resolved: ${ticket.resolutionCode}${ticket.resolutionNotes ? ` — ${ticket.resolutionNotes}` : ''}`);
@@ -104,6 +123,8 @@ export interface ListOptions {
   all?: boolean;
   limit: number;
   cursor?: string;
+  /** at-risk or breached: tickets running against their resolution SLA. */
+  sla?: string;
   json?: boolean;
 }
 
@@ -112,7 +133,10 @@ export function listTicketsCommand(options: ListOptions): Promise<number> {
   const priority = list(options.priority)?.map(
     (p) => oneOf(p.toUpperCase(), TICKET_PRIORITIES, 'priority') as TicketPriority,
   );
+  const sla = slaFilter(options.sla);
   return withItbotServer(async (server) => {
+    // Only a setting made here overrides the server's own idea of "at risk".
+    const atRisk = sla === 'at_risk' && process.env.ITBOT_SLA_AT_RISK ? server.config.slaAtRiskMinutes : undefined;
     const found = await server.call<{ tickets: Ticket[]; has_more: boolean; next_cursor: string | null }>(
       'search_tickets',
       {
@@ -126,12 +150,14 @@ export function listTicketsCommand(options: ListOptions): Promise<number> {
         text: options.text,
         limit: Math.min(options.limit, 100),
         cursor: options.cursor,
+        sla,
+        at_risk_within_minutes: atRisk,
       },
     );
     const page = { tickets: found.tickets, hasMore: found.has_more, nextCursor: found.next_cursor };
     return print(options.json, page, () => {
       const more = page.hasMore ? `\n(more: --cursor ${page.nextCursor})` : '';
-      return `${ticketRows(page.tickets)}${more}`;
+      return `${ticketRows(page.tickets, { due: sla !== undefined })}${more}`;
     });
   });
 }
@@ -176,13 +202,23 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
   return withItbotServer(async (server) => {
     // The same request repeated today (a retry after a crash) finds the first ticket, never a second.
     const { idempotencyKey, json: _json, ...request } = options;
-    const { ticket, created } = await server.call<{ ticket: Ticket; created: boolean }>('create_ticket', {
+    const { ticket, created, routing } = await server.call<{
+      ticket: Ticket;
+      created: boolean;
+      routing?: { applied: boolean; category: string | null; confidence: number };
+    }>('create_ticket', {
       ...fields,
       idempotency_key: idempotencyKey ?? requestIdempotencyKey('cli', [server.config.user, request]),
     });
-    return print(options.json, { ticket, created }, () =>
+    const pct = (share: number) => `${Math.round(share * 100)} %`;
+    const routed = !routing
+      ? ''
+      : routing.applied
+        ? `\n  routed by the router to ${routing.category} (confidence ${pct(routing.confidence)})`
+        : `\n  left for a person (tagged needs-routing; best guess ${routing.category ?? 'none'} at ${pct(routing.confidence)})`;
+    return print(options.json, { ticket, created, ...(routing ? { routing } : {}) }, () =>
       created
-        ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}`
+        ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}${routed}`
         : `Already opened as ${ticket.number} by the same request earlier today (give --idempotency-key to open another): ${ticket.title}`,
     );
   });

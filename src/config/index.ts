@@ -39,12 +39,18 @@ export interface ItbotConfig {
   geminiTokensPerMinute: number;
   /** Embedding batches in flight at once. */
   embedConcurrency: number;
+  /** A ticket whose resolution is due within this many minutes is "at risk" (ITBOT_SLA_AT_RISK). */
+  slaAtRiskMinutes: number;
+  /** How often the chat checks its agent's tickets for SLA changes, in seconds (ITBOT_SLA_POLL_SECONDS). */
+  slaPollSeconds: number;
 }
 
 export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_MODEL = 'gemini-2.5-flash';
 export const DEFAULT_EMBED_MODEL = 'gemini-embedding-001';
+/** Resolution due within 4 h: the dashboard's "at risk" before it became a setting. */
+export const DEFAULT_SLA_AT_RISK_MINUTES = 240;
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -73,6 +79,36 @@ function parseCount(name: string, value: string | undefined, fallback: number, u
   if (!Number.isInteger(count) || count < 0)
     throw new ConfigError(`${name} must be a whole number of ${unit} (got "${value}").`);
   return count;
+}
+
+/** "240", "240m", "4h", "90 min": a span in minutes. */
+function parseMinutes(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const match = /^(\d+)\s*(m|min|minutes?|h|hours?)?$/i.exec(value.trim());
+  if (!match?.[1]) throw new ConfigError(`${name} must be minutes or hours, e.g. 240 or 4h (got "${value}").`);
+  const n = Number(match[1]);
+  return match[2]?.toLowerCase().startsWith('h') ? n * 60 : n;
+}
+
+/**
+ * ITBOT_ROUTING_THRESHOLD: the confidence (0–1, or a percentage) at which the router applies a
+ * new ticket's suggested category and group; "off" turns auto-routing off (undefined).
+ */
+export function routingThreshold(env: Env = process.env): number | undefined {
+  const value = nonEmpty(env.ITBOT_ROUTING_THRESHOLD);
+  if (value === undefined) return 0.5;
+  if (['off', 'none', 'false', '0'].includes(value.toLowerCase())) return undefined;
+  const share = value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : Number(value);
+  if (!Number.isFinite(share) || share <= 0 || share > 1)
+    throw new ConfigError(
+      `ITBOT_ROUTING_THRESHOLD must be a share between 0 and 1, a percentage or "off" (got "${value}").`,
+    );
+  return share;
+}
+
+/** ITBOT_SLA_AT_RISK on its own: the ticket server reads it for searches that do not say. */
+export function slaAtRiskMinutes(env: Env = process.env): number {
+  return parseMinutes('ITBOT_SLA_AT_RISK', nonEmpty(env.ITBOT_SLA_AT_RISK), DEFAULT_SLA_AT_RISK_MINUTES);
 }
 
 function parseEmbedder(value: string | undefined): ItbotConfig['embedder'] {
@@ -131,6 +167,8 @@ export function resolveConfig(env: Env = process.env): ItbotConfig {
     geminiRequestsPerMinute: parseCount('ITBOT_GEMINI_RPM', nonEmpty(env.ITBOT_GEMINI_RPM), 300, 'requests') || 1,
     geminiTokensPerMinute: parseCount('ITBOT_GEMINI_TPM', nonEmpty(env.ITBOT_GEMINI_TPM), 1_000_000, 'tokens') || 1,
     embedConcurrency: parseCount('ITBOT_EMBED_CONCURRENCY', nonEmpty(env.ITBOT_EMBED_CONCURRENCY), 2, 'batches') || 1,
+    slaAtRiskMinutes: slaAtRiskMinutes(env),
+    slaPollSeconds: parseCount('ITBOT_SLA_POLL_SECONDS', nonEmpty(env.ITBOT_SLA_POLL_SECONDS), 60, 'seconds') || 1,
   };
 }
 

@@ -80,6 +80,39 @@ export async function listCategories(db: Queryable): Promise<Category[]> {
   return rows.map((row) => ({ path: row.path, parent: row.parent, defaultGroup: row.default_group }));
 }
 
+/** One person from the directory by username (any case), or null: a requester may be a free-text name. */
+export async function findUser(db: Queryable, username: string): Promise<User | null> {
+  const users = await db.query<{
+    username: string;
+    display_name: string;
+    email: string | null;
+    role: User['role'];
+    department: string | null;
+    location: string | null;
+    groups: string[];
+  }>(
+    `SELECT u.username, u.display_name, u.email, u.role, u.department, u.location,
+            coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
+     FROM users u
+     LEFT JOIN group_members gm ON gm.user_id = u.id
+     LEFT JOIN groups g ON g.id = gm.group_id
+     WHERE lower(u.username) = lower($1)
+     GROUP BY u.id`,
+    [username.trim()],
+  );
+  const row = users.rows[0];
+  if (!row) return null;
+  return {
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    role: row.role,
+    department: row.department,
+    location: row.location,
+    groups: row.groups,
+  };
+}
+
 /** Finds a name case-insensitively and says what exists when it does not. */
 async function lookup(
   db: Queryable,

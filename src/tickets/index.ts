@@ -1,4 +1,12 @@
-export { type Category, type Group, listCategories, listGroups, listUsers, type User } from './directory.js';
+export {
+  type Category,
+  findUser,
+  type Group,
+  listCategories,
+  listGroups,
+  listUsers,
+  type User,
+} from './directory.js';
 export {
   IdempotencyKeyReusedError,
   InvalidTransitionError,
@@ -7,10 +15,29 @@ export {
   TicketValidationError,
   UserNotFoundError,
 } from './errors.js';
+export {
+  getMacro,
+  listMacros,
+  MACRO_PLACEHOLDERS,
+  type Macro,
+  MacroNotFoundError,
+  placeholdersIn,
+  removeMacro,
+  renderMacro,
+  saveMacro,
+} from './macros.js';
 export * from './model.js';
 export { PRIORITY_MATRIX, priorityFor, SLA_TARGETS, slaDueTimes } from './priority.js';
 export { type PriorityFromWords, priorityFromWords } from './priority-cues.js';
 export { requestIdempotencyKey } from './request-key.js';
+export {
+  DEFAULT_ROUTING_THRESHOLD,
+  decideRouting,
+  NEEDS_ROUTING_TAG,
+  ROUTER,
+  type RoutingDecision,
+  routeNewTicket,
+} from './routing.js';
 export {
   type CompanySeed,
   readCompanySeed,
@@ -51,9 +78,17 @@ export {
   DEFAULT_PAGE_SIZE,
   getTicket,
   MAX_PAGE_SIZE,
+  SLA_FILTERS,
+  type SlaFilter,
   searchTickets,
   type TicketDetails,
   type TicketPage,
   type TicketSearch,
 } from './ticket-queries.js';
-export { evaluateTriage, splitForEvaluation, type TriageReport } from './triage-evaluation.js';
+export {
+  evaluateRouting,
+  evaluateTriage,
+  type RoutingReport,
+  splitForEvaluation,
+  type TriageReport,
+} from './triage-evaluation.js';

@@ -102,10 +102,19 @@ export interface TicketSearch {
   createdAfter?: string;
   /** Only tickets created before this instant. */
   createdBefore?: string;
+  /** Only tickets running against their resolution SLA that are past it, or due within atRiskMinutes. */
+  sla?: SlaFilter;
+  /** What "at risk" means: resolution due within this many minutes. */
+  atRiskMinutes?: number;
   limit?: number;
   /** From a previous page's nextCursor. */
   cursor?: string;
 }
+
+export const SLA_FILTERS = ['at_risk', 'breached'] as const;
+export type SlaFilter = (typeof SLA_FILTERS)[number];
+/** Only new and open tickets run against the SLA (pending stops the clock; the rest are done). */
+const SLA_STATUSES = ['new', 'open'];
 
 export interface TicketPage {
   tickets: Ticket[];
@@ -191,6 +200,14 @@ function filterConditions(search: TicketSearch, param: (value: unknown) => strin
     conditions.push(`t.created_at >= ${param(validInstant(search.createdAfter, 'created_after'))}::timestamptz`);
   if (search.createdBefore)
     conditions.push(`t.created_at < ${param(validInstant(search.createdBefore, 'created_before'))}::timestamptz`);
+  if (search.sla) {
+    conditions.push(`t.status = ANY(${param(SLA_STATUSES)}::text[])`, 't.resolution_due IS NOT NULL');
+    conditions.push(
+      search.sla === 'breached'
+        ? 't.resolution_due < now()'
+        : `t.resolution_due >= now() AND t.resolution_due < now() + make_interval(mins => ${param(search.atRiskMinutes ?? 240)}::int)`,
+    );
+  }
   return conditions;
 }
 

@@ -1,6 +1,7 @@
 import type { Store } from '../store/index.js';
 import { priorityFor } from './priority.js';
 import { priorityFromWords } from './priority-cues.js';
+import { decideRouting } from './routing.js';
 import type { TicketSeed } from './seed.js';
 import { seedTickets } from './seed.js';
 import { type SimilarityOptions, suggestTriage } from './similar.js';
@@ -91,5 +92,48 @@ export async function evaluateTriage(
       category: round(test.filter((t) => t.category === majorityCategory).length / test.length),
       priority: round(test.filter((t) => priorityOf(t) === majorityPriority).length / test.length),
     },
+  };
+}
+
+export interface RoutingReport {
+  train: number;
+  test: number;
+  threshold: number;
+  /** Share of held-out tickets the router routed itself (the rest it left for a person). */
+  applied: number;
+  abstained: number;
+  /** Of the routed tickets: category exactly right, and group right (what decides who sees it). */
+  appliedCategoryAccuracy: number;
+  appliedGroupAccuracy: number;
+}
+
+/** The router on held-out sample tickets (every fifth), learned from the rest: how often it acts, and how often rightly. */
+export async function evaluateRouting(
+  store: Store,
+  seeds: TicketSeed[],
+  threshold: number,
+  options: SimilarityOptions = {},
+): Promise<RoutingReport> {
+  const { train, test } = splitForEvaluation(seeds);
+  await seedTickets(store, train);
+  if (options.embedder) await embedTickets(store, options.embedder);
+  let applied = 0;
+  let categoryRight = 0;
+  let groupRight = 0;
+  for (const ticket of test) {
+    const decision = await decideRouting(store, { text: `${ticket.title}\n${ticket.description}` }, threshold, options);
+    if (!decision.applied) continue;
+    applied++;
+    if (decision.category === ticket.category) categoryRight++;
+    if (decision.group === ticket.group) groupRight++;
+  }
+  return {
+    train: train.length,
+    test: test.length,
+    threshold,
+    applied: round(applied / test.length),
+    abstained: round((test.length - applied) / test.length),
+    appliedCategoryAccuracy: round(categoryRight / (applied || 1)),
+    appliedGroupAccuracy: round(groupRight / (applied || 1)),
   };
 }

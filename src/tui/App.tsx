@@ -241,6 +241,7 @@ export function App({ session, history, store, colors }: AppProps) {
             model={session.provider.model}
             store={store}
             health={state.health}
+            sla={state.sla}
             inputTokens={state.stats.inputTokens}
             outputTokens={state.stats.outputTokens}
             width={width}

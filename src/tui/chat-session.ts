@@ -13,6 +13,7 @@ import { ItbotError } from '../errors.js';
 import { type ChatStats, emptyStats, withAnsweredTurn, withKnowledgeSearch } from './chat-stats.js';
 import type { ConsentChoice } from './components/ConsentPrompt.js';
 import { countingKnowledgeSearches } from './counting-connection.js';
+import type { SlaCounts } from './sla-watch.js';
 import { runSlashCommand, type SlashCommandContext } from './slash-commands/index.js';
 import type { McpHealth, TicketServerSupervisor } from './ticket-server.js';
 import { summarizeOutcome } from './tool-summary.js';
@@ -43,6 +44,8 @@ export interface ChatState {
   reprint: number;
   /** The user asked to quit: the UI draws its last frame without the prompt, then exits. */
   leaving: boolean;
+  /** The agent's (and their groups') tickets at risk or breached, once the SLA watch has looked. */
+  sla?: SlaCounts;
 }
 
 export interface ChatSessionOptions {
@@ -119,6 +122,12 @@ export class ChatSession {
     this.update({ health });
   }
 
+  setSla(sla: SlaCounts): void {
+    const current = this.state.sla;
+    if (current?.atRisk === sla.atRisk && current.breached === sla.breached) return;
+    this.update({ sla });
+  }
+
   reprint(): void {
     this.update({ reprint: this.state.reprint + 1 });
   }
@@ -179,6 +188,7 @@ export class ChatSession {
           connection: countingKnowledgeSearches(server.connection, (cached) => this.countSearch(cached)),
         };
       },
+      consent: (call) => this.askConsent(call, new AbortController().signal),
       newConversation: () => {
         this.history = [];
         this.allowedForSession.clear();

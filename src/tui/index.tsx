@@ -6,6 +6,7 @@ import { App } from './App.js';
 import { ChatSession } from './chat-session.js';
 import { latencyFromEnv, withModelLatency } from './dev-latency.js';
 import { InputHistory } from './input-history.js';
+import { startSlaWatch } from './sla-watch.js';
 import { TicketServerSupervisor } from './ticket-server.js';
 
 const BRACKETED_PASTE_ON = '\x1b[?2004h';
@@ -48,9 +49,16 @@ export async function runChat({ config, colors }: ChatOptions): Promise<number> 
   // The ticket server (and with it the store) starts once the prompt is drawn, in the background:
   // spawning it first would have it compete with the first frame for the CPU.
   setImmediate(() => server.start().catch(() => {}));
+  // Only a setting made here overrides the server's own idea of "at risk".
+  const stopSlaWatch = startSlaWatch(session, server, {
+    user: config.user,
+    pollSeconds: config.slaPollSeconds,
+    atRiskMinutes: process.env.ITBOT_SLA_AT_RISK ? config.slaAtRiskMinutes : undefined,
+  });
   try {
     await instance.waitUntilExit();
   } finally {
+    stopSlaWatch();
     restoreTerminal();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);

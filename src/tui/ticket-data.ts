@@ -54,6 +54,25 @@ export function toTicketSummary(raw: unknown): TicketSummary {
   };
 }
 
+/** The requester as the directory knows them: name, how to reach them, department and site. */
+export interface RequesterContact {
+  displayName: string;
+  email: string | null;
+  department: string | null;
+  location: string | null;
+}
+
+export function toRequesterContact(raw: unknown): RequesterContact | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const person = raw as Loose;
+  return {
+    displayName: str(person.displayName, str(person.username, '-')),
+    email: nullableStr(person.email),
+    department: nullableStr(person.department),
+    location: nullableStr(person.location),
+  };
+}
+
 export function toTicketEvents(raw: unknown): TicketEvent[] {
   if (!Array.isArray(raw)) return [];
   return raw.map((item) => {
@@ -75,17 +94,23 @@ export function slaApplies(status: string): boolean {
 }
 
 const HOUR = 3_600_000;
-/** Due within this long counts as "at risk" on the dashboard and the card. */
+/** Due within this long counts as "at risk" unless ITBOT_SLA_AT_RISK says otherwise. */
 export const AT_RISK_WITHIN_MS = 4 * HOUR;
 
 export type SlaState = 'breached' | 'at_risk' | 'ok' | 'none';
 
-export function slaState(ticket: TicketSummary, now: number): SlaState {
+export function slaState(ticket: TicketSummary, now: number, atRiskWithinMs = AT_RISK_WITHIN_MS): SlaState {
   if (!slaApplies(ticket.status) || !ticket.resolutionDue) return 'none';
   const left = Date.parse(ticket.resolutionDue) - now;
   if (Number.isNaN(left)) return 'none';
   if (left < 0) return 'breached';
-  return left < AT_RISK_WITHIN_MS ? 'at_risk' : 'ok';
+  return left < atRiskWithinMs ? 'at_risk' : 'ok';
+}
+
+/** "4 h", "90 min": a span of minutes as a person says it. */
+export function spanOfMinutes(minutes: number): string {
+  if (minutes % 60 === 0) return `${minutes / 60} h`;
+  return minutes > 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 }
 
 /** "in 2 h 10 min", "3 d ago": how far a moment is from now, in the largest two units. */

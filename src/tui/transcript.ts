@@ -1,7 +1,7 @@
 import type { Citation, ToolCall, ToolCallRecord } from '../agent/index.js';
 import type { TableColumn } from './components/Table.js';
 import type { DashboardData } from './dashboard-data.js';
-import type { TicketEvent, TicketSummary } from './ticket-data.js';
+import type { RequesterContact, TicketEvent, TicketSummary } from './ticket-data.js';
 
 /** One finished piece of the conversation: printed once (Ink <Static>) and never redrawn. */
 export type TranscriptEntry =
@@ -9,7 +9,14 @@ export type TranscriptEntry =
   | { kind: 'user'; text: string }
   | { kind: 'assistant'; text: string; citations: Citation[]; footer?: string }
   | { kind: 'tool'; call: ToolCall; record: ToolCallRecord; changesData: boolean; summary: string }
-  | { kind: 'ticket'; ticket: TicketSummary; events: TicketEvent[]; now: number }
+  | {
+      kind: 'ticket';
+      ticket: TicketSummary;
+      events: TicketEvent[];
+      now: number;
+      contact?: RequesterContact | null;
+      atRiskMinutes?: number;
+    }
   | { kind: 'table'; title: string; columns: TableColumn[]; rows: string[][]; footer?: string }
   | { kind: 'dashboard'; data: DashboardData }
   | { kind: 'notice'; tone: 'info' | 'warning' | 'error'; text: string };

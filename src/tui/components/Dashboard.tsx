@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { DASHBOARD_PRIORITIES, DASHBOARD_STATUSES, type DashboardData } from '../dashboard-data.js';
-import { relativeTime, type TicketSummary } from '../ticket-data.js';
+import { relativeTime, spanOfMinutes, type TicketSummary } from '../ticket-data.js';
 import { Table } from './Table.js';
 import { theme } from './theme.js';
 
@@ -68,7 +68,7 @@ export function Dashboard({ data, width }: { data: DashboardData; width: number 
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text bold color={data.atRisk.length ? theme.warning : undefined}>
-          SLA at risk (due within 4 h): {data.atRisk.length}
+          SLA at risk (due within {spanOfMinutes(data.atRiskMinutes)}): {data.atRisk.length}
         </Text>
         <TicketLines tickets={data.atRisk} now={data.now} width={width} due />
       </Box>

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import {
   describeEvent,
+  type RequesterContact,
   relativeTime,
   shortDateTime,
   slaState,
@@ -30,13 +31,19 @@ export function TicketCard({
   events,
   now,
   width,
+  contact,
+  atRiskMinutes,
 }: {
   ticket: TicketSummary;
   events: TicketEvent[];
   now: number;
   width: number;
+  /** The requester from the directory, when they are in it. */
+  contact?: RequesterContact | null;
+  /** What "at risk" means here (ITBOT_SLA_AT_RISK); the default when not given. */
+  atRiskMinutes?: number;
 }) {
-  const sla = slaState(ticket, now);
+  const sla = slaState(ticket, now, atRiskMinutes === undefined ? undefined : atRiskMinutes * 60_000);
   const inner = Math.max(20, width - 4);
   const recent = events.slice(-LAST_EVENTS);
   return (
@@ -62,6 +69,14 @@ export function TicketCard({
       <Text color={theme.muted}>
         requester {ticket.requester} · category {ticket.category ?? '-'} · opened {shortDateTime(ticket.createdAt)}
       </Text>
+      {contact ? (
+        <Text wrap="truncate-end">
+          contact <Text bold>{contact.displayName}</Text>
+          {contact.email ? ` <${contact.email}>` : ''}
+          {contact.department ? ` · ${contact.department}` : ''}
+          {contact.location ? ` · ${contact.location}` : ''}
+        </Text>
+      ) : null}
       {sla !== 'none' ? (
         <Text>
           SLA <Text color={SLA_COLOR[sla]}>{SLA_LABEL[sla]}</Text>

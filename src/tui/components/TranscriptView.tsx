@@ -86,7 +86,16 @@ export function TranscriptView({
           />
         );
       case 'ticket':
-        return <TicketCard ticket={item.ticket} events={item.events} now={item.now} width={width} />;
+        return (
+          <TicketCard
+            ticket={item.ticket}
+            events={item.events}
+            now={item.now}
+            width={width}
+            contact={item.contact}
+            atRiskMinutes={item.atRiskMinutes}
+          />
+        );
       case 'table':
         return (
           <Box flexDirection="column">

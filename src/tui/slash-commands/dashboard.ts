@@ -21,6 +21,9 @@ export const dashboardCommand: SlashCommand = {
       if (!cursor) break;
       if (page === MAX_PAGES - 1) truncated = true;
     }
-    context.add({ kind: 'dashboard', data: buildDashboard(tickets, context.now(), truncated) });
+    context.add({
+      kind: 'dashboard',
+      data: buildDashboard(tickets, context.now(), truncated, context.config.slaAtRiskMinutes * 60_000),
+    });
   },
 };

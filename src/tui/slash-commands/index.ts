@@ -5,6 +5,7 @@ import { kbCommand } from './kb.js';
 import { modelCommand } from './model.js';
 import { newCommand } from './new.js';
 import { quitCommand } from './quit.js';
+import { replyCommand } from './reply.js';
 import { statsCommand } from './stats.js';
 import { ticketCommand } from './ticket.js';
 import { ticketsCommand } from './tickets.js';
@@ -17,6 +18,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   newCommand,
   ticketsCommand,
   ticketCommand,
+  replyCommand,
   kbCommand,
   dashboardCommand,
   statsCommand,

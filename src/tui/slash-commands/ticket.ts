@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { toTicketEvents, toTicketSummary } from '../ticket-data.js';
+import { toRequesterContact, toTicketEvents, toTicketSummary } from '../ticket-data.js';
 import { callReadTool } from './call-tool.js';
 import type { SlashCommand } from './types.js';
 
@@ -17,7 +17,9 @@ export const ticketCommand: SlashCommand = {
       kind: 'ticket',
       ticket: toTicketSummary(data.ticket),
       events: toTicketEvents(data.events),
+      contact: toRequesterContact(data.requesterProfile),
       now: context.now(),
+      atRiskMinutes: context.config.slaAtRiskMinutes,
     });
   },
 };

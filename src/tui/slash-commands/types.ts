@@ -1,4 +1,4 @@
-import type { ModelProvider } from '../../agent/index.js';
+import type { ModelProvider, ToolCall } from '../../agent/index.js';
 import type { ItbotConfig } from '../../config/index.js';
 import type { ChatStats } from '../chat-session.js';
 import type { McpHealth, ReadyServer } from '../ticket-server.js';
@@ -8,6 +8,8 @@ import type { TranscriptEntry } from '../transcript.js';
 export interface SlashCommandContext {
   add(entry: TranscriptEntry): void;
   server(): Promise<ReadyServer>;
+  /** Asks the agent before a command changes data, with the chat's consent prompt. */
+  consent(call: ToolCall): Promise<boolean>;
   newConversation(): void;
   stats(): ChatStats;
   health(): McpHealth;
