@@ -211,11 +211,11 @@ export function createTicketCommand(options: CreateOptions): Promise<number> {
       idempotency_key: idempotencyKey ?? requestIdempotencyKey('cli', [server.config.user, request]),
     });
     const pct = (share: number) => `${Math.round(share * 100)} %`;
-    const routed = !routing
+    const routed = !routing?.category
       ? ''
       : routing.applied
         ? `\n  routed by the router to ${routing.category} (confidence ${pct(routing.confidence)})`
-        : `\n  left for a person (tagged needs-routing; best guess ${routing.category ?? 'none'} at ${pct(routing.confidence)})`;
+        : `\n  left for a person (tagged needs-routing; best guess ${routing.category} at ${pct(routing.confidence)})`;
     return print(options.json, { ticket, created, ...(routing ? { routing } : {}) }, () =>
       created
         ? `Created ${ticket.number} (${ticket.priority}, ${ticket.group ?? 'no group'}): ${ticket.title}${routed}`

@@ -9,6 +9,7 @@ import { getTicket } from './ticket-queries.js';
  * Auto-routing of new tickets: the triage suggestion (the nearest resolved tickets' vote on the
  * category) is applied when its confidence reaches the threshold, and the ticket goes to that
  * category's group; below it the ticket is tagged for a person. Either way the timeline says so.
+ * With nothing to go by (no resolved ticket like it) the router leaves no trace.
  */
 
 /** Who routing writes appear as on the timeline. */
@@ -57,6 +58,9 @@ export async function routeNewTicket(
   options: SimilarityOptions = {},
 ): Promise<{ ticket: Ticket; routing: RoutingDecision }> {
   const routing = await decideRouting(store, { ticket: number }, threshold, options);
+  // No resolved tickets like it at all (a new install, say): there is no guess to record, and a
+  // tag and a note on every new ticket would only be noise on its timeline.
+  if (!routing.category) return { ticket: (await getTicket(store, number, { eventsLimit: 1 })).ticket, routing };
   const version = (await getTicket(store, number, { eventsLimit: 1 })).ticket.version;
   if (routing.applied && routing.category) {
     await updateTicket(store, number, { category: routing.category }, version, ROUTER);
@@ -72,9 +76,7 @@ export async function routeNewTicket(
     await addInternalNote(
       store,
       number,
-      routing.category
-        ? `Left for a person: the router's best guess, ${routing.category}, has confidence ${pct(routing.confidence)} (below the ${pct(threshold)} threshold).`
-        : 'Left for a person: the router found no similar resolved tickets to go by.',
+      `Left for a person: the router's best guess, ${routing.category}, has confidence ${pct(routing.confidence)} (below the ${pct(threshold)} threshold).`,
       ROUTER,
     );
   }
