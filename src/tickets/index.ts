@@ -35,6 +35,7 @@ export {
   assignTicket,
   createTicket,
   linkTickets,
+  type MessageOptions,
   mergeTickets,
   type NewTicket,
   type ReplyResult,
