@@ -115,6 +115,7 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     const writing = createWriteConsent(
       options,
       tools.filter((tool) => tool.changesData).map((tool) => tool.name),
+      question,
     );
     const result = await runAgentTurn(question, {
       provider,
