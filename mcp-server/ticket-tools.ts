@@ -434,17 +434,29 @@ function registerWriteTools(
         ticket: ticketReference,
         text: z.string().trim().min(1).max(MESSAGE_MAX).describe('The message to the requester'),
         expected_version: optionalExpectedVersion,
+        idempotency_key: z
+          .string()
+          .min(8)
+          .max(200)
+          .optional()
+          .describe(
+            'Any unique string per intended reply: retrying with the same key adds it once; the key reused with other text is refused',
+          ),
       },
       outputSchema: {
         ticket: ticketSchema,
         follow_up: ticketSchema.nullable().describe('The follow-up ticket, when the ticket was closed'),
+        added: z.boolean().describe('False when the idempotency key matched a reply already added'),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    ({ ticket, text, expected_version }) =>
+    ({ ticket, text, expected_version, idempotency_key }) =>
       guarded(async () => {
-        const result = await replyToTicket(await store(), ticket, text, actor, expected_version);
-        return ok({ ticket: result.ticket, follow_up: result.followUp });
+        const result = await replyToTicket(await store(), ticket, text, actor, {
+          expectedVersion: expected_version,
+          idempotencyKey: idempotency_key,
+        });
+        return ok({ ticket: result.ticket, follow_up: result.followUp, added: result.added });
       }),
   );
 
@@ -458,12 +470,30 @@ function registerWriteTools(
         ticket: ticketReference,
         text: z.string().trim().min(1).max(MESSAGE_MAX).describe('The note'),
         expected_version: optionalExpectedVersion,
+        idempotency_key: z
+          .string()
+          .min(8)
+          .max(200)
+          .optional()
+          .describe(
+            'Any unique string per intended note: retrying with the same key adds it once; the key reused with other text is refused',
+          ),
       },
-      outputSchema: { ticket: ticketSchema },
+      outputSchema: {
+        ticket: ticketSchema,
+        added: z.boolean().describe('False when the idempotency key matched a note already added'),
+      },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    ({ ticket, text, expected_version }) =>
-      guarded(async () => ok({ ticket: await addInternalNote(await store(), ticket, text, actor, expected_version) })),
+    ({ ticket, text, expected_version, idempotency_key }) =>
+      guarded(async () =>
+        ok({
+          ...(await addInternalNote(await store(), ticket, text, actor, {
+            expectedVersion: expected_version,
+            idempotencyKey: idempotency_key,
+          })),
+        }),
+      ),
   );
 
   server.registerTool(

@@ -5,6 +5,7 @@ import { freeLoopbackPort } from './helpers/ports.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
 import { redisAvailable, startTestRedis, type TestRedis } from './helpers/redis-server.js';
 import { runItbot } from './helpers/run-itbot.js';
+import { startServe } from './helpers/serve-process.js';
 
 // "Every command exits" as a property of the suite: each CLI command, run the way a user would in
 // each configuration a user can have, finishes within a bound and with the right exit code. A
@@ -162,4 +163,61 @@ describe('DATABASE_URL at a refused port', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.ms).toBeLessThan(15_000);
   });
+});
+
+describe('embedded, with the background server (ITBOT_BACKGROUND_SERVER=on)', () => {
+  // Each command shares `itbot serve --local`: the command must still end (no pipe of the server's
+  // held open), and `server stop` must leave nothing running.
+  const BACKGROUND_COMMANDS: { name: string; args: string[] }[] = [
+    { name: 'server status (none yet)', args: ['server', 'status'] },
+    ...COMMANDS.filter((c) => c.name !== 'ask (Gemini agent)' && c.name !== 'seed'),
+    { name: 'server status', args: ['server', 'status', '--json'] },
+    { name: 'server stop', args: ['server', 'stop'] },
+    { name: 'kb search (starts a new server)', args: ['kb', 'search', 'printer offline'] },
+    { name: 'server stop (again)', args: ['server', 'stop'] },
+    { name: 'server stop (nothing running)', args: ['server', 'stop'] },
+  ];
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+  });
+  afterAll(async () => {
+    await runItbot(['server', 'stop'], { env: { ITBOT_DATA_DIR: dir, ITBOT_BACKGROUND_SERVER: 'on' } }).catch(
+      () => undefined,
+    );
+    cleanup?.();
+  });
+
+  it(
+    'every command, server status and server stop exit 0 in bounded time; stop leaves no server',
+    async () => {
+      const env = { ITBOT_DATA_DIR: dir, ITBOT_BACKGROUND_SERVER: 'on' };
+      for (const { name, args } of BACKGROUND_COMMANDS) {
+        const run = await runBounded(args, env, 'absent');
+        expect(run.code, `${name}\n${run.stderr}`).toBe(0);
+        expect(run.stderr).not.toMatch(/internal error|this is a bug/i);
+      }
+      const status = await runItbot(['server', 'status', '--json'], { env });
+      expect((JSON.parse(status.stdout) as { running: boolean }).running).toBe(false);
+    },
+    12 * (BOUND_MS + 5_000),
+  );
+
+  it('itbot serve exits 0 on SIGTERM within its grace', async () => {
+    const { dir: serveDir, cleanup: cleanupServe } = makeTempDir();
+    try {
+      const server = await startServe({ ITBOT_DATA_DIR: serveDir, HOME: process.env.HOME ?? '/tmp' }, [
+        '--shutdown-grace',
+        '10',
+      ]);
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), 40_000);
+      server.child.kill('SIGTERM');
+      const code = await server.exit;
+      clearTimeout(timer);
+      expect({ code, signal: server.child.signalCode }).toEqual({ code: 0, signal: null });
+    } finally {
+      cleanupServe();
+    }
+  }, 90_000);
 });

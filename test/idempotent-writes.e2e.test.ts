@@ -46,6 +46,46 @@ describe('idempotent writes', () => {
     expect(await ticketsMatching('Scanner eats paper')).toHaveLength(0);
   });
 
+  it('itbot tickets note and reply run twice add one each; the MCP tools refuse a key reused for other text (exit 9)', async () => {
+    const created = await runItbot(['tickets', 'create', '--title', 'Keyed notes and replies', '--json'], {
+      env: env(),
+    });
+    const number = (JSON.parse(created.stdout) as { ticket: { number: string } }).ticket.number;
+    const note = () => runItbot(['tickets', 'note', number, 'Called the user, no answer'], { env: env() });
+    expect((await note()).stdout).toMatch(/^Added an internal note/);
+    const noteAgain = await note();
+    expect(noteAgain.code, noteAgain.stderr).toBe(0);
+    expect(noteAgain.stdout).toMatch(/already on IT-\d{6} from earlier today; not added again/);
+    const reply = () => runItbot(['tickets', 'reply', number, 'We are on it'], { env: env() });
+    expect((await reply()).stdout).toMatch(/^Replied to the requester/);
+    expect((await reply()).stdout).toMatch(/already sent .* not sent again/);
+    const show = await runItbot(['tickets', 'show', number, '--json'], { env: env() });
+    const { ticket, events } = JSON.parse(show.stdout) as { ticket: { version: number }; events: { kind: string }[] };
+    expect(events.map((event) => event.kind).sort()).toEqual(['created', 'note', 'reply']);
+    expect(ticket.version).toBe(3);
+
+    const session = new RawMcpSession(dataDir);
+    try {
+      await session.initialize();
+      const call = (id: number, name: string, text: string) =>
+        session.request(id, 'tools/call', {
+          name,
+          arguments: { ticket: number, text, idempotency_key: 'mcp-message-key-1' },
+        });
+      const first = await call(1, 'add_internal_note', 'Swapped the cable');
+      expect(first.result?.isError, JSON.stringify(first)).toBeFalsy();
+      const retry = await call(2, 'add_internal_note', 'Swapped the cable');
+      expect((retry.result?.structuredContent as { added?: boolean } | undefined)?.added).toBe(false);
+      const reused = await call(3, 'reply_to_ticket', 'Swapped the cable');
+      expect(reused.result?.isError).toBe(true);
+      expect(reused.result?.content?.[0]?.text).toMatch(
+        /already used to add a note to IT-\d{6}, with different details/,
+      );
+    } finally {
+      await session.close();
+    }
+  });
+
   it('a client killed mid-write leaves no EPIPE stack trace in the server', async () => {
     const session = new RawMcpSession(dataDir);
     try {

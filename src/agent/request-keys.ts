@@ -2,10 +2,12 @@ import type { TicketServerConnection } from '../mcp/index.js';
 import { requestIdempotencyKey } from '../tickets/request-key.js';
 
 /**
- * Every create_ticket from `ask` and the chat carries an idempotency key derived from the request, unless the
- * model gave one: `ask --yes` killed mid-write and run again (or the chat restarted
+ * Every create_ticket, reply_to_ticket and add_internal_note from `ask` and the chat carries an idempotency
+ * key derived from the request, unless the model gave one: `ask --yes` killed mid-write and run again (or the chat restarted
  * and asked again) returns the ticket it opened.
  */
+const KEYED_WRITES = new Set(['create_ticket', 'reply_to_ticket', 'add_internal_note']);
+
 export function withRequestKeys(
   connection: TicketServerConnection,
   user: string,
@@ -25,7 +27,7 @@ export function withRequestKeys(
     },
     callTool(name, args, callOptions) {
       const keyed =
-        name === 'create_ticket' && args.idempotency_key === undefined
+        KEYED_WRITES.has(name) && args.idempotency_key === undefined
           ? { ...args, idempotency_key: requestIdempotencyKey(origin, [user, question, args]) }
           : args;
       return connection.callTool(name, keyed, callOptions);

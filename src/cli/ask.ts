@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TurnResult } from '../agent/index.js';
+import type { ToolCall, ToolCallRecord, TurnResult } from '../agent/index.js';
 import { parseProviderChoice, usesGemini } from '../agent/provider-choice.js';
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
 import { ExitCode, ItbotError, UsageError, warn } from '../errors.js';
@@ -10,7 +10,7 @@ import { KNOWLEDGE_STATUS_URI, type KnowledgeBaseStatus } from '../mcp/resources
 import { type AskOutput, createAskOutput, OUTPUT_FORMATS, type OutputFormat } from './ask-output.js';
 import { questionComesFromStdin, readQuestion } from './read-question.js';
 import { reportError } from './run-command.js';
-import { createWriteConsent } from './write-consent.js';
+import { createWriteConsent, describeWrites } from './write-consent.js';
 
 export interface AskOptions {
   json?: boolean;
@@ -114,9 +114,14 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       return ExitCode.ok;
     }
     const tools = await connection.listTools();
+    // Writes this turn started, by call id, until their results arrive: what Ctrl+C must report.
+    const startedWrites = new Map<string, ToolCall>();
+    const finishedWrites: ToolCallRecord[] = [];
+    cancel.signal.addEventListener('abort', () => reportInterruptedWrites(startedWrites, finishedWrites));
     const writing = createWriteConsent(
       options,
       tools.filter((tool) => tool.changesData).map((tool) => tool.name),
+      question,
     );
     const result = await runAgentTurnReportingUsage(question, {
       provider,
@@ -129,6 +134,10 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
       signal: cancel.signal,
       onEvent: (event) => {
         writing.observe(event);
+        if (event.type === 'tool_call' && event.changesData) startedWrites.set(event.call.id, event.call);
+        if (event.type === 'tool_result' && startedWrites.delete(event.call.id) && event.record.outcome === 'done') {
+          finishedWrites.push(event.record);
+        }
         output.event(event);
       },
     });
@@ -140,6 +149,19 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
   } finally {
     process.off('SIGINT', onInterrupt);
     await Promise.all([connection.close(), responses?.close(), provider.close?.()]);
+  }
+}
+
+/**
+ * On Ctrl+C, the writes of this turn: those done are listed as usual; one still running may or may
+ * not be applied (the server finishes what it started), so the user is told how to find out.
+ */
+function reportInterruptedWrites(started: Map<string, ToolCall>, finished: ToolCallRecord[]): void {
+  for (const line of describeWrites(finished)) process.stderr.write(`${line}\n`);
+  for (const call of started.values()) {
+    process.stderr.write(
+      `itbot: interrupted while ${call.name} was running: it may have been applied. Running the same request again is safe (it carries the same idempotency key), and itbot tickets list shows what changed.\n`,
+    );
   }
 }
 

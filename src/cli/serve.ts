@@ -86,8 +86,6 @@ async function serve(options: ServeCommandOptions): Promise<number | undefined> 
     shutdownGraceMs: options.shutdownGrace * 1000,
   });
   if (!running) return ExitCode.ok;
-  if (!options.local)
-    process.stderr.write(`itbot: serving MCP at ${running.url}/mcp (health: /healthz, /readyz, /metrics)\n`);
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -98,6 +96,9 @@ async function serve(options: ServeCommandOptions): Promise<number | undefined> 
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Announced only once the signals are handled: a supervisor may send SIGTERM as soon as it reads this.
+  if (!options.local)
+    process.stderr.write(`itbot: serving MCP at ${running.url}/mcp (health: /healthz, /readyz, /metrics)\n`);
   // The terminal that started a background server may close; the server belongs to the data dir.
   if (options.local) process.on('SIGHUP', () => {});
   await running.closed;

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { LINK_KINDS, RESOLUTION_CODES, type Ticket } from '../tickets/index.js';
+import { LINK_KINDS, RESOLUTION_CODES, requestIdempotencyKey, type Ticket } from '../tickets/index.js';
 import { type ServerCalls, withItbotServer } from './server-calls.js';
 import { requireAgent, requireGroup, requireTicket, writeAtVersion } from './tickets-lookup.js';
 
@@ -16,6 +16,11 @@ interface JsonOption {
 function print(json: boolean | undefined, value: unknown, text: string): number {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
   return 0;
+}
+
+/** The same reply or note from the same user on the same day is the same write: a retry adds it once. */
+function messageKey(server: ServerCalls, kind: 'reply' | 'note', ticket: string, text: string): string {
+  return requestIdempotencyKey('cli', [server.config.user, kind, ticket, text]);
 }
 
 export interface AssignOptions extends JsonOption {
@@ -51,9 +56,10 @@ export function assignTicketCommand(reference: string, options: AssignOptions): 
 export function replyTicketCommand(reference: string, text: string, options: JsonOption): Promise<number> {
   return withItbotServer(async (server) => {
     const { ticket: current } = await requireTicket(server, reference);
-    const result = await server.call<{ ticket: Ticket; follow_up: Ticket | null }>('reply_to_ticket', {
+    const result = await server.call<{ ticket: Ticket; follow_up: Ticket | null; added: boolean }>('reply_to_ticket', {
       ticket: current.number,
       text,
+      idempotency_key: messageKey(server, 'reply', current.number, text),
     });
     const followUp = result.follow_up;
     return print(
@@ -61,7 +67,9 @@ export function replyTicketCommand(reference: string, text: string, options: Jso
       result,
       followUp
         ? `${current.number} is closed, so the reply opened a follow-up: ${followUp.number} (${followUp.group ?? 'no group'}).`
-        : `Replied to the requester of ${current.number} (${current.requester}).`,
+        : result.added
+          ? `Replied to the requester of ${current.number} (${current.requester}).`
+          : `The same reply was already sent to the requester of ${current.number} earlier today; not sent again.`,
     );
   });
 }
@@ -69,8 +77,18 @@ export function replyTicketCommand(reference: string, text: string, options: Jso
 export function noteTicketCommand(reference: string, text: string, options: JsonOption): Promise<number> {
   return withItbotServer(async (server) => {
     const { ticket: current } = await requireTicket(server, reference);
-    const result = await server.call<{ ticket: Ticket }>('add_internal_note', { ticket: current.number, text });
-    return print(options.json, result, `Added an internal note to ${current.number} (only the helpdesk sees it).`);
+    const result = await server.call<{ ticket: Ticket; added: boolean }>('add_internal_note', {
+      ticket: current.number,
+      text,
+      idempotency_key: messageKey(server, 'note', current.number, text),
+    });
+    return print(
+      options.json,
+      result,
+      result.added
+        ? `Added an internal note to ${current.number} (only the helpdesk sees it).`
+        : `The same note is already on ${current.number} from earlier today; not added again.`,
+    );
   });
 }
 

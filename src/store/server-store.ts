@@ -185,16 +185,25 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Stor
     readFallbacks: router ? () => router.fallbacks() : undefined,
     async transaction(fn) {
       const client = await retryingRefused(() => pool.connect());
+      // The pool listens for errors only on idle clients: a connection dropped between this
+      // transaction's statements (a terminated backend) would otherwise be an uncaught exception
+      // that ends the process. The next statement fails instead, and the client is discarded.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(clientQueryable(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!lost) await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(lost);
       }
     },
     poolStats: () => ({

@@ -46,13 +46,16 @@ export class TicketConflictError extends ItbotError {
   }
 }
 
-/** An idempotency key already used by a create that asked for something else. */
+/** An idempotency key already used by a write (a create, a reply, a note) that asked for something else. */
 export class IdempotencyKeyReusedError extends ItbotError {
-  constructor(readonly number: string) {
+  constructor(
+    readonly number: string,
+    use = `open ${number}`,
+  ) {
     super(
-      `This idempotency key was already used to open ${number}, with different details.`,
+      `This idempotency key was already used to ${use}, with different details.`,
       ExitCode.conflict,
-      'Use a new key for a new ticket; a retry must repeat the first request exactly.',
+      'Use a new key for a new write; a retry must repeat the first request exactly.',
     );
   }
 }

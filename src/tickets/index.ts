@@ -62,6 +62,7 @@ export {
   assignTicket,
   createTicket,
   linkTickets,
+  type MessageOptions,
   mergeTickets,
   type NewTicket,
   type ReplyResult,

@@ -133,12 +133,16 @@ export interface NewEvent {
   changes?: FieldChanges | null;
   /** Only for loading history; live events take the database's clock. */
   at?: Date;
+  /** A reply or note's idempotency key and a hash of what it asked for (see ticket-commands.ts). */
+  idempotencyKey?: string;
+  idempotencyFingerprint?: string;
 }
 
 export async function appendEvent(db: Queryable, ticketId: string, event: NewEvent): Promise<void> {
   await db.query(
-    `INSERT INTO ticket_events (ticket_id, kind, author, author_kind, visibility, body, changes, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, clock_timestamp()))`,
+    `INSERT INTO ticket_events (ticket_id, kind, author, author_kind, visibility, body, changes, created_at,
+                                idempotency_key, idempotency_fingerprint)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, clock_timestamp()), $9, $10)`,
     [
       ticketId,
       event.kind,
@@ -148,6 +152,8 @@ export async function appendEvent(db: Queryable, ticketId: string, event: NewEve
       event.body ?? null,
       event.changes ? JSON.stringify(event.changes) : null,
       event.at ?? null,
+      event.idempotencyKey ?? null,
+      event.idempotencyKey ? (event.idempotencyFingerprint ?? null) : null,
     ],
   );
 }

@@ -466,6 +466,48 @@ export interface ReplyResult {
   followUp: Ticket | null;
 }
 
+/** What a reply or note may say beside its text. */
+export interface MessageOptions {
+  /** Refuse the write if the ticket moved on since this version. */
+  expectedVersion?: number;
+  /** A retried reply or note with the same key is added once; the key reused for other text is refused. */
+  idempotencyKey?: string;
+}
+
+/** What a keyed reply or note asked for: its kind, its ticket and its text. */
+function messageFingerprint(kind: 'reply' | 'note', ticketNumber: string, body: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([kind, ticketNumber, body]))
+    .digest('hex');
+}
+
+/**
+ * Whether a reply or note with this key is already on a timeline: true when it asked the same,
+ * refused when it asked something else. Runs after the ticket row is locked, so a concurrent
+ * retry of the same write waits for the first and then sees it.
+ */
+async function earlierMessage(tx: Queryable, key: string, fingerprint: string): Promise<boolean> {
+  const { rows } = await tx.query<{ number: string; kind: string; idempotency_fingerprint: string | null }>(
+    `SELECT t.number, e.kind, e.idempotency_fingerprint FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+     WHERE e.idempotency_key = $1`,
+    [key],
+  );
+  const row = rows[0];
+  if (!row) return false;
+  if (row.idempotency_fingerprint !== fingerprint) {
+    throw new IdempotencyKeyReusedError(row.number, `add a ${row.kind} to ${row.number}`);
+  }
+  return true;
+}
+
+export interface ReplyResult {
+  ticket: Ticket;
+  /** Set when the ticket was closed: the reply opened this linked follow-up instead. */
+  followUp: Ticket | null;
+  /** False when the idempotency key matched a reply already on the timeline. */
+  added: boolean;
+}
+
 /**
  * A public reply to the requester. The first one from the helpdesk stops the first-response
  * clock. A reply to a closed ticket cannot reopen it: it opens a linked follow-up ticket.
@@ -475,20 +517,33 @@ export async function replyToTicket(
   reference: string,
   text: string,
   actor: Actor,
-  expectedVersion?: number,
+  options: MessageOptions = {},
 ): Promise<ReplyResult> {
   const body = checkLength(text.trim(), MESSAGE_MAX, 'reply');
   if (!body) throw new TicketValidationError('The reply is empty.');
-  const followUpOf = await store.transaction(async (tx) => {
-    const row = await lockForWrite(tx, reference, expectedVersion);
-    if (row.status === 'closed') return row;
+  const { idempotencyKey } = options;
+  const outcome = await store.transaction(async (tx) => {
+    const row = await lockForWrite(tx, reference, options.expectedVersion);
+    if (row.status === 'closed') return { followUpOf: row, added: true };
     if (row.status === 'canceled' || row.status === 'merged') assertNotFinal(row, 'replied to');
+    const fingerprint = messageFingerprint('reply', row.number, body);
+    if (idempotencyKey && (await earlierMessage(tx, idempotencyKey, fingerprint))) {
+      return { followUpOf: undefined, added: false };
+    }
     const firstResponse = actor.kind !== 'requester' && !row.first_responded_at;
     await touch(tx, row.id, firstResponse ? ['first_responded_at = now()'] : []);
-    await appendEvent(tx, row.id, { kind: 'reply', author: actor.name, authorKind: actor.kind, body });
-    return undefined;
+    await appendEvent(tx, row.id, {
+      kind: 'reply',
+      author: actor.name,
+      authorKind: actor.kind,
+      body,
+      idempotencyKey,
+      idempotencyFingerprint: fingerprint,
+    });
+    return { followUpOf: undefined, added: true };
   });
-  if (!followUpOf) return { ticket: await reload(store, reference), followUp: null };
+  const followUpOf = outcome.followUpOf;
+  if (!followUpOf) return { ticket: await reload(store, reference), followUp: null, added: outcome.added };
 
   const followUp = await createTicket(
     store,
@@ -502,11 +557,17 @@ export async function replyToTicket(
       requester: followUpOf.requester,
       group: followUpOf.group_name ?? undefined,
       tags: followUpOf.tags,
+      // A retried reply to a closed ticket finds the follow-up its first try opened.
+      idempotencyKey: idempotencyKey ? `${idempotencyKey}:follow-up` : undefined,
     },
     actor,
   );
   await linkTickets(store, followUp.ticket.number, followUpOf.number, 'follow_up_of', actor);
-  return { ticket: toTicket(followUpOf), followUp: await reload(store, followUp.ticket.number) };
+  return {
+    ticket: toTicket(followUpOf),
+    followUp: await reload(store, followUp.ticket.number),
+    added: followUp.created,
+  };
 }
 
 /** An internal note: visible to the helpdesk only. */
@@ -515,12 +576,17 @@ export async function addInternalNote(
   reference: string,
   text: string,
   actor: Actor,
-  expectedVersion?: number,
-): Promise<Ticket> {
+  options: MessageOptions = {},
+): Promise<{ ticket: Ticket; added: boolean }> {
   const body = checkLength(text.trim(), MESSAGE_MAX, 'note');
   if (!body) throw new TicketValidationError('The note is empty.');
+  const { idempotencyKey } = options;
   return store.transaction(async (tx) => {
-    const row = await lockForWrite(tx, reference, expectedVersion);
+    const row = await lockForWrite(tx, reference, options.expectedVersion);
+    const fingerprint = messageFingerprint('note', row.number, body);
+    if (idempotencyKey && (await earlierMessage(tx, idempotencyKey, fingerprint))) {
+      return { ticket: toTicket(row), added: false };
+    }
     await touch(tx, row.id);
     await appendEvent(tx, row.id, {
       kind: 'note',
@@ -528,8 +594,10 @@ export async function addInternalNote(
       authorKind: actor.kind,
       visibility: 'internal',
       body,
+      idempotencyKey,
+      idempotencyFingerprint: fingerprint,
     });
-    return reload(tx, row.number);
+    return { ticket: await reload(tx, row.number), added: true };
   });
 }
 
