@@ -25,28 +25,27 @@ export interface Category {
   defaultGroup: string | null;
 }
 
-export async function listUsers(db: Queryable, filter: { role?: User['role']; group?: string } = {}): Promise<User[]> {
-  const { rows } = await db.query<{
-    username: string;
-    display_name: string;
-    email: string | null;
-    role: User['role'];
-    department: string | null;
-    location: string | null;
-    groups: string[];
-  }>(
-    `SELECT u.username, u.display_name, u.email, u.role, u.department, u.location,
+/** A person with their groups, as listUsers and findUser read them; {where} is their filter. */
+const USER_QUERY = `SELECT u.username, u.display_name, u.email, u.role, u.department, u.location,
             coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
      FROM users u
      LEFT JOIN group_members gm ON gm.user_id = u.id
      LEFT JOIN groups g ON g.id = gm.group_id
-     WHERE u.active AND ($1::text IS NULL OR u.role = $1)
-     GROUP BY u.id
-     HAVING $2::text IS NULL OR $2 = ANY(array_agg(g.name))
-     ORDER BY u.username`,
-    [filter.role ?? null, filter.group ?? null],
-  );
-  return rows.map((row) => ({
+     WHERE {where}
+     GROUP BY u.id`;
+
+interface UserRow {
+  username: string;
+  display_name: string;
+  email: string | null;
+  role: User['role'];
+  department: string | null;
+  location: string | null;
+  groups: string[];
+}
+
+function toUser(row: UserRow): User {
+  return {
     username: row.username,
     displayName: row.display_name,
     email: row.email,
@@ -54,7 +53,17 @@ export async function listUsers(db: Queryable, filter: { role?: User['role']; gr
     department: row.department,
     location: row.location,
     groups: row.groups,
-  }));
+  };
+}
+
+export async function listUsers(db: Queryable, filter: { role?: User['role']; group?: string } = {}): Promise<User[]> {
+  const { rows } = await db.query<UserRow>(
+    `${USER_QUERY.replace('{where}', 'u.active AND ($1::text IS NULL OR u.role = $1)')}
+     HAVING $2::text IS NULL OR $2 = ANY(array_agg(g.name))
+     ORDER BY u.username`,
+    [filter.role ?? null, filter.group ?? null],
+  );
+  return rows.map(toUser);
 }
 
 export async function listGroups(db: Queryable): Promise<Group[]> {
@@ -82,35 +91,10 @@ export async function listCategories(db: Queryable): Promise<Category[]> {
 
 /** One person from the directory by username (any case), or null: a requester may be a free-text name. */
 export async function findUser(db: Queryable, username: string): Promise<User | null> {
-  const users = await db.query<{
-    username: string;
-    display_name: string;
-    email: string | null;
-    role: User['role'];
-    department: string | null;
-    location: string | null;
-    groups: string[];
-  }>(
-    `SELECT u.username, u.display_name, u.email, u.role, u.department, u.location,
-            coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
-     FROM users u
-     LEFT JOIN group_members gm ON gm.user_id = u.id
-     LEFT JOIN groups g ON g.id = gm.group_id
-     WHERE lower(u.username) = lower($1)
-     GROUP BY u.id`,
-    [username.trim()],
-  );
-  const row = users.rows[0];
-  if (!row) return null;
-  return {
-    username: row.username,
-    displayName: row.display_name,
-    email: row.email,
-    role: row.role,
-    department: row.department,
-    location: row.location,
-    groups: row.groups,
-  };
+  const { rows } = await db.query<UserRow>(USER_QUERY.replace('{where}', 'lower(u.username) = lower($1)'), [
+    username.trim(),
+  ]);
+  return rows[0] ? toUser(rows[0]) : null;
 }
 
 /** Finds a name case-insensitively and says what exists when it does not. */
