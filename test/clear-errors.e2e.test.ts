@@ -109,6 +109,15 @@ describe('with a seeded store', () => {
     expect(real.code, real.stderr).toBe(0);
   });
 
+  it('input the server refuses is bad usage (exit 2) saying which argument, not a failed tool (exit 7)', async () => {
+    const blank = await runItbot(['kb', 'search', '   '], { env: env() });
+    expect([blank.code, blank.stderr]).toEqual([2, expect.stringMatching(/Give some words to search for/)]);
+    const long = await runItbot(['kb', 'search', 'a'.repeat(2100)], { env: env() });
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/Invalid input: query: Too big: expected string to have <=2000 characters/);
+    expect(long.stderr).not.toMatch(/MCP error/);
+  });
+
   it('the same missing ticket exits 8 from tickets show and from ask', async () => {
     const show = await runItbot(['tickets', 'show', 'IT-999999'], { env: env() });
     expect(show.code).toBe(8);

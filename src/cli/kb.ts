@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { KnowledgeHit } from '../knowledge/index.js';
 import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
@@ -5,6 +6,7 @@ import { formatTable } from './table.js';
 /** `itbot kb search`: what the MCP knowledge-search tool returns, for people and scripts. */
 export async function kbSearchCommand(words: string[], options: { limit: number; json?: boolean }): Promise<number> {
   const query = words.join(' ').trim();
+  if (!query) throw new UsageError('Give some words to search for.', 'Example: itbot kb search "vpn error 809"');
   return withItbotServer(async (server) => {
     const { results: hits } = await server.call<{ results: KnowledgeHit[] }>('search_knowledge', {
       query,

@@ -1,5 +1,5 @@
 import { type ItbotConfig, resolveConfig } from '../config/index.js';
-import { type ExitCode, ItbotError, ToolFailedError } from '../errors.js';
+import { type ExitCode, ItbotError, ToolFailedError, UsageError } from '../errors.js';
 import { connectItbotServer } from '../mcp/connect.js';
 import type { CallOptions, TicketServerConnection } from '../mcp/index.js';
 
@@ -8,6 +8,21 @@ export interface ServerCalls {
   call<T>(tool: string, args: Record<string, unknown>, options?: CallOptions): Promise<T>;
   readonly connection: TicketServerConnection;
   readonly config: ItbotConfig;
+}
+
+/**
+ * The server's schema refused what the command sent (a query too long, a number out of range): the
+ * user's input, so a usage error (exit 2) that says which argument and why, not a failed tool.
+ */
+function invalidArguments(text: string): UsageError | undefined {
+  const detail = /Input validation error: Invalid arguments for tool \w+: ([\s\S]*)$/.exec(text)?.[1];
+  if (!detail) return undefined;
+  const readable = detail
+    .split(/\n|;\s*/)
+    .map((line) => line.trim().replace(/^(.*?) at (\w+)$/, '$2: $1'))
+    .filter(Boolean)
+    .join('; ');
+  return new UsageError(`Invalid input: ${readable}.`, "See the command's arguments with `itbot <command> --help`.");
 }
 
 /**
@@ -34,7 +49,7 @@ export async function withItbotServer<T>(run: (server: ServerCalls) => Promise<T
           outcome.error.hint ?? undefined,
         );
       }
-      throw new ToolFailedError(outcome.text || `${tool} failed.`);
+      throw invalidArguments(outcome.text) ?? new ToolFailedError(outcome.text || `${tool} failed.`);
     },
   };
   try {
