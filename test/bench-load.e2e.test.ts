@@ -115,6 +115,8 @@ describe('itbot bench load', () => {
     expect(denied.stderr).not.toMatch(/\n\s+at /);
     const scenario = await load(['--scenario', 'storm']);
     expect([scenario.code, scenario.stderr]).toEqual([2, expect.stringMatching(/Unknown scenario "storm"/)]);
+    const agent = await load(['--scenario', 'agent', '--agent', 'hal9000']);
+    expect([agent.code, agent.stderr]).toEqual([2, expect.stringMatching(/Unknown agent "hal9000"/)]);
     const duration = await load(['--duration', 'soon']);
     expect([duration.code, duration.stderr]).toEqual([2, expect.stringMatching(/Cannot read --duration "soon"/)]);
   }, 120_000);

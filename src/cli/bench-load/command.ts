@@ -185,6 +185,14 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
   const callTimeoutMs = parseDuration(options.callTimeout ?? '30s', '--call-timeout');
   const concurrency = options.concurrency ?? 8 * os.availableParallelism();
   const assertions: Assertion[] = options.assert ? parseAssertions(options.assert) : [];
+  // Every argument is checked before anything connects: a usage error leaves nothing open.
+  const agent = (options.agent ?? 'offline') as Agent;
+  if (!AGENTS.includes(agent))
+    throw new UsageError(`Unknown agent "${options.agent}".`, `Available: ${AGENTS.join(', ')}.`);
+  const fakeModel = {
+    latencyMs: parseDuration(options.modelLatency ?? '800ms', '--model-latency'),
+    rateLimitedShare: parsePercent(options.model429 ?? '0%', '--model-429'),
+  };
   const config = resolveConfig();
   const { connection, describe } = await connectTarget(options.target ?? 'embedded', config, options.token);
   // As itbot's own clients do: the tool list says which calls only read, and so may be sent
@@ -194,13 +202,6 @@ export async function benchLoadCommand(options: BenchLoadOptions): Promise<numbe
     throw error;
   });
 
-  const agent = (options.agent ?? 'offline') as Agent;
-  if (!AGENTS.includes(agent))
-    throw new UsageError(`Unknown agent "${options.agent}".`, `Available: ${AGENTS.join(', ')}.`);
-  const fakeModel = {
-    latencyMs: parseDuration(options.modelLatency ?? '800ms', '--model-latency'),
-    rateLimitedShare: parsePercent(options.model429 ?? '0%', '--model-429'),
-  };
   const turns =
     scenario === 'agent'
       ? await agentTurns(connection, config, agent, fakeModel).catch(async (error) => {
