@@ -66,7 +66,7 @@ describe('shell completion', () => {
     });
     expect(registered.stdout.trim()).toBe('complete -o default -F _itbot itbot');
     expect(complete(['itbot', 'tick'])).toEqual(['tickets']);
-    expect(complete(['itbot', 'tickets', 're'])).toEqual(['reply', 'reopen', 'resolve']);
+    expect(complete(['itbot', 'tickets', 're'])).toEqual(['reply', 'reopen', 'resolve', 'reply-macro']);
     expect(complete(['itbot', 'tickets', 'list', '--s'])).toEqual(['--status', '--sla']);
     expect(complete(['itbot', 'tickets', 'list', '--sla', ''])).toEqual(['at-risk', 'breached']);
     expect(complete(['itbot', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
