@@ -147,8 +147,10 @@ async function ask(words: string[], options: AskOptions, output: AskOutput): Pro
     output.finish({ result, exitCode, cached: false, timings: timings(result.timings), writes });
     return exitCode;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    // Still listening while everything closes: a Ctrl+C now must not kill the process by default
+    // action after a write it has already made (it would exit as if nothing had happened).
     await Promise.all([connection.close(), responses?.close(), provider.close?.()]);
+    process.off('SIGINT', onInterrupt);
   }
 }
 

@@ -12,7 +12,8 @@ const BASH = `# itbot completion for bash. Load it in this shell:  source <(itbo
 # or for every shell:  itbot completion bash > ~/.local/share/bash-completion/completions/itbot
 _itbot_ask() {
   if command -v timeout >/dev/null 2>&1; then
-    timeout 5 itbot __complete line -- "$@" 2>/dev/null </dev/null
+    # A last resort past itbot's own budget (ITBOT_COMPLETE_TIMEOUT_MS), so a stuck lookup never holds the prompt.
+    timeout $(( \${ITBOT_COMPLETE_TIMEOUT_MS:-1500} / 1000 + 4 )) itbot __complete line -- "$@" 2>/dev/null </dev/null
   else
     command itbot __complete line -- "$@" 2>/dev/null </dev/null
   fi
@@ -41,7 +42,7 @@ _itbot() {
   local line
   local -a lines values display
   if (( $+commands[timeout] )); then
-    lines=("\${(@f)$(timeout 5 itbot __complete line -- "\${(@)words[2,CURRENT]}" 2>/dev/null </dev/null)}")
+    lines=("\${(@f)$(timeout $(( \${ITBOT_COMPLETE_TIMEOUT_MS:-1500} / 1000 + 4 )) itbot __complete line -- "\${(@)words[2,CURRENT]}" 2>/dev/null </dev/null)}")
   else
     lines=("\${(@f)$(command itbot __complete line -- "\${(@)words[2,CURRENT]}" 2>/dev/null </dev/null)}")
   fi
@@ -74,7 +75,9 @@ function __itbot_complete
     set -l words (commandline -opc)
     set -e words[1]
     if command -q timeout
-        timeout 5 itbot __complete line -- $words (commandline -ct) 2>/dev/null </dev/null
+        set -l budget 1500
+        set -q ITBOT_COMPLETE_TIMEOUT_MS; and set budget $ITBOT_COMPLETE_TIMEOUT_MS
+        timeout (math --scale=0 $budget / 1000 + 4) itbot __complete line -- $words (commandline -ct) 2>/dev/null </dev/null
     else
         command itbot __complete line -- $words (commandline -ct) 2>/dev/null </dev/null
     end
