@@ -29,6 +29,8 @@ const SERVER_LOG = 'server.log';
 const START_FAILURE = 'server.failed.json';
 const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
 const HEALTH_TIMEOUT_MS = 1_500;
+/** A start that bows out to a server which then goes is retried; a few times, not forever. */
+const MAX_STARTS = 3;
 
 /** What a start-up failure leaves for the client that started the server. */
 export interface StartFailure {
@@ -130,25 +132,13 @@ function readStartFailure(dataDir: string): StartFailure | undefined {
   }
 }
 
-/** Finds this data dir's background server, starting (or replacing) it when needed. */
-export async function ensureLocalServer(config: ItbotConfig): Promise<LocalServer> {
-  const fingerprint = serverSettingsFingerprint(config);
-  const existing = await probeLocalServer(config.dataDir);
-  if (existing && usable(existing, fingerprint)) {
-    return { url: existing.record.url, token: existing.record.token, pid: existing.record.pid, started: false };
-  }
-  // Another version or other settings: it stops once its running calls finish, and the new
-  // server waits for it to release the store.
-  if (existing?.healthy) await stopLocalServer(config.dataDir, { waitMs: 0 });
+/** A `serve --local` on its way up: its pid, and its exit code once it has exited. */
+interface StartingServer {
+  pid: number | undefined;
+  exitCode(): number | null;
+}
 
-  try {
-    ensureDirectory(config.dataDir);
-  } catch (error) {
-    throw new StoreError(
-      `Cannot create the data dir ${config.dataDir}: ${errorMessage(error)}`,
-      'Set ITBOT_DATA_DIR to a writable directory.',
-    );
-  }
+function startServerProcess(config: ItbotConfig): StartingServer {
   fs.rmSync(startFailurePath(config.dataDir), { force: true });
   let logFd: number;
   try {
@@ -171,7 +161,30 @@ export async function ensureLocalServer(config: ItbotConfig): Promise<LocalServe
     exitCode = code ?? (signal ? 1 : 0);
   });
   child.unref();
+  return { pid: child.pid, exitCode: () => exitCode };
+}
 
+/** Finds this data dir's background server, starting (or replacing) it when needed. */
+export async function ensureLocalServer(config: ItbotConfig): Promise<LocalServer> {
+  const fingerprint = serverSettingsFingerprint(config);
+  const existing = await probeLocalServer(config.dataDir);
+  if (existing && usable(existing, fingerprint)) {
+    return { url: existing.record.url, token: existing.record.token, pid: existing.record.pid, started: false };
+  }
+  // Another version or other settings: it stops once its running calls finish, and the new
+  // server waits for it to release the store.
+  if (existing?.healthy) await stopLocalServer(config.dataDir, { waitMs: 0 });
+
+  try {
+    ensureDirectory(config.dataDir);
+  } catch (error) {
+    throw new StoreError(
+      `Cannot create the data dir ${config.dataDir}: ${errorMessage(error)}`,
+      'Set ITBOT_DATA_DIR to a writable directory.',
+    );
+  }
+  let starting = startServerProcess(config);
+  let starts = 1;
   const deadline = Date.now() + config.storeLockWaitMs + 15_000;
   while (Date.now() < deadline) {
     const status = await probeLocalServer(config.dataDir);
@@ -181,9 +194,10 @@ export async function ensureLocalServer(config: ItbotConfig): Promise<LocalServe
         url: status.record.url,
         token: status.record.token,
         pid: status.record.pid,
-        started: status.record.pid === child.pid,
+        started: status.record.pid === starting.pid,
       };
     }
+    const exitCode = starting.exitCode();
     if (exitCode !== null && exitCode !== 0) {
       const failure = readStartFailure(config.dataDir);
       throw new ItbotError(
@@ -191,6 +205,13 @@ export async function ensureLocalServer(config: ItbotConfig): Promise<LocalServe
         (failure?.exitCode ?? 4) as ItbotError['exitCode'],
         failure?.hint ?? `See ${serverLogPath(config.dataDir)}.`,
       );
+    }
+    // Ours bowed out to a server that was alive then (a busy one that is slow to answer keeps the
+    // wait going) but has gone since, stopped or killed: nobody else will start one, so start again.
+    const winnerGone = !status || !isProcessAlive(status.record.pid);
+    if (exitCode === 0 && winnerGone && starts < MAX_STARTS) {
+      starting = startServerProcess(config);
+      starts += 1;
     }
     await sleep(25);
   }

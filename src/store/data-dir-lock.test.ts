@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../errors.js';
-import { acquireDataDirLock, processStartTime } from './data-dir-lock.js';
+import { acquireDataDirLock, isProcessAlive, processStartTime } from './data-dir-lock.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -21,6 +21,19 @@ async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);
   await new Promise((resolve) => child.on('exit', resolve));
   return child.pid as number;
+}
+
+/**
+ * A killed process nobody has reaped yet: the shell starts a short sleep, then becomes a long
+ * sleep that never waits for it, as an orphan waits for a slow pid 1 to reap it.
+ */
+async function zombie(): Promise<{ pid: number; reaper: ReturnType<typeof spawn> }> {
+  const reaper = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = await new Promise<number>((resolve) => reaper.stdout?.once('data', (d) => resolve(Number(String(d)))));
+  for (let i = 0; i < 100 && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { pid, reaper };
 }
 
 describe('data dir lock', () => {
@@ -134,4 +147,25 @@ describe('data dir lock', () => {
     expect(JSON.parse(fs.readFileSync(lock.path, 'utf8')).purpose).toBe('after the empty lock');
     lock.release();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'an owner killed but not yet reaped (a zombie) is not alive, and its lock is taken over',
+    async () => {
+      const { pid, reaper } = await zombie();
+      try {
+        expect(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).toContain(') Z ');
+        expect(isProcessAlive(pid)).toBe(false);
+        const dir = tempDir();
+        fs.writeFileSync(
+          path.join(dir, 'store.lock'),
+          JSON.stringify({ pid, hostname: os.hostname(), purpose: 'killed server', acquiredAt: '' }),
+        );
+        const lock = await acquireDataDirLock(dir, { purpose: 'after the zombie', waitMs: 0 });
+        lock.release();
+        expect(isProcessAlive(process.pid)).toBe(true);
+      } finally {
+        reaper.kill('SIGKILL');
+      }
+    },
+  );
 });

@@ -69,10 +69,25 @@ function currentBootId(): string | undefined {
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed process whose parent has not reaped it yet still answers kill(pid, 0). An orphaned
+ * background server is reaped by pid 1, which in a container may take seconds or never happen;
+ * until then it holds no lock and serves nothing, so it counts as gone.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // off Linux, or gone between the two looks (the next look says so)
   }
 }
 
