@@ -1,13 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { composeKnowledgeAnswer, strongestHit } from '../agent/offline/compose-answer.js';
 import type { ToolResult } from '../agent/types.js';
-import { createEmbedder, openReadyStore } from '../bootstrap.js';
-import { resolveConfig } from '../config/index.js';
+import { withEmbedder } from '../bootstrap.js';
 import { UsageError } from '../errors.js';
 import { type Embedder, getArticle, type KnowledgeHit, searchKnowledge } from '../knowledge/index.js';
 import type { Store } from '../store/index.js';
+import { withScratchStore } from './scratch-store.js';
 
 export interface Question {
   id: string;
@@ -126,34 +124,25 @@ export async function evalAnswers(options: { answerable?: string; unanswerable?:
   }
   const questions = [...readQuestions(options.answerable, true), ...readQuestions(options.unanswerable, false)];
   const byId = new Map(questions.map((q) => [q.id, q]));
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-answers-'));
-  try {
-    const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
-    const store = await openReadyStore(config, { purpose: 'itbot eval answers', log: () => {} });
-    try {
-      const report = await evaluateAnswers(store, createEmbedder(config), questions);
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-        return 0;
-      }
-      for (const o of report.perQuestion) {
-        const right = o.answerable
-          ? o.answeredWith && byId.get(o.id)?.relevant.includes(o.answeredWith)
-          : o.answeredWith === null;
-        if (!right)
-          process.stdout.write(
-            `  ${o.id}  ${o.confidence.toFixed(2)}  ${o.answeredWith ?? 'no good match'}  ${o.query.slice(0, 80)}\n`,
-          );
-      }
-      const line = (r: Rates) =>
-        `answered ${r.answered.toFixed(3)}, with the right article ${r.answeredRight.toFixed(3)} (cited at all ${r.citedRight.toFixed(3)}); unanswerable told "no good match" ${r.noGoodMatch.toFixed(3)}`;
-      const counts = `${questions.filter((q) => q.relevant.length).length} answerable, ${questions.filter((q) => !q.relevant.length).length} unanswerable`;
-      process.stdout.write(`\n${counts}:\n  confidence:  ${line(report)}\n  before:      ${line(report.before)}\n`);
-      return 0;
-    } finally {
-      await store.close();
-    }
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+  const report = await withScratchStore('itbot eval answers', (store, config) =>
+    withEmbedder(config, (embedder) => evaluateAnswers(store, embedder, questions)),
+  );
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
   }
+  for (const o of report.perQuestion) {
+    const right = o.answerable
+      ? o.answeredWith && byId.get(o.id)?.relevant.includes(o.answeredWith)
+      : o.answeredWith === null;
+    if (!right)
+      process.stdout.write(
+        `  ${o.id}  ${o.confidence.toFixed(2)}  ${o.answeredWith ?? 'no good match'}  ${o.query.slice(0, 80)}\n`,
+      );
+  }
+  const line = (r: Rates) =>
+    `answered ${r.answered.toFixed(3)}, with the right article ${r.answeredRight.toFixed(3)} (cited at all ${r.citedRight.toFixed(3)}); unanswerable told "no good match" ${r.noGoodMatch.toFixed(3)}`;
+  const counts = `${questions.filter((q) => q.relevant.length).length} answerable, ${questions.filter((q) => !q.relevant.length).length} unanswerable`;
+  process.stdout.write(`\n${counts}:\n  confidence:  ${line(report)}\n  before:      ${line(report.before)}\n`);
+  return 0;
 }

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { openReadyStore, withEmbedder } from '../bootstrap.js';
 import { resolveConfig } from '../config/index.js';
@@ -7,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { BM25_BASELINE_TUNING, evaluateRetrieval, readLabelledQueries } from '../knowledge/index.js';
 import { bundledPaths } from '../paths.js';
 import { evaluateTriage, readTicketSeeds } from '../tickets/index.js';
+import { withScratchStore } from './scratch-store.js';
 
 export interface EvalOptions {
   queries?: string;
@@ -68,34 +67,23 @@ export async function evalCommand(what: string, options: EvalOptions): Promise<n
  * rest, in a throwaway embedded store so no real data is touched.
  */
 async function evalTriage(options: EvalOptions): Promise<number> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-triage-'));
-  try {
-    const config = { ...resolveConfig(), databaseUrl: undefined, dataDir: scratch };
-    const store = await openReadyStore(config, { purpose: 'itbot eval triage', log: () => {} });
-    try {
-      const report = await withEmbedder(config, (embedder) =>
-        evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), { embedder }),
-      );
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-      } else {
-        process.stdout.write(
-          [
-            `triage on ${report.test} held-out sample tickets, learned from ${report.train}:`,
-            `  category (exact)      ${report.categoryAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.category.toFixed(3)})`,
-            `  category (top level)  ${report.topLevelAccuracy.toFixed(3)}`,
-            `  priority              ${report.priorityAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.priority.toFixed(3)})`,
-            `    by method           neighbours' vote ${report.priorityByMethod.neighbours.toFixed(3)}, the report's words ${report.priorityByMethod.words.toFixed(3)}, words then vote ${report.priorityByMethod.wordsThenNeighbours.toFixed(3)}`,
-            `  confident (≥ 0.5)     ${report.confident.share.toFixed(3)} of tickets, category right in ${report.confident.categoryAccuracy.toFixed(3)}`,
-            '',
-          ].join('\n'),
-        );
-      }
-      return 0;
-    } finally {
-      await store.close();
-    }
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+  const report = await withScratchStore('itbot eval triage', (store, config) =>
+    withEmbedder(config, (embedder) => evaluateTriage(store, readTicketSeeds(bundledPaths.seed()), { embedder })),
+  );
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    process.stdout.write(
+      [
+        `triage on ${report.test} held-out sample tickets, learned from ${report.train}:`,
+        `  category (exact)      ${report.categoryAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.category.toFixed(3)})`,
+        `  category (top level)  ${report.topLevelAccuracy.toFixed(3)}`,
+        `  priority              ${report.priorityAccuracy.toFixed(3)}   (always guessing the commonest: ${report.majorityBaseline.priority.toFixed(3)})`,
+        `    by method           neighbours' vote ${report.priorityByMethod.neighbours.toFixed(3)}, the report's words ${report.priorityByMethod.words.toFixed(3)}, words then vote ${report.priorityByMethod.wordsThenNeighbours.toFixed(3)}`,
+        `  confident (≥ 0.5)     ${report.confident.share.toFixed(3)} of tickets, category right in ${report.confident.categoryAccuracy.toFixed(3)}`,
+        '',
+      ].join('\n'),
+    );
   }
+  return 0;
 }
