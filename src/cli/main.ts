@@ -117,7 +117,11 @@ program
   .option('--public-metrics', '/metrics without a token (when tokens are set)')
   .option('--allowed-hosts <list>', 'Host names clients may use (default: loopback names on loopback, any otherwise)')
   .option('--allowed-origins <list>', 'browser Origins allowed (default: none)')
-  .option('--max-body <bytes>', 'largest request body', positiveInt, 1_048_576)
+  .option(
+    '--max-body <bytes>',
+    'largest request body (default: 1 MiB, or room for the largest attachment ITBOT_ATTACHMENT_MAX_BYTES allows)',
+    positiveInt,
+  )
   .option('--rate <n>', 'requests per minute per token (shared through Redis with REDIS_URL)', positiveInt, 1_200)
   .option('--max-calls <n>', 'tool calls running at once; more are refused with 503', positiveInt, 32)
   .option('--idle-timeout <seconds>', 'exit after this long without a request', positiveInt)
