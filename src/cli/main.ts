@@ -317,6 +317,14 @@ ticketCommand('reply-macro <ticket> <macro>', 'Reply to the requester with a can
   .option('--article <path>', 'the article {article.link} points to, e.g. kb/network/vpn-error-809.md')
   .action(lazy(() => import('./macros.js').then((module) => module.replyWithMacroCommand)));
 
+ticketCommand('attach <ticket> <path>', 'Attach a file (a log, a screenshot); text logs are run through log analysis')
+  .option('--type <content-type>', 'e.g. text/plain or image/png (default: guessed from the file name)')
+  .action(lazy(() => import('./tickets-attach.js').then((module) => module.attachFileCommand)));
+ticketCommand('attachment <ticket> <id>', 'Save an attachment of a ticket to a file (ids: `itbot tickets show N`)')
+  .option('--output <file>', 'where to save it; - for stdout')
+  .option('--force', 'overwrite --output if it exists')
+  .action(lazy(() => import('./tickets-attach.js').then((module) => module.saveAttachmentCommand)));
+
 const macros = program
   .command('macros')
   .description('Canned replies with placeholders ({requester.first_name}, {ticket.number}, {article.link}, …)');

@@ -50,11 +50,8 @@ export function formatBytes(bytes: number): string {
 
 /** Only the name, never a path: a file name from a client must not say where it came from or go. */
 export function cleanFilename(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
-  const base = path
-    .basename(name.replace(/\\/g, '/'))
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim();
+  const printable = [...name].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f).join('');
+  const base = path.basename(printable.replace(/\\/g, '/')).trim();
   if (!base || base === '.' || base === '..')
     throw new TicketValidationError(`"${name.slice(0, 80)}" is not a usable file name.`, 'Give the file a name.');
   if (base.length > 255) throw new TicketValidationError('The file name is longer than 255 characters.');

@@ -1,3 +1,4 @@
+export { type AttachmentFile, readAttachmentFile } from './attachment-file.js';
 export {
   type Attachment,
   AttachmentNotFoundError,
