@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSeededDataDir, makeTempDir } from './helpers/data-dir.js';
-import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/postgres.js';
+import { makeTempDir } from './helpers/data-dir.js';
 import { runItbot } from './helpers/run-itbot.js';
+import { testStores } from './helpers/test-stores.js';
 
 // Attachments from the command line, on the embedded store and on a PostgreSQL server: stored with
 // their ticket, listed on it, fetched back byte for byte, text logs analysed; bad files refused
@@ -17,47 +17,7 @@ const VPN_LOG = [
 // A PNG header and some bytes that are not valid UTF-8, so a text round trip would break them.
 const SCREENSHOT = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from([0, 255, 254, 128, 7, 200])]);
 
-interface Store {
-  env(): Record<string, string>;
-  setUp(): Promise<void>;
-  tearDown(): Promise<void>;
-}
-
-function embeddedStore(): Store {
-  let dataDir: { dir: string; cleanup: () => void } | undefined;
-  return {
-    env: () => ({ ITBOT_DATA_DIR: dataDir?.dir as string }),
-    async setUp() {
-      dataDir = makeSeededDataDir();
-    },
-    async tearDown() {
-      dataDir?.cleanup();
-    },
-  };
-}
-
-function postgresStore(): Store {
-  let database: TestDatabase | undefined;
-  return {
-    env: () => ({ DATABASE_URL: database?.url as string }),
-    async setUp() {
-      database = await createTestDatabase(postgresUrl() as string);
-      const env = { DATABASE_URL: database.url };
-      expect((await runItbot(['migrate'], { env })).code).toBe(0);
-      expect((await runItbot(['seed'], { env })).code).toBe(0);
-    },
-    async tearDown() {
-      await database?.drop();
-    },
-  };
-}
-
-const stores: [string, () => Store, boolean][] = [
-  ['the embedded store', embeddedStore, true],
-  ['PostgreSQL', postgresStore, Boolean(process.env.ITBOT_TEST_POSTGRES_URL)],
-];
-
-describe.each(stores)('itbot tickets attach on %s', (_name, makeStore, available) => {
+describe.each(testStores())('itbot tickets attach on %s', (_name, makeStore, available) => {
   const store = makeStore();
   let files: { dir: string; cleanup: () => void };
   const file = (name: string) => path.join(files.dir, name);
