@@ -31,6 +31,9 @@ describe('attachment rules', () => {
       'a.log is 2.0 KiB; attachments are limited to 1.0 KiB, so nothing was attached.',
     );
     expect(() => checkAttachmentSize(1024, 1024, 'a.log')).not.toThrow();
+    expect(() => checkAttachmentSize(5 * 1024 * 1024 + 1, 5 * 1024 * 1024, 'b.bin')).toThrow(
+      'b.bin is 5242881 bytes; attachments are limited to 5242880 bytes',
+    );
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MiB');
   });
 });

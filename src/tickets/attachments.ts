@@ -69,11 +69,14 @@ function checkContentType(contentType: string | undefined, filename: string): st
 }
 
 export function checkAttachmentSize(size: number, maxBytes: number, filename: string): void {
-  if (size > maxBytes)
-    throw new TicketValidationError(
-      `${filename} is ${formatBytes(size)}; attachments are limited to ${formatBytes(maxBytes)}, so nothing was attached.`,
-      'Attach a smaller file (compress it, or cut a log to the part around the error); the limit is ITBOT_ATTACHMENT_MAX_BYTES on the ticket server.',
-    );
+  if (size <= maxBytes) return;
+  // Just over the limit reads "5.0 MiB … limited to 5.0 MiB" when rounded: then say the bytes.
+  const exact = formatBytes(size) === formatBytes(maxBytes);
+  const shown = (bytes: number) => (exact ? `${bytes} bytes` : formatBytes(bytes));
+  throw new TicketValidationError(
+    `${filename} is ${shown(size)}; attachments are limited to ${shown(maxBytes)}, so nothing was attached.`,
+    'Attach a smaller file (compress it, or cut a log to the part around the error); the limit is ITBOT_ATTACHMENT_MAX_BYTES on the ticket server.',
+  );
 }
 
 interface AttachmentRow {
