@@ -4,6 +4,7 @@ import type { Embedder } from '../src/knowledge/index.js';
 import type { Store } from '../src/store/index.js';
 import type { Actor } from '../src/tickets/index.js';
 import { type AdminJobsOptions, registerAdminTools } from './admin-tools.js';
+import { registerAttachmentTools } from './attachment-tools.js';
 import { registerDirectoryTools } from './directory-tools.js';
 import { instrumentTools, type ToolCallObserver } from './instrument.js';
 import { registerKnowledgeStatusResource } from './knowledge-status-resource.js';
@@ -50,6 +51,12 @@ export function createItbotMcpServer(options: ItbotMcpServerOptions): McpServer 
     actor: options.actor,
     readOnly: options.readOnly ?? false,
     embedder: options.embedder,
+  });
+  registerAttachmentTools(server, store, {
+    actor: options.actor,
+    readOnly: options.readOnly ?? false,
+    embedder: options.embedder,
+    cache: options.cache,
   });
   registerDirectoryTools(server, store);
   registerMacroTools(server, store, { actor: options.actor, readOnly: options.readOnly ?? false });

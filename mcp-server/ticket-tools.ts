@@ -17,6 +17,7 @@ import {
   getTicket,
   LINK_KINDS,
   linkTickets,
+  listAttachments,
   MAX_PAGE_SIZE,
   MESSAGE_MAX,
   mergeTickets,
@@ -34,6 +35,7 @@ import {
   transitionTicket,
   updateTicket,
 } from '../src/tickets/index.js';
+import { attachmentSchema } from './attachment-tools.js';
 import {
   eventSchema,
   expectedVersion,
@@ -219,6 +221,7 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
         links: z.array(linkSchema),
         olderEvents: z.number().int().optional().describe('Events older than these; page back with timeline_skip'),
         requesterProfile: requesterProfileSchema.nullable().optional(),
+        attachments: z.array(attachmentSchema).optional().describe('Files on the ticket (get_attachment fetches one)'),
       },
       annotations: READ_ONLY,
     },
@@ -237,7 +240,7 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
               location: person.location,
             }
           : null;
-        return ok({ ...details, requesterProfile });
+        return ok({ ...details, requesterProfile, attachments: await listAttachments(db, details.ticket.number) });
       }),
   );
 }

@@ -99,6 +99,10 @@ describe('hostile argv for the CLI', () => {
               'cancel',
               'link',
               'merge',
+              'reply-macro',
+              // attach stores a file; attachment writes one wherever --output says.
+              'attach',
+              'attachment',
             ].includes(command),
           );
           await expectDocumentedExit('tickets', ['tickets', command, ...rest]);

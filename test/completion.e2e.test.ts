@@ -70,6 +70,9 @@ describe('shell completion', () => {
     expect(complete(['itbot', 'tickets', 'list', '--s'])).toEqual(['--status', '--sla']);
     expect(complete(['itbot', 'tickets', 'list', '--sla', ''])).toEqual(['at-risk', 'breached']);
     expect(complete(['itbot', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
+    expect(complete(['itbot', 'tickets', 'att'])).toEqual(['attach', 'attachment']);
+    expect(complete(['itbot', 'tickets', 'attach', '1', 'x.log', '--type', 'image/p'])).toEqual(['image/png']);
+    expect(complete(['itbot', 'tickets', 'attachment', '1', '2', '--o'])).toEqual(['--output']);
   });
 
   it('completes ticket numbers, agents and groups from the ticket server', () => {

@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSeededDataDir } from './helpers/data-dir.js';
+import { afterAll, it as base, beforeAll, describe, expect } from 'vitest';
 import { runItbot } from './helpers/run-itbot.js';
+import { testStores } from './helpers/test-stores.js';
 
-// Canned replies kept in the database, managed by `itbot macros`, sent with `tickets reply-macro`.
-describe('itbot macros', () => {
-  let dataDir: string;
-  let cleanup: () => void;
+// Canned replies kept in the database, managed by `itbot macros`, sent with `tickets reply-macro`,
+// on the embedded store and on a PostgreSQL server.
+describe.each(testStores())('itbot macros on %s', (_name, makeStore, available) => {
+  const store = makeStore();
+  const it = available ? base : base.skip;
   const itbot = (...args: string[]) =>
-    runItbot(args, { env: { ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez', ITBOT_ROUTING_THRESHOLD: 'off' } });
-  beforeAll(() => {
-    ({ dir: dataDir, cleanup } = makeSeededDataDir());
-  });
-  afterAll(() => cleanup?.());
+    runItbot(args, { env: { ...store.env(), ITBOT_USER: 'maria.lopez', ITBOT_ROUTING_THRESHOLD: 'off' } });
+  beforeAll(async () => {
+    if (available) await store.setUp();
+  }, 120_000);
+  afterAll(() => store.tearDown());
 
   it('saves a macro, fills it in for a ticket and sends it as a reply', async () => {
     const body = 'Hi {requester.first_name}, about {ticket.number}: see {article.link}. {agent.name}';

@@ -67,7 +67,7 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot mcp'
     const { code, json } = await inspect('--method', 'tools/list');
     expect(code).toBe(0);
     const tools = json.tools as { name: string; inputSchema: object; outputSchema?: object }[];
-    expect(tools).toHaveLength(22);
+    expect(tools).toHaveLength(25);
     expect(tools.every((tool) => tool.outputSchema)).toBe(true);
   });
 
@@ -139,10 +139,10 @@ describe.skipIf(!supported)('the official MCP Inspector (CLI) against itbot serv
   const inspectHttp = (...args: string[]) =>
     runInspector(['--server-url', url, '--transport', 'http', '--header', `Authorization: Bearer ${TOKEN}`, ...args]);
 
-  it('lists the same 22 tools over Streamable HTTP', async () => {
+  it('lists the same 25 tools over Streamable HTTP', async () => {
     const { code, json } = await inspectHttp('--method', 'tools/list');
     expect(code).toBe(0);
-    expect(json.tools as unknown[]).toHaveLength(22);
+    expect(json.tools as unknown[]).toHaveLength(25);
   });
 
   it('calls a tool over HTTP, and sees an isError result for an unknown ticket', async () => {

@@ -14,7 +14,9 @@ const READ_TOOLS = [
   'find_similar_tickets',
   'suggest_triage',
   'get_article',
+  'get_attachment',
   'get_ticket',
+  'list_attachments',
   'list_categories',
   'list_groups',
   'list_macros',
@@ -23,6 +25,7 @@ const READ_TOOLS = [
   'search_tickets',
 ];
 const WRITE_TOOLS = [
+  'add_attachment',
   'add_internal_note',
   'assign_ticket',
   'create_ticket',
@@ -366,6 +369,49 @@ describe('itbot MCP server over stdio', () => {
     const created = await data<TicketOut>('create_ticket', { title });
     const got = await data<{ ticket: { title: string } }>('get_ticket', { ticket: created.ticket.number });
     expect(got.ticket.title).toBe(title);
+  });
+
+  it('attaches a file once per key, returns it byte for byte, and analyses a text log', async () => {
+    const number = (await data<{ ticket: { number: string } }>('create_ticket', { title: 'Outlook crashes' })).ticket
+      .number;
+    const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
+    const args = { ticket: number, filename: '../../etc/dump.bin', content_base64: bytes.toString('base64') };
+    const added = await data<{ attachment: { id: string; filename: string; contentType: string }; added: boolean }>(
+      'add_attachment',
+      { ...args, idempotency_key: 'mcp-test-attach-1' },
+    );
+    // Only the name is kept, never a path; the type is guessed from it.
+    expect(added.attachment).toMatchObject({ filename: 'dump.bin', contentType: 'application/octet-stream' });
+    const again = await data<{ attachment: { id: string }; added: boolean }>('add_attachment', {
+      ...args,
+      idempotency_key: 'mcp-test-attach-1',
+    });
+    expect(again).toMatchObject({ added: false, attachment: { id: added.attachment.id } });
+    const reused = await call('add_attachment', {
+      ...args,
+      content_base64: 'AAAA',
+      idempotency_key: 'mcp-test-attach-1',
+    });
+    expect(text(reused)).toMatch(/already used to attach dump\.bin/);
+    // The bytes travel in the structured result only: the text copy describes the file.
+    const got = await call('get_attachment', { ticket: number, id: added.attachment.id });
+    const content = (got.structuredContent as { content_base64: string }).content_base64;
+    expect(Buffer.from(content, 'base64').equals(bytes)).toBe(true);
+    expect(text(got)).not.toContain(content);
+
+    const log = await data<{ log_analysis: { signatures: { value: string }[] } }>('add_attachment', {
+      ticket: number,
+      filename: 'outlook.txt',
+      content_base64: Buffer.from('Outlook failed with 0x8004010F\n').toString('base64'),
+    });
+    expect(log.log_analysis.signatures.map((s) => s.value)).toEqual(['0x8004010F']);
+    const listed = await data<{ attachments: { filename: string }[] }>('list_attachments', { ticket: number });
+    expect(listed.attachments.map((a) => a.filename)).toEqual(['dump.bin', 'outlook.txt']);
+    const bad = await call('add_attachment', { ticket: number, filename: 'x.bin', content_base64: 'not base64!' });
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/not valid base64/);
+    const missing = await call('get_attachment', { ticket: number, id: '999999' });
+    expect(text(missing)).toMatch(/has no attachment 999999\.\s+Its attachments: \d+ \(dump\.bin\)/);
   });
 });
 

@@ -73,6 +73,6 @@ describe.skipIf(!postgresUrl())('itbot on a PostgreSQL server without pgvector',
     expect(doctor.stdout).toMatch(
       /! vector search: pgvector is not installed on this PostgreSQL server, so knowledge search uses full text only/,
     );
-    expect(doctor.stdout).toMatch(/✓ MCP server: 22 tools/);
+    expect(doctor.stdout).toMatch(/✓ MCP server: 25 tools/);
   });
 });

@@ -1,19 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSeededDataDir } from './helpers/data-dir.js';
+import { afterAll, it as base, beforeAll, describe, expect } from 'vitest';
 import { runItbot } from './helpers/run-itbot.js';
+import { testStores } from './helpers/test-stores.js';
 
-// Auto-routing of new tickets from the triage the server has, on the embedded store with the
-// sample company's 360 historical tickets to learn from.
-describe('auto-routing on create', () => {
-  let dataDir: string;
-  let cleanup: () => void;
+// Auto-routing of new tickets from the triage the server has, with the sample company's 360
+// historical tickets to learn from, on the embedded store and on a PostgreSQL server.
+describe.each(testStores())('auto-routing on create on %s', (_name, makeStore, available) => {
+  const store = makeStore();
+  const it = available ? base : base.skip;
   const itbot = (args: string[], env: Record<string, string> = {}) =>
-    runItbot(args, { env: { ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez', ...env } });
+    runItbot(args, { env: { ...store.env(), ITBOT_USER: 'maria.lopez', ...env }, timeoutMs: 60_000 });
   beforeAll(async () => {
-    ({ dir: dataDir, cleanup } = makeSeededDataDir());
-    expect((await itbot(['seed', '--tickets'])).code).toBe(0);
-  }, 120_000);
-  afterAll(() => cleanup?.());
+    if (!available) return;
+    await store.setUp();
+    const seeded = await itbot(['seed', '--tickets']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+  }, 180_000);
+  afterAll(() => store.tearDown());
 
   it('applies a confident suggestion and says on the timeline it was the router, with its confidence', async () => {
     const created = await itbot([

@@ -78,10 +78,10 @@ describe('itbot serve over HTTP', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
   });
 
-  it('lists the same 22 tools to a model-side client, and runs them', async () => {
+  it('lists the same 25 tools to a model-side client, and runs them', async () => {
     const client = await connect(WRITER);
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(22);
+    expect(tools).toHaveLength(25);
     const result = await client.callTool({ name: 'search_knowledge', arguments: { query: 'vpn error 809' } });
     expect(result.isError).toBeFalsy();
     expect(JSON.stringify(result.structuredContent)).toMatch(/vpn/i);
@@ -106,7 +106,7 @@ describe('itbot serve over HTTP', () => {
     expect(names).toEqual(expect.arrayContaining(['reindex_knowledge_base', 'seed_sample_company', 'migrate_store']));
     await admin.close();
     const modelSide = await connect(ADMIN);
-    expect((await modelSide.listTools()).tools).toHaveLength(22);
+    expect((await modelSide.listTools()).tools).toHaveLength(25);
     await modelSide.close();
     const writer = await connect(WRITER, { 'x-itbot-actor-kind': 'agent' });
     expect((await writer.listTools()).tools.map((t) => t.name)).not.toContain('reindex_knowledge_base');

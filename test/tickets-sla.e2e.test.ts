@@ -1,35 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbeddedStore } from '../src/store/index.js';
-import { makeSeededDataDir } from './helpers/data-dir.js';
+import { afterAll, it as base, beforeAll, describe, expect } from 'vitest';
 import { runItbot } from './helpers/run-itbot.js';
+import { testStores } from './helpers/test-stores.js';
 
-// The requester's contact on `tickets show`, and `tickets list --sla`, on the embedded store.
-describe('itbot tickets: requester contact and SLA', () => {
-  let dataDir: string;
-  let cleanup: () => void;
+// The requester's contact on `tickets show`, and `tickets list --sla`, on the embedded store and
+// on a PostgreSQL server.
+describe.each(testStores())('itbot tickets: requester contact and SLA on %s', (_name, makeStore, available) => {
+  const store = makeStore();
+  const it = available ? base : base.skip;
   const itbot = (args: string[], env: Record<string, string> = {}) =>
-    runItbot(args, { env: { ITBOT_DATA_DIR: dataDir, ITBOT_USER: 'maria.lopez', ...env } });
+    runItbot(args, { env: { ...store.env(), ITBOT_USER: 'maria.lopez', ...env } });
   const create = async (title: string, ...extra: string[]) => {
     const run = await itbot(['tickets', 'create', '--title', title, ...extra, '--json']);
     expect(run.stderr).toBe('');
     return (JSON.parse(run.stdout) as { ticket: { number: string } }).ticket.number;
   };
   /** Moves a ticket's resolution deadline (no server holds the store between runs). */
-  const dueIn = async (number: string, minutes: number) => {
-    const store = await openEmbeddedStore({ dataDir, lockWaitMs: 10_000, purpose: 'test' });
-    try {
-      await store.query(`UPDATE tickets SET resolution_due = now() + make_interval(mins => $2) WHERE number = $1`, [
-        number,
-        minutes,
-      ]);
-    } finally {
-      await store.close();
-    }
-  };
-  beforeAll(() => {
-    ({ dir: dataDir, cleanup } = makeSeededDataDir());
-  });
-  afterAll(() => cleanup?.());
+  const dueIn = (number: string, minutes: number) =>
+    store.query(`UPDATE tickets SET resolution_due = now() + make_interval(mins => $2) WHERE number = $1`, [
+      number,
+      minutes,
+    ]);
+  beforeAll(async () => {
+    if (available) await store.setUp();
+  }, 120_000);
+  afterAll(() => store.tearDown());
 
   it("shows the requester's name, email, department and site from the directory", async () => {
     const number = await create('Expense report export fails', '--requester', 'james.whitfield');

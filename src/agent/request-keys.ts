@@ -2,11 +2,11 @@ import type { TicketServerConnection } from '../mcp/index.js';
 import { requestIdempotencyKey } from '../tickets/request-key.js';
 
 /**
- * Every create_ticket, reply_to_ticket and add_internal_note from `ask` and the chat carries an idempotency
+ * Every create_ticket, reply_to_ticket, add_internal_note and add_attachment from `ask` and the chat carries an idempotency
  * key derived from the request, unless the model gave one: `ask --yes` killed mid-write and run again (or the chat restarted
  * and asked again) returns the ticket it opened.
  */
-const KEYED_WRITES = new Set(['create_ticket', 'reply_to_ticket', 'add_internal_note']);
+const KEYED_WRITES = new Set(['create_ticket', 'reply_to_ticket', 'add_internal_note', 'add_attachment']);
 
 export function withRequestKeys(
   connection: TicketServerConnection,

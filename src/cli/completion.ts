@@ -35,11 +35,16 @@ const OPTION_VALUES: Record<string, ValueSource> = {
 const OPTION_VALUES_BY_COMMAND: Record<string, Record<string, ValueSource>> = {
   'tickets assign': { '--to': 'agents' },
   'tickets link': { '--to': 'tickets' },
+  // A file name: no list, so the shell completes paths.
+  'tickets attachment': { '--output': [] },
+  'tickets attach': { '--type': ['text/plain', 'image/png', 'image/jpeg', 'application/pdf', 'application/zip'] },
 };
 
 /** Positional arguments by name. */
 const ARGUMENT_VALUES: Record<string, ValueSource> = {
   ticket: 'tickets',
+  // Paths: no list, so the shell completes files.
+  path: [],
   shell: SHELLS,
   what: [],
 };

@@ -117,7 +117,11 @@ program
   .option('--public-metrics', '/metrics without a token (when tokens are set)')
   .option('--allowed-hosts <list>', 'Host names clients may use (default: loopback names on loopback, any otherwise)')
   .option('--allowed-origins <list>', 'browser Origins allowed (default: none)')
-  .option('--max-body <bytes>', 'largest request body', positiveInt, 1_048_576)
+  .option(
+    '--max-body <bytes>',
+    'largest request body (default: 1 MiB, or room for the largest attachment ITBOT_ATTACHMENT_MAX_BYTES allows)',
+    positiveInt,
+  )
   .option('--rate <n>', 'requests per minute per token (shared through Redis with REDIS_URL)', positiveInt, 1_200)
   .option('--max-calls <n>', 'tool calls running at once; more are refused with 503', positiveInt, 32)
   .option('--idle-timeout <seconds>', 'exit after this long without a request', positiveInt)
@@ -312,6 +316,14 @@ ticketCommand('merge <ticket>', 'Merge a duplicate into the ticket that carries 
 ticketCommand('reply-macro <ticket> <macro>', 'Reply to the requester with a canned reply (see `itbot macros`)')
   .option('--article <path>', 'the article {article.link} points to, e.g. kb/network/vpn-error-809.md')
   .action(lazy(() => import('./macros.js').then((module) => module.replyWithMacroCommand)));
+
+ticketCommand('attach <ticket> <path>', 'Attach a file (a log, a screenshot); text logs are run through log analysis')
+  .option('--type <content-type>', 'e.g. text/plain or image/png (default: guessed from the file name)')
+  .action(lazy(() => import('./tickets-attach.js').then((module) => module.attachFileCommand)));
+ticketCommand('attachment <ticket> <id>', 'Save an attachment of a ticket to a file (ids: `itbot tickets show N`)')
+  .option('--output <file>', 'where to save it; - for stdout')
+  .option('--force', 'overwrite --output if it exists')
+  .action(lazy(() => import('./tickets-attach.js').then((module) => module.saveAttachmentCommand)));
 
 const macros = program
   .command('macros')

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { resolveConfig } from '../config/index.js';
+import { attachmentMaxBytes, resolveConfig } from '../config/index.js';
 import { ConfigError, ExitCode, errorMessage, ItbotError, UsageError } from '../errors.js';
 import { startFailurePath } from '../mcp/local-server.js';
 
@@ -11,7 +11,8 @@ export interface ServeCommandOptions {
   publicMetrics?: boolean;
   allowedHosts?: string;
   allowedOrigins?: string;
-  maxBody: number;
+  /** Default: 1 MiB, or enough for the largest attachment in base64 plus its JSON-RPC envelope. */
+  maxBody?: number;
   rate: number;
   maxCalls: number;
   idleTimeout?: number;
@@ -79,7 +80,7 @@ async function serve(options: ServeCommandOptions): Promise<number | undefined> 
     metricsNeedToken: options.publicMetrics !== true,
     allowedHosts: list(options.allowedHosts),
     allowedOrigins: list(options.allowedOrigins) ?? [],
-    maxBodyBytes: options.maxBody,
+    maxBodyBytes: options.maxBody ?? Math.max(1_048_576, Math.ceil(attachmentMaxBytes() / 3) * 4 + 64 * 1024),
     requestsPerMinute: options.rate,
     maxConcurrentCalls: options.maxCalls,
     idleTimeoutMs: idleSeconds === undefined ? undefined : idleSeconds * 1000,

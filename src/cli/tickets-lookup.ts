@@ -1,5 +1,6 @@
 import { ExitCode, ItbotError } from '../errors.js';
 import {
+  type Attachment,
   type Group,
   normalizeTicketNumber,
   TICKET_STATUSES,
@@ -7,6 +8,7 @@ import {
   type TicketDetails,
   type User,
 } from '../tickets/index.js';
+import { type ConfirmRetry, terminalConfirm } from './conflict-prompt.js';
 import type { ServerCalls } from './server-calls.js';
 
 /**
@@ -72,7 +74,7 @@ export interface RequesterProfile {
   location: string | null;
 }
 
-export type ShownTicket = TicketDetails & { requesterProfile?: RequesterProfile | null };
+export type ShownTicket = TicketDetails & { requesterProfile?: RequesterProfile | null; attachments?: Attachment[] };
 
 /** get_ticket, with a missing ticket reported like `itbot ask` reports it, plus the newest number. */
 export async function requireTicket(server: ServerCalls, reference: string): Promise<ShownTicket> {
@@ -141,13 +143,16 @@ export function describeEvent(event: TicketDetails['events'][number]): string {
 
 /**
  * Writes at a known version. When the server refuses and the ticket has moved on, says what
- * changed since that version (every write adds one version and one timeline event).
+ * changed since that version (every write adds one version and one timeline event); a person at
+ * a terminal is then asked whether to apply the change on top of the new version, and a script
+ * (no `confirm`) gets exit 9 with nothing written.
  */
 export async function writeAtVersion<T>(
   server: ServerCalls,
   number: string,
   version: number,
   write: (expectedVersion: number) => Promise<T>,
+  confirm: ConfirmRetry | undefined = terminalConfirm(),
 ): Promise<T> {
   try {
     return await write(version);
@@ -158,8 +163,15 @@ export async function writeAtVersion<T>(
     const now = await server.call<TicketDetails>('get_ticket', { ticket: number });
     if (now.ticket.version === version) throw error;
     const since = now.events.slice(-Math.max(0, now.ticket.version - version)).map((e) => `    ${describeEvent(e)}`);
+    const changed = `${number} changed since you read it (version ${version}; it is now at version ${now.ticket.version})`;
+    const details = since.length ? `\n  Changed since:\n${since.join('\n')}` : '';
+    if (confirm) {
+      process.stderr.write(`${changed}.${details}\n`);
+      if (await confirm(`Apply your change on top of version ${now.ticket.version}?`))
+        return writeAtVersion(server, number, now.ticket.version, write, confirm);
+    }
     throw new TicketChangedError(
-      `${number} changed since you read it (version ${version}; it is now at version ${now.ticket.version}), so nothing was written.${since.length ? `\n  Changed since:\n${since.join('\n')}` : ''}`,
+      `${changed}, so nothing was written.${confirm ? '' : details}`,
       'Check the changes, then run the command again (without --expected-version it applies to the current version).',
     );
   }

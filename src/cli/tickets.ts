@@ -12,6 +12,7 @@ import {
 } from '../tickets/index.js';
 import { withItbotServer } from './server-calls.js';
 import { formatTable } from './table.js';
+import { attachmentLines } from './tickets-attach.js';
 import { describeEvent, requireTicket, type ShownTicket, writeAtVersion } from './tickets-lookup.js';
 
 /**
@@ -106,6 +107,7 @@ function ticketCard(details: ShownTicket): string {
           `  link: ${l.direction === 'outgoing' ? `${l.kind} ${l.ticket}` : `${l.ticket} ${l.kind} this`} (${l.status}) ${l.title}`,
       ),
     );
+  lines.push(...attachmentLines(details.attachments));
   lines.push('', '  timeline:');
   for (const event of events) lines.push(`  ${describeEvent(event)}`);
   return lines.join('\n');

@@ -106,6 +106,24 @@ export function routingThreshold(env: Env = process.env): number | undefined {
   return share;
 }
 
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
+/** Base64 of a bigger file would not fit one stdio MCP message (10 MiB). */
+export const ATTACHMENT_MAX_BYTES_CEILING = 7 * 1024 * 1024;
+
+/** ITBOT_ATTACHMENT_MAX_BYTES: the largest file a ticket takes (bytes, or with KiB/MiB). */
+export function attachmentMaxBytes(env: Env = process.env): number {
+  const value = nonEmpty(env.ITBOT_ATTACHMENT_MAX_BYTES);
+  if (value === undefined) return DEFAULT_ATTACHMENT_MAX_BYTES;
+  const match = /^(\d+)\s*(b|k|kb|kib|m|mb|mib)?$/i.exec(value.trim());
+  const unit = match?.[2]?.toLowerCase().charAt(0);
+  const bytes = match?.[1] ? Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > ATTACHMENT_MAX_BYTES_CEILING)
+    throw new ConfigError(
+      `ITBOT_ATTACHMENT_MAX_BYTES must be a size from 1 byte to 7 MiB, e.g. 5242880 or 5MiB (got "${value}").`,
+    );
+  return bytes;
+}
+
 /** ITBOT_SLA_AT_RISK on its own: the ticket server reads it for searches that do not say. */
 export function slaAtRiskMinutes(env: Env = process.env): number {
   return parseMinutes('ITBOT_SLA_AT_RISK', nonEmpty(env.ITBOT_SLA_AT_RISK), DEFAULT_SLA_AT_RISK_MINUTES);

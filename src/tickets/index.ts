@@ -1,3 +1,16 @@
+export { type AttachmentFile, readAttachmentFile } from './attachment-file.js';
+export {
+  type Attachment,
+  AttachmentNotFoundError,
+  addAttachment,
+  checkAttachmentSize,
+  cleanFilename,
+  formatBytes,
+  getAttachment,
+  listAttachments,
+  type NewAttachment,
+} from './attachments.js';
+export { guessContentType, isTextLog } from './content-type.js';
 export {
   type Category,
   findUser,

@@ -36,7 +36,17 @@ export type TicketSource = (typeof TICKET_SOURCES)[number];
 export const AUTHOR_KINDS = ['agent', 'requester', 'system', 'ai'] as const;
 export type AuthorKind = (typeof AUTHOR_KINDS)[number];
 
-export const EVENT_KINDS = ['created', 'reply', 'note', 'status', 'field', 'assignment', 'link', 'merge'] as const;
+export const EVENT_KINDS = [
+  'created',
+  'reply',
+  'note',
+  'status',
+  'field',
+  'assignment',
+  'link',
+  'merge',
+  'attachment',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const TITLE_MAX = 200;

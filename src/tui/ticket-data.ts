@@ -73,6 +73,29 @@ export function toRequesterContact(raw: unknown): RequesterContact | null {
   };
 }
 
+export { formatBytes } from '../tickets/attachments.js';
+
+/** A file on the ticket, as the card lists it. */
+export interface TicketAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export function toTicketAttachments(raw: unknown): TicketAttachment[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((item) => {
+    const file = (item ?? {}) as Loose;
+    return {
+      id: str(file.id, '?'),
+      filename: str(file.filename, '?'),
+      contentType: str(file.contentType, '-'),
+      size: typeof file.size === 'number' ? file.size : 0,
+    };
+  });
+}
+
 export function toTicketEvents(raw: unknown): TicketEvent[] {
   if (!Array.isArray(raw)) return [];
   return raw.map((item) => {

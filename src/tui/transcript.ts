@@ -1,7 +1,7 @@
 import type { Citation, ToolCall, ToolCallRecord } from '../agent/index.js';
 import type { TableColumn } from './components/Table.js';
 import type { DashboardData } from './dashboard-data.js';
-import type { RequesterContact, TicketEvent, TicketSummary } from './ticket-data.js';
+import type { RequesterContact, TicketAttachment, TicketEvent, TicketSummary } from './ticket-data.js';
 
 /** One finished piece of the conversation: printed once (Ink <Static>) and never redrawn. */
 export type TranscriptEntry =
@@ -16,6 +16,7 @@ export type TranscriptEntry =
       now: number;
       contact?: RequesterContact | null;
       atRiskMinutes?: number;
+      attachments?: TicketAttachment[];
     }
   | { kind: 'table'; title: string; columns: TableColumn[]; rows: string[][]; footer?: string }
   | { kind: 'dashboard'; data: DashboardData }

@@ -33,14 +33,16 @@ export class TmuxItbot {
     return run.stdout;
   }
 
-  start(): void {
+  /** Starts the chat, or with `args` another itbot command in the same real terminal. */
+  start(args: string[] = []): void {
     // The node running the tests runs itbot too (Node 20 or 24 in CI), via the real launcher.
     const pathVar = `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`;
     const env = { PATH: pathVar, HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...this.env };
     const exports = Object.entries(env)
       .map(([key, value]) => `${key}=${shellQuote(value)}`)
       .join(' ');
-    const command = `env -i ${exports} ${shellQuote(bundledPaths.cliEntry())}; echo "itbot exited with $?"; sleep 60`;
+    const argv = [bundledPaths.cliEntry(), ...args].map(shellQuote).join(' ');
+    const command = `env -i ${exports} ${argv}; echo "itbot exited with $?"; sleep 60`;
     this.tmux([
       'new-session',
       '-d',

@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
 import {
   describeEvent,
+  formatBytes,
   type RequesterContact,
   relativeTime,
   shortDateTime,
   slaState,
+  type TicketAttachment,
   type TicketEvent,
   type TicketSummary,
 } from '../ticket-data.js';
@@ -33,6 +35,7 @@ export function TicketCard({
   width,
   contact,
   atRiskMinutes,
+  attachments = [],
 }: {
   ticket: TicketSummary;
   events: TicketEvent[];
@@ -42,6 +45,8 @@ export function TicketCard({
   contact?: RequesterContact | null;
   /** What "at risk" means here (ITBOT_SLA_AT_RISK); the default when not given. */
   atRiskMinutes?: number;
+  /** Files on the ticket (get_ticket lists them). */
+  attachments?: TicketAttachment[];
 }) {
   const sla = slaState(ticket, now, atRiskMinutes === undefined ? undefined : atRiskMinutes * 60_000);
   const inner = Math.max(20, width - 4);
@@ -84,6 +89,12 @@ export function TicketCard({
       ) : null}
       <Due label="first response due" iso={ticket.firstResponseDue} now={now} />
       <Due label="resolution due" iso={ticket.resolutionDue} now={now} />
+      {attachments.length > 0 ? (
+        <Text wrap="truncate-end">
+          attachments{' '}
+          {attachments.map((a) => `${a.id} ${a.filename} (${a.contentType}, ${formatBytes(a.size)})`).join(' · ')}
+        </Text>
+      ) : null}
       {recent.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
           <Text color={theme.muted}>

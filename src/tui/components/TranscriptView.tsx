@@ -94,6 +94,7 @@ export function TranscriptView({
             width={width}
             contact={item.contact}
             atRiskMinutes={item.atRiskMinutes}
+            attachments={item.attachments}
           />
         );
       case 'table':

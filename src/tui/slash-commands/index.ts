@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { attachCommand } from './attach.js';
 import { dashboardCommand } from './dashboard.js';
 import { helpCommand } from './help.js';
 import { kbCommand } from './kb.js';
@@ -19,6 +20,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   ticketsCommand,
   ticketCommand,
   replyCommand,
+  attachCommand,
   kbCommand,
   dashboardCommand,
   statsCommand,

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { toRequesterContact, toTicketEvents, toTicketSummary } from '../ticket-data.js';
+import { toRequesterContact, toTicketAttachments, toTicketEvents, toTicketSummary } from '../ticket-data.js';
 import { callReadTool } from './call-tool.js';
 import type { SlashCommand } from './types.js';
 
@@ -20,6 +20,7 @@ export const ticketCommand: SlashCommand = {
       contact: toRequesterContact(data.requesterProfile),
       now: context.now(),
       atRiskMinutes: context.config.slaAtRiskMinutes,
+      attachments: toTicketAttachments(data.attachments),
     });
   },
 };
