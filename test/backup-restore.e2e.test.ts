@@ -33,6 +33,12 @@ function roundTrip(name: string, env: () => Record<string, string>) {
     it('backs up to a 0600 file with a manifest, refuses to overwrite it, and restores what it held', async () => {
       const created = await itbot(['tickets', 'create', '--title', 'Printer on floor 3 jams', '--json']);
       expect(created.code, created.stderr).toBe(0);
+      const { number } = (JSON.parse(created.stdout) as { ticket: { number: string } }).ticket;
+      const photo = path.join(scratch.dir, 'jam.png');
+      const photoBytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 255]);
+      fs.writeFileSync(photo, photoBytes);
+      const attached = await itbot(['tickets', 'attach', number, photo]);
+      expect(attached.code, attached.stderr).toBe(0);
       const before = ticketNumbers(await itbot(['tickets', 'list', '--json']));
 
       const backup = await itbot(['backup', '--output', file]);
@@ -42,12 +48,14 @@ function roundTrip(name: string, env: () => Record<string, string>) {
       const manifest = manifestOf(file);
       expect(manifest).toMatchObject({ format: 'itbot-backup/1', migrationLevel: expect.any(Number) });
       expect(manifest.postgresVersion).toMatch(/^\d+/);
+      expect(manifest.contents).toMatchObject({ ticketAttachments: { rows: 1 } });
 
       const again = await itbot(['backup', '--output', file]);
       expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/exists already/)]);
 
       // A change after the backup, then a restore without consent: refused, nothing changed.
       expect((await itbot(['tickets', 'create', '--title', 'Made after the backup'])).code).toBe(0);
+      expect((await itbot(['tickets', 'attach', number, photo])).code).toBe(0);
       const refused = await itbot(['restore', file]);
       expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/nothing was changed.*\n.*--yes/)]);
       expect(ticketNumbers(await itbot(['tickets', 'list', '--json']))).toHaveLength(before.length + 1);
@@ -56,6 +64,12 @@ function roundTrip(name: string, env: () => Record<string, string>) {
       expect(restored.code, restored.stderr).toBe(0);
       expect(restored.stdout).toMatch(/Restored .*checked: \d+ tickets/);
       expect(ticketNumbers(await itbot(['tickets', 'list', '--json']))).toEqual(before);
+      // The attachment made before the backup comes back byte for byte; the one made after is gone.
+      const fetched = path.join(scratch.dir, 'fetched.png');
+      const back = await itbot(['tickets', 'attachment', number, '1', '--output', fetched]);
+      expect(back.code, back.stderr).toBe(0);
+      expect(fs.readFileSync(fetched)).toEqual(photoBytes);
+      expect((await itbot(['tickets', 'attachment', number, '2', '--output', `${fetched}.2`])).code).toBe(8);
       const search = await itbot(['kb', 'search', 'vpn error 809', '--json']);
       expect(search.code, search.stderr).toBe(0);
     }, 300_000);

@@ -24,6 +24,8 @@ export interface ContentFingerprint {
   tickets: TableFingerprint;
   ticketEvents: TableFingerprint;
   knowledgeChunks: TableFingerprint;
+  /** Since migration 012; absent from the manifests of older backups. */
+  ticketAttachments?: TableFingerprint;
 }
 
 export interface TableFingerprint {
@@ -34,6 +36,8 @@ export interface TableFingerprint {
 // Each row reduced to the columns that change when it does, in a stable order: the same data
 // gives the same checksum on PGlite and on a server.
 const FINGERPRINTS: Record<keyof ContentFingerprint, string> = {
+  ticketAttachments: `SELECT count(*)::int AS rows, coalesce(md5(string_agg(
+      id || ':' || ticket_id || ':' || sha256 || ':' || md5(content), ',' ORDER BY id)), '') AS md5 FROM ticket_attachments`,
   tickets: `SELECT count(*)::int AS rows, coalesce(md5(string_agg(
       id || ':' || number || ':' || version || ':' || status, ',' ORDER BY id)), '') AS md5 FROM tickets`,
   ticketEvents: `SELECT count(*)::int AS rows, coalesce(md5(string_agg(
@@ -45,7 +49,12 @@ const FINGERPRINTS: Record<keyof ContentFingerprint, string> = {
 // One query at a time: a server backup runs these on the single connection that holds its snapshot.
 export async function fingerprintContents(db: Queryable): Promise<ContentFingerprint> {
   const fingerprint: Partial<ContentFingerprint> = {};
+  const attachments = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('ticket_attachments') IS NOT NULL AS present",
+  );
   for (const [name, sql] of Object.entries(FINGERPRINTS) as [keyof ContentFingerprint, string][]) {
+    // A store restored from a backup made before migration 012 has no attachments table yet.
+    if (name === 'ticketAttachments' && !attachments.rows[0]?.present) continue;
     const { rows } = await db.query<TableFingerprint>(sql);
     fingerprint[name] = rows[0] ?? { rows: 0, md5: '' };
   }
@@ -89,9 +98,14 @@ export function newManifest(
 
 /** The tables whose restored contents differ from what the backup recorded (empty when all match). */
 export function contentMismatches(expected: ContentFingerprint, actual: ContentFingerprint): string[] {
-  return (Object.keys(expected) as (keyof ContentFingerprint)[])
-    .filter((name) => expected[name].rows !== actual[name].rows || expected[name].md5 !== actual[name].md5)
-    .map((name) => `${name}: expected ${expected[name].rows} rows, found ${actual[name].rows}`);
+  const empty: TableFingerprint = { rows: 0, md5: '' };
+  return (Object.keys(expected) as (keyof ContentFingerprint)[]).flatMap((name) => {
+    const want = expected[name] ?? empty;
+    const found = actual[name] ?? empty;
+    return want.rows !== found.rows || want.md5 !== found.md5
+      ? [`${name}: expected ${want.rows} rows, found ${found.rows}`]
+      : [];
+  });
 }
 
 /**
