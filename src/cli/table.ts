@@ -1,5 +1,8 @@
-/** Plain-text tables that fit the terminal: the last column gives way first. */
-export function formatTable(headers: string[], rows: string[][], width = process.stdout.columns || 100): string {
+/**
+ * Plain-text tables that fit the terminal: the last column gives way first. Into a pipe or a file
+ * nothing is cut (there is no width to fit, and `grep` should find the whole title).
+ */
+export function formatTable(headers: string[], rows: string[][], width = outputWidth()): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const fixed = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
   const last = widths.length - 1;
@@ -10,4 +13,8 @@ export function formatTable(headers: string[], rows: string[][], width = process
   };
   const line = (row: string[]) => row.map(cell).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function outputWidth(): number {
+  return process.stdout.isTTY ? process.stdout.columns || 100 : Number.POSITIVE_INFINITY;
 }
