@@ -62,6 +62,8 @@ function workCall(work: TicketWork, results: ToolResult[]): ToolCall | ModelStep
     return say(
       `How was ${args.ticket} resolved: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error? For example: resolve ${args.ticket} fixed, replaced the toner`,
     );
+  if (tool === 'transition_ticket' && args.to === 'pending' && !args.reason)
+    return say(`Why is ${args.ticket} on hold? For example: put ${args.ticket} on hold, waiting for the user`);
   if (tool !== 'update_ticket') return call(tool, args);
   const current = data(results.find((result) => result.name === 'get_ticket'))?.ticket as TicketView | undefined;
   if (!current) return call('get_ticket', { ticket: args.ticket });

@@ -16,6 +16,7 @@ const STATUS_WORDS: [TicketStatus, RegExp][] = [
   ['resolved', /\bresolved\b/i],
   ['closed', /\bclosed\b/i],
   ['canceled', /\bcancell?ed\b/i],
+  ['merged', /\bmerged\b/i],
   [
     'new',
     /\bnew\b(?!\s+(?:starters?|joiners?|hires?|laptops?|phones?|macs?|pcs?|devices?|users?|accounts?|mailbox(?:es)?|printers?|monitors?|outlook|teams|version|ticket\b))|\buntouched\b|\bnot (?:yet )?(?:looked at|triaged|started)\b/i,
@@ -122,7 +123,7 @@ const STOP_AT =
 /** The subject words of a search: after "about", "mentioning", "search for"; or a topic word before "tickets". */
 function subjectText(text: string): string | undefined {
   const about =
-    /\b(?:about|mentioning|mentions?|regarding|concerning|re:?|related to|to do with|containing|contain|with the words?|matching|search(?:\s+tickets)?\s+for|look(?:ing)? for|find)\s+["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
+    /\b(?:about|mentioning|mentions?|regarding|concerning|re:?|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
       text,
     )?.[1];
   const before =
@@ -138,6 +139,18 @@ function subjectText(text: string): string | undefined {
     .replace(/\s+/g, ' ')
     .trim();
   return words.length >= 2 ? words : undefined;
+}
+
+/** Words that always introduce the search text, even beside a category ("in Network/Wi-Fi mentioning Leeds"). */
+const EXPLICIT_SUBJECT = /\b(?:mentioning|mentions?|containing|regarding|concerning|with the words?|matching)\b/i;
+
+/** A category named by its leaf alone, when the leaf is specific enough (two words or more). */
+function namedLeaf(text: string, directory: CompanyDirectory): string | undefined {
+  const lower = text.toLowerCase().replace(/\band\b/g, '&');
+  return directory.categories.find((category) => {
+    const leaf = category.split('/').pop()?.toLowerCase() ?? '';
+    return /\s/.test(leaf) && lower.includes(leaf);
+  });
 }
 
 /** Reads a list or count request into search_tickets filters. */
@@ -159,7 +172,10 @@ export function searchFilters(
   if (groups[0]) args.group = groups[0].group;
   if (MY_TEAM.test(text)) {
     const me = directory.users.find((user) => user.username === options.speaker);
-    if (me?.groups[0]) args.group = me.groups[0];
+    // Someone in two teams has to say which one.
+    if (me?.groups.length === 1) args.group = me.groups[0];
+    else if (me?.groups.length)
+      return { args, clarify: `Which of your teams: ${me.groups.join(' or ')}? For example: tickets for ${me.groups[0]}` };
     else return { args, clarify: 'Which team do you mean? For example: tickets for the Network team' };
   } else if (UNASSIGNED.test(text)) {
     args.assignee = 'unassigned';
@@ -183,12 +199,16 @@ export function searchFilters(
   } else if (!args.assignee && !MY_TEAM.test(text) && MINE.test(text)) {
     args.assignee = 'me';
   }
-  const category = /\bcategor(?:y|ies)\b/i.test(text) ? findCategory(text, directory) : undefined;
+  // A category is named with the word "category", or by a leaf name of two words or more ("joiners & leavers tickets").
+  const category = /\bcategor(?:y|ies)\b/i.test(text) ? findCategory(text, directory) : namedLeaf(text, directory);
   if (category) args.category = category;
   const tag = /\btagged\s+(?:with\s+)?["']?([\w-]+)/i.exec(text)?.[1];
   if (tag) args.tags = [tag.toLowerCase()];
   const subject = subjectText(text);
-  if (subject && !tag && !category) {
+  // "p1 security tickets": a topic word that is a group's own name is the group.
+  const groupNamed = subject && !args.group && directory.groups.find((g) => g.name.toLowerCase() === subject.toLowerCase());
+  if (groupNamed) args.group = groupNamed.name;
+  else if (subject && !tag && (!category || EXPLICIT_SUBJECT.test(text))) {
     const named = new Set([...people.map((p) => p.text.toLowerCase()), ...groups.map((g) => g.group.toLowerCase())]);
     if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
       args.text = subject;

@@ -61,9 +61,12 @@ function looksLikeRecords(text: string): boolean {
   return (commas[0] ?? 0) >= 3 && commas.filter((count) => count >= 3).length >= lines.length * 0.7;
 }
 
+/** "#354", "IT-354?": a ticket reference alone asks for that ticket, though it has no words. */
+const LONE_TICKET = /^\s*(?:#|it-?)\s?\d{1,9}\s*[?!.]*\s*$/i;
+
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*what (?:information|info|details) should\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
+  /^\s*what (?:information|info|details) should\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -92,7 +95,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases))\b/i;
 
 /** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
 function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
@@ -143,7 +146,7 @@ export async function understand(message: string, options: UnderstandOptions = {
   const text = message.trim();
   const directory = options.directory ?? bundledDirectory();
   const now = options.now ?? new Date();
-  if (!looksLikeLanguage(text)) return { tool: 'none', intent: 'not_language' };
+  if (!looksLikeLanguage(text) && !LONE_TICKET.test(text)) return { tool: 'none', intent: 'not_language' };
   const rules = classifyIntent(text);
   if (rules.kind === 'analyze_log' || (rules.kind !== 'create_ticket' && looksLikeRecords(text)))
     return { tool: 'analyze_log', intent: 'analyze_log' };
@@ -182,6 +185,27 @@ const READS = new Set(['find_similar_tickets', 'suggest_triage', 'get_ticket']);
 const COUNT = /\bhow many\b|\bcount\b|\bnumber of\b|\btotal\b/i;
 const DONT_MERGE = /\b(?:don'?t|do not|not|without|no)\s+merg/i;
 
+/** A change whose object is only "it", "the ticket", "those two" or nothing: which ticket must be asked. */
+const WRITE_WITHOUT_TICKET =
+  /^\s*(?:(?:please|pls|can you|could you|now)\s+)?(resolve|close|reopen|cancel|merge|assign|reassign|escalate|de-?escalate|put|add (?:a|an internal) note|reply|respond|tag|untag|retitle|rename|park|hold|take|grab)\b(?:\s+(?:it|this|that|them|both|the ticket|this ticket|that ticket|this one|that one|the two|those(?: two)?(?: tickets)?|these(?: two)?(?: tickets)?)(?:\s+on hold)?)?\s*(?:[.!?]+\s*$|:\s*\S.*$|$)/i;
+
+function unnamedIntent(verb: string): string {
+  if (verb.startsWith('merge')) return 'merge_tickets';
+  if (/note/.test(verb)) return 'add_internal_note';
+  if (/reply|respond/.test(verb)) return 'reply_to_ticket';
+  if (/assign|take|grab/.test(verb)) return 'assign_ticket';
+  if (/escalate/.test(verb)) return 'set_priority';
+  if (/put|park|hold/.test(verb)) return 'pending_ticket';
+  if (/tag|title|rename/.test(verb)) return 'update_ticket';
+  return `${verb === 'reopen' ? 'reopen' : verb}_ticket`;
+}
+
+const STATUS_CHANGE = /\b(?:change|update|set|switch|move)\s+(?:the\s+)?(?:status|state)\b/i;
+const STATUS_NAMED =
+  /\b(?:new|open|reopen|in progress|pending|on hold|hold|resolved?|closed?|cancel(?:l?ed)?|merged?|p[1-4])\b/i;
+const HAND_OVER =
+  /\b(?:move|send|give|hand|pass|route|transfer|shift|punt|bounce|kick)\b[^.;]{0,30}\b(?:to|over to)\s+(?:the\s+)?[a-z]/i;
+
 function chooseIntent(
   text: string,
   rules: ReturnType<typeof classifyIntent>,
@@ -191,6 +215,14 @@ function chooseIntent(
   directory: CompanyDirectory,
 ): string {
   if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
+  // "resolve it", "merge those two", "add a note: called back": a change with no ticket named is asked back.
+  const unnamed = withBare.length === 0 ? WRITE_WITHOUT_TICKET.exec(text) : null;
+  if (unnamed) return unnamedIntent((unnamed[1] ?? '').toLowerCase());
+  // "change the status of 300": which status is not said.
+  if (withBare.length > 0 && STATUS_CHANGE.test(text) && !STATUS_NAMED.test(text)) return 'clarify_status';
+  // "move 330 to the London team", "send 335 to infra": a hand-over, whatever the team's name.
+  if (withBare.length === 1 && HAND_OVER.test(text) && !STATUS_NAMED.test(text) && !/\bcategor/i.test(text))
+    return 'assign_ticket';
   if (withBare.length >= 2 && LINK_WORDS.test(text) && guess.intent !== 'create_ticket') return 'link_tickets';
   const ticketWork = !['knowledge', 'none', 'None'].includes(guess.intent);
   // "new tickets since monday", "triage this: …", "has this come up before - …": not requests for a ticket.
@@ -229,7 +261,7 @@ function chooseIntent(
   }
   // A bare number with an operation's own words ("res 357 workaround", "reopen 365").
   const bare = withBare.find((ref) => ref.bare);
-  if (bare && explicit.length === 0 && ticketWork) {
+  if (bare && explicit.length === 0 && (ticketWork || guess.intent === 'None')) {
     const op = parseTicketOperation(text, { ticket: bare.ticket, start: bare.start, end: bare.end });
     if (op) return RULE_OPERATIONS[op.kind];
   }
@@ -238,7 +270,7 @@ function chooseIntent(
   // A new ticket is only ever asked for in words about tickets; the rules hear those.
   if (
     guess.intent === 'create_ticket' &&
-    !/\b(?:tickets?|incident|raise|log it|log this|assign me|order me|i need a new)\b/i.test(text)
+    !/\b(?:tickets?|incident|raise|log it|log this|log (?:a|an|one)|(?:open|raise|file) one|p[1-4]|assign me|order me|i need a new)\b/i.test(text)
   )
     return 'knowledge';
   if (ticketWork && cue && guess.score >= 0.5) {
@@ -252,7 +284,8 @@ function chooseIntent(
     if (guess.intent === 'search_tickets' && COUNT.test(text)) return 'count_tickets';
     return guess.intent;
   }
-  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text)) return 'none';
+  // Small talk: "it" the pronoun is no IT word ("cheers, that's sorted it"); "IT" in capitals is.
+  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text.replace(/\bit\b/g, ''))) return 'none';
   return 'knowledge';
 }
 
@@ -277,7 +310,13 @@ function operationValues(text: string, ref: TicketRef): TicketOperation | undefi
 
 function buildCall(intent: string, text: string, context: Context): Understanding {
   const ref = context.refs[0];
-  if (NEEDS_TICKET.has(intent) && !ref) return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
+  if ((NEEDS_TICKET.has(intent) || intent === 'clarify_status') && !ref)
+    return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
+  if (intent === 'clarify_status')
+    return clarify(
+      intent,
+      `Which status should ${(ref as TicketRef).ticket} move to: open, pending, resolved, closed or canceled?`,
+    );
   switch (intent) {
     case 'knowledge':
     case 'none':
@@ -332,7 +371,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     case 'resolve_ticket':
     case 'close_ticket': {
       const resolveOp = op?.kind === 'resolve_ticket' ? op : undefined;
-      const notes = value('notes') ?? (op ? undefined : afterNumber(text, ref));
+      const notes = notesBeforeVerb(text, ref) ?? value('notes') ?? (op ? undefined : afterNumber(text, ref));
       let code = resolveOp?.resolutionCode ?? codeIn(notes ?? '') ?? codeIn(text);
       if (!code && intent === 'resolve_ticket' && notes && RESOLUTION_ACTIONS.test(notes)) code = 'fixed';
       const cleanNotes = notes ? stripCode(notes) : undefined;
@@ -354,20 +393,22 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
       return callOf(intent, 'transition_ticket', { ticket, to: 'open', ...(reason ? { reason } : {}) });
     }
     case 'pending_ticket': {
+      // A hold with no reason still reads as a hold: the plan asks for the reason before writing.
       const reason = value('reason') ?? holdReason(text);
-      if (!reason)
-        return clarify(intent, `Why is ${ticket} on hold? For example: put ${ticket} on hold, waiting for the user`);
-      return callOf(intent, 'transition_ticket', { ticket, to: 'pending', reason });
+      return callOf(intent, 'transition_ticket', { ticket, to: 'pending', ...(reason ? { reason } : {}) });
     }
     case 'assign_ticket':
       return assignCall(text, ticket, ref, context);
     case 'set_priority': {
       const priority = priorityChange(text);
       if (!priority) return clarify(intent, `Which priority should ${ticket} have: P1, P2, P3 or P4?`);
-      return callOf(intent, 'update_ticket', { ticket, priority });
+      // "make 358 a P2 and tag it hardware": the other changes in the same sentence go with it.
+      return callOf(intent, 'update_ticket', { ticket, priority, ...fieldChanges(text, op, context.directory) });
     }
     case 'update_ticket': {
       const changes = fieldChanges(text, op, context.directory);
+      const level = /\b(?:p[1-4]|priority\s*[1-4])\b/i.test(text) ? priorityChange(text) : undefined;
+      if (level) changes.priority = level;
       if (!Object.keys(changes).length)
         return clarify(intent, `What should change on ${ticket}: the title, the category or the tags?`);
       return callOf(intent, 'update_ticket', { ticket, ...changes });
@@ -410,6 +451,15 @@ function afterNumber(text: string, ref: TicketRef): string | undefined {
     .replace(/^(?:as\s+)?(?:resolved|closed|res)\b[\s,:;.\-–—]*/i, '')
     .trim();
   return rest.length >= 2 ? rest.replace(/[.\s]+$/, '') : undefined;
+}
+
+/** "352 fixed, SMTP password updated, resolve it": what was done, said between the ticket and a trailing verb. */
+function notesBeforeVerb(text: string, ref: TicketRef): string | undefined {
+  const after = text.slice(ref.end);
+  const verb = /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res)\b/i.exec(after);
+  if (!verb) return undefined;
+  const notes = after.slice(0, verb.index).replace(/^[\s,:;.\-–—]+/, '').trim();
+  return notes.length >= 4 ? stripCode(notes) : undefined;
 }
 
 /** "reply 354: that email is phishing…": everything after a colon that follows the ticket, verbatim. */
@@ -464,7 +514,8 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
         .map((tag) => tag.replace(/\s+(?:to|on)\s+(?:ticket\s+)?(?:#|it-?)?\d+$/i, '').toLowerCase())
         .filter(Boolean);
   }
-  const categoryOf = /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
+  const categoryOf =
+    /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as|should be|is|becomes|=|->|→)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
   if (!changes.category && categoryOf) changes.category = matchCategory(categoryOf, directory) ?? categoryOf;
   const retitle = /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
   if (!changes.title && retitle) changes.title = retitle;
@@ -484,9 +535,17 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
     if (category) changes.category = category;
   }
   const remove =
-    /\b(?:remove|drop|take off)\s+(?:the\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    /\b(?:remove|drop|take off|strip)\s+(?:the\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    /\b(?:remove|drop|take|strip|pull)\s+(?:the\s+)?["']?([\w-]+)["']?\s+tag\s+(?:off|from)\b/i.exec(text)?.[1] ??
     /\buntag\s+(?:#|it-?)?\d+\s+["']?([\w-]+)/i.exec(text)?.[1];
   if (remove) changes.remove_tags = [remove.toLowerCase()];
+  // "add the vip tag to 295", "add tag sap", "…and add false-positive" (after a removal), "tag it hardware".
+  const added =
+    /\b(?:add|put|stick|slap)\s+(?:the\s+|a\s+)?["']?([\w-]+)["']?\s+tag\b/i.exec(text)?.[1] ??
+    /\b(?:add|put|stick)\s+(?:the\s+|a\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    (remove ? /\b(?:and|then)\s+add\s+(?:the\s+)?["']?([\w-]+)/i.exec(text)?.[1] : undefined) ??
+    /(?<!un)\btag\s+(?:it|this|that|them)\s+(?:with\s+|as\s+)?["']?([\w-]+)/i.exec(text)?.[1];
+  if (!changes.add_tags && added && !/^(?:tag|tags|to|on|the)$/i.test(added)) changes.add_tags = [added.toLowerCase()];
   const tagWith =
     /(?<!un)\b(?:tag|label)\s+(?:#|it-?)?\d+\s+(?:with\s+|as\s+)?["']?([\w-]+(?:\s*(?:,|and)\s*[\w-]+)*)/i.exec(
       text,
@@ -523,7 +582,10 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     (person) => !groups.some((group) => person.start < group.end && person.end > group.start),
   );
   const args: Record<string, unknown> = { ticket };
-  if (/\b(?:to me|i'?ll take|i will take|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest))
+  if (
+    /\b(?:to me|i'?ll take|i will take|i'?ll have|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest) ||
+    /^\s*(?:(?:let me|i'?ll|i will|i can)\s+)?(?:take|grab|have|pick up)\s*(?:ticket\s*)?[.!]*\s*$/i.test(rest.replace(/\s+/g, ' '))
+  )
     args.assignee = 'me';
   const person = people[0];
   if (person && !args.assignee) {
@@ -553,6 +615,10 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
       intent,
       `I don't know anyone called "${target[1]}". Who should take ${ticket}? Give a username or a team.`,
     );
+  // "to the London team", "to the support team": a team the directory does not know by that name.
+  const teamNamed = /\bto\s+(?:the\s+)?([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(rest)?.[1];
+  if (!args.assignee && teamNamed && !findGroups(`the ${teamNamed} team`, context.directory, { loose: true }).length)
+    return clarify(intent, `Which team is "${teamNamed}"? Give a group's name, for example: assign ${ticket} to Network`);
   if (groups[0]) args.group = groups[0].group;
   if (!args.assignee && !args.group) {
     const named = /\bto\s+(?:the\s+)?([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
@@ -613,11 +679,12 @@ function mergeCall(text: string, context: Context): Understanding {
     )
       return merge(other, ref);
     if (/^\s*(?:goes away|is the (?:dupe|duplicate|copy))\b/i.test(after)) return merge(ref, other);
+    if (/^\s*(?:should |will |can |to )?(?:absorb|swallow|take in|eat|subsume)s?\b/i.test(after)) return merge(other, ref);
   }
   const between = text.slice(first.end, second.start);
   // "merge 5 into 4": 5 goes away. "290 is the same as 289, merge it in": the first is the copy.
   if (
-    /\b(?:into|onto|in to|under|is the same as|same as|duplicates?|is a dup(?:e|licate)? of|dup(?:e)? of)\b/i.test(
+    /\b(?:into|onto|in to|under|is the same as|same as|duplicates?|is a dup(?:e|licate)? of|dup(?:e)? of)\b|->|→|=>/i.test(
       between,
     )
   )
@@ -630,12 +697,16 @@ function mergeCall(text: string, context: Context): Understanding {
 }
 
 function usersCall(text: string, context: Context): Understanding {
-  const group = findGroups(text, context.directory, { loose: true })[0];
+  // "who handles email? list the people in that group": the group named by what it looks after.
+  const looksAfter = /\bwho\s+(?:handles|looks after|deals with|does|supports|owns)\s+([\w&/-]+)/i.exec(text)?.[1];
+  const group =
+    findGroups(text, context.directory, { loose: true })[0] ??
+    (looksAfter ? findGroups(`the ${looksAfter} team`, context.directory, { loose: true })[0] : undefined);
   const args: Record<string, unknown> = {};
   if (group) args.group = group.group;
   else if (/\b(?:my|our)\s+(?:team|group)\b/i.test(text)) {
     const me = context.directory.users.find((user) => user.username === context.speaker);
-    if (!me?.groups[0]) return clarify('list_users', 'Which team? For example: who is in the Network team');
+    if (me?.groups.length !== 1) return clarify('list_users', 'Which team? For example: who is in the Network team');
     args.group = me.groups[0];
   }
   if (/\b(?:agents?|techs?|technicians?|engineers?)\b/i.test(text)) args.role = 'agent';
@@ -667,12 +738,19 @@ function requesterIn(
 const SITE_WIDE =
   /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
 
+const CAN_WAIT =
+  /\b(?:can wait|no rush|no hurry|not urgent|whenever|when(?:ever)? you (?:get a chance|can|have time)|low priority|not time[- ]critical|nice to have)\b/i;
+
 const highest = (...priorities: TicketPriority[]) => [...priorities].sort()[0] as TicketPriority;
 
 /** A priority said outright wins; else the most pressing of what the words say (impact × urgency, outages, "urgent"). */
 export function createPriority(text: string): TicketPriority {
   const explicit = /\b(?:p|priority\s*)([1-4])\b/i.exec(text)?.[1];
   if (explicit) return `P${explicit}` as TicketPriority;
+  const level = /\b(low|medium|normal|high)[- ]priority\b/i.exec(text)?.[1]?.toLowerCase();
+  if (level) return level === 'low' ? 'P4' : level === 'high' ? 'P2' : 'P3';
+  // "can wait till next week", "no rush": said to be low, unless something else says it is pressing.
+  if (CAN_WAIT.test(text) && !/\b(?:urgent|asap|critical|emergency|down|outage)\b/i.test(text)) return 'P4';
   const words = priorityFromWords(text);
   const candidates: TicketPriority[] = [words.priority, guessPriority(text)];
   // Everyone, a whole office, an outage: the top of the matrix, whatever the urgency words say.
