@@ -122,6 +122,9 @@ const WRITE_VERBS: Record<string, string> = {
   assign_ticket: 'assign',
   link_tickets: 'link',
   merge_tickets: 'merge',
+  save_macro: 'save the macro',
+  remove_macro: 'remove the macro',
+  reply_with_macro: 'send the macro on',
 };
 
 function intended(work: TicketWork): string {
@@ -144,6 +147,11 @@ function intended(work: TicketWork): string {
       return `record ${a.ticket} ${String(a.kind).replace(/_/g, ' ')} ${a.other}`;
     case 'merge_tickets':
       return `merge ${a.duplicate} into ${a.survivor}`;
+    case 'save_macro':
+    case 'remove_macro':
+      return `${WRITE_VERBS[work.tool]} ${a.name}`;
+    case 'reply_with_macro':
+      return `send the macro ${a.macro} as a reply on ${a.ticket}`;
     default:
       return `${WRITE_VERBS[work.tool] ?? work.tool}`;
   }
@@ -237,6 +245,17 @@ function describeResult(work: TicketWork, result: ToolResult, question: string):
       const categories = (content.categories ?? []) as { path: string; defaultGroup: string | null }[];
       return categories.map((c) => `- ${c.path}${c.defaultGroup ? ` → ${c.defaultGroup}` : ''}`).join('\n');
     }
+    case 'list_macros': {
+      const macros = (content.macros ?? []) as { name: string; body: string }[];
+      if (!macros.length) return 'No macros match.';
+      return macros.map((m) => `- ${m.name}: ${m.body}`).join('\n');
+    }
+    case 'save_macro':
+      return `Saved the macro ${work.args.name}.`;
+    case 'remove_macro':
+      return `Removed the macro ${work.args.name}.`;
+    case 'reply_with_macro':
+      return `Replied to the requester of ${work.args.ticket} with the macro ${work.args.macro}.`;
     default:
       return `Done (${work.tool}) for: ${question}`;
   }

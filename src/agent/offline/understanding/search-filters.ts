@@ -74,6 +74,9 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
   if (/\byesterday\b/i.test(text))
     return { created_after: isoDay(new Date(today.getTime() - DAY)), created_before: isoDay(today) };
   if (/\bthis week\b|\bso far this week\b/i.test(text)) return { created_after: isoDay(startOfWeek(now)) };
+  if (/\b(?:in|over|during|within) the (?:last|past) week\b|\bpast week\b/i.test(text))
+    return { created_after: isoDay(new Date(today.getTime() - 7 * DAY)) };
+  if (/\b(?:last|past) fortnight\b/i.test(text)) return { created_after: isoDay(new Date(today.getTime() - 14 * DAY)) };
   if (/\blast week\b/i.test(text)) {
     const monday = startOfWeek(now);
     return { created_after: isoDay(new Date(monday.getTime() - 7 * DAY)), created_before: isoDay(monday) };
@@ -107,7 +110,9 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
   }
   const before = /\b(?:before|until|created before|opened before)\s+(.{3,30})/i.exec(text);
   if (before?.[1] && parseDate) {
-    const parsed = parseDate(before[1], now, { forwardDate: false });
+    let parsed = parseDate(before[1], now, { forwardDate: false });
+    // "before friday" on a Thursday is last Friday: a search looks back.
+    while (parsed && parsed.getTime() > now.getTime()) parsed = new Date(parsed.getTime() - 7 * DAY);
     if (parsed) return { created_before: isoDay(parsed) };
   }
   return {};
@@ -115,7 +120,7 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
 
 /** Words that are about the search itself, not its subject. */
 const FILLER =
-  /\b(?:show|list|find|search|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|teams|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
+  /\b(?:show|list|find|search|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
 
 const STOP_AT =
   /\s+(?:this|last|since|from|after|before|today|yesterday|in the last|that are|which are|assigned|for (?:the\s+)?\w+ team|raised|logged|opened|created|on hold|pending)\b.*$/i;
@@ -127,7 +132,7 @@ function subjectText(text: string): string | undefined {
       text,
     )?.[1];
   const before =
-    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones)\b/i.exec(
+    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved|of)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones)\b/i.exec(
       text,
     )?.[1];
   const raw = about ?? before;
@@ -172,10 +177,7 @@ export function searchFilters(
   if (groups[0]) args.group = groups[0].group;
   if (MY_TEAM.test(text)) {
     const me = directory.users.find((user) => user.username === options.speaker);
-    // Someone in two teams has to say which one.
-    if (me?.groups.length === 1) args.group = me.groups[0];
-    else if (me?.groups.length)
-      return { args, clarify: `Which of your teams: ${me.groups.join(' or ')}? For example: tickets for ${me.groups[0]}` };
+    if (me?.groups[0]) args.group = me.groups[0];
     else return { args, clarify: 'Which team do you mean? For example: tickets for the Network team' };
   } else if (UNASSIGNED.test(text)) {
     args.assignee = 'unassigned';
@@ -207,12 +209,19 @@ export function searchFilters(
   const subject = subjectText(text);
   // "p1 security tickets": a topic word that is a group's own name is the group.
   const groupNamed = subject && !args.group && directory.groups.find((g) => g.name.toLowerCase() === subject.toLowerCase());
+  // "unassigned printing tickets": a topic that is a category's own name (and no group's) is the category.
+  const categoryNamed =
+    subject && !groupNamed && !category && directory.categories.find((c) => c.toLowerCase() === subject.toLowerCase());
   if (groupNamed) args.group = groupNamed.name;
+  else if (categoryNamed) args.category = categoryNamed;
   else if (subject && !tag && (!category || EXPLICIT_SUBJECT.test(text))) {
     const named = new Set([...people.map((p) => p.text.toLowerCase()), ...groups.map((g) => g.group.toLowerCase())]);
     if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
       args.text = subject;
   }
+  if (/\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text))
+    args.sla = /\b(?:at risk|about to|close to|near(?:ly)?|going to|risk of)\b/i.test(text) ? 'at_risk' : 'breached';
+  else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b/i.test(text)) args.sla = 'at_risk';
   Object.assign(args, dateWindow(text, options.now));
   return { args };
 }

@@ -4,6 +4,7 @@ import { draftTicketTitle, guessPriority } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
 import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
 import { classifyNormalised } from './intent-classifier.js';
+import { readMacroRequest } from './macro-requests.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
 
@@ -35,6 +36,7 @@ export function looksLikeLanguage(text: string): boolean {
   const letters = words.join('').length;
   if (sample.length > 40 && letters / sample.length < 0.35) return false;
   const tokens = sample.split(/\s+/).filter(Boolean);
+  if (tokens.every(mashed)) return false;
   const encoded = tokens.filter(
     (token) =>
       /^[A-Za-z0-9+/]{6,}={0,2}$/.test(token) &&
@@ -49,6 +51,17 @@ export function looksLikeLanguage(text: string): boolean {
   const long = words.filter((word) => word.length >= 4);
   const vowelless = long.filter((word) => !/[aeiouy]/i.test(word) || /[^aeiouy\W\d]{6,}/i.test(word)).length;
   return !(long.length >= 2 && vowelless / long.length >= 0.5);
+}
+
+/** One pasted log line: a timestamp first, then a level or a host and process ("Mar  3 08:01:17 fw-01 kernel: …"). */
+const LOG_LINE =
+  /^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\S*|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRIT(?:ICAL)?|NOTICE)\]?|[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)/;
+
+/** Keys pressed along one row, or one key held down: "asdfgh", "qwertyuiop", "jjjjjjjj". */
+function mashed(token: string): boolean {
+  const word = token.toLowerCase().replace(/[;'#,./\[\]]+$/, '');
+  if (word.length < 5) return false;
+  return /^(.)\1+$/.test(word) || /^[qwertyuiop]+$/.test(word) || /^[asdfghjkl]+$/.test(word) || /^[zxcvbnm]+$/.test(word);
 }
 
 /** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
@@ -66,7 +79,7 @@ const LONE_TICKET = /^\s*(?:#|it-?)\s?\d{1,9}\s*[?!.]*\s*$/i;
 
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*what (?:information|info|details) should\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
+  /^\s*what (?:information|info|details) should\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -138,7 +151,7 @@ const NEEDS_TICKET = new Set([
 ]);
 
 const LINK_WORDS =
-  /\b(?:link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|connect)\b/i;
+  /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|connect)\b/i;
 const MERGE_WORDS = /\b(?:merge|merging|fold|combine)\b/i;
 
 /** Decides what a message asks for. */
@@ -148,10 +161,13 @@ export async function understand(message: string, options: UnderstandOptions = {
   const now = options.now ?? new Date();
   if (!looksLikeLanguage(text) && !LONE_TICKET.test(text)) return { tool: 'none', intent: 'not_language' };
   const rules = classifyIntent(text);
-  if (rules.kind === 'analyze_log' || (rules.kind !== 'create_ticket' && looksLikeRecords(text)))
+  if (rules.kind === 'analyze_log' || (rules.kind !== 'create_ticket' && (looksLikeRecords(text) || LOG_LINE.test(text))))
     return { tool: 'analyze_log', intent: 'analyze_log' };
   const explicit = findTicketRefs(text, { bareNumbers: false });
   const withBare = findTicketRefs(text, { bareNumbers: true });
+  const macro = readMacroRequest(text, withBare);
+  if (macro)
+    return macro.tool === 'clarify' ? clarify(macro.tool, macro.question) : callOf(macro.tool, macro.tool, macro.args);
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   // An IT question with nothing about tickets in it needs no classifier (nor its load time).
   if (rules.kind === 'kb_question' && IT_WORDS.test(text) && !hasTicketCue(text, withBare, directory))
@@ -200,6 +216,41 @@ function unnamedIntent(verb: string): string {
   return `${verb === 'reopen' ? 'reopen' : verb}_ticket`;
 }
 
+const ONE_WRITE_TWO_TICKETS =
+  /^\s*(?:please\s+)?(?:resolve|close|reopen|re-open|cancel|assign|escalate|put|hold|start|take|give)\b/i;
+/** Two tickets side by side ("33 and 34", "#5, #6"): a list, not a link between them. */
+function adjacentRefs(text: string, refs: TicketRef[]): boolean {
+  const [first, second] = refs as [TicketRef, TicketRef];
+  return /^\s*(?:,|and|&|\+|,\s*and)\s*(?:ticket\s*)?$/i.test(text.slice(first.end, second.start));
+}
+/** "what priority is 301 at", "who's on 88": a question about a ticket's current value. */
+const CURRENT_VALUE =
+  /^\s*(?:what|which)\s+(?:priority|status|category|group|team|state)\s+is\b|^\s*who(?:'s| is)\s+(?:on|working on|handling|assigned to|looking at|got)\b|^\s*what(?:'s| is)\s+the\s+(?:current\s+)?(?:priority|status|category|assignee|group|state)\s+(?:of|on|for)\b/i;
+const INTERNAL_NOTE = /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b/i;
+const TAKING =
+  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up)\b/i;
+const CANCEL_VERB =
+  /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon)\b|\b(?:no longer needed|not needed any ?more)\b/i;
+const REOPEN_VERB = /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b/i;
+const START_VERB =
+  /^\s*(?:please\s+)?(?:start(?:\s+work(?:ing)?\s+on)?|begin(?:\s+work\s+on)?|work on)\b|\bmark\b.{0,25}\bin[- ]progress\b|\bset\b.{0,25}\bto in[- ]progress\b/i;
+const ESCALATE_TO = /^\s*(?:please\s+)?escalate\b.*\bto\s+(?!p[1-4]\b|priority\b|high|urgent|critical)/i;
+const PERSON_TEAM = /\b[a-z]+(?:'s|’s)\s+(?:team|group|lot|folks|people|squad|crew)\b/i;
+const TRIAGE_ASK =
+  /^\s*(?:what|which)\b[^.?!]*\bshould\b|\b(?:suggest|recommend|would you (?:give|put|set|suggest)|should (?:this|it|that|they) (?:be|go|have)|what (?:priority|category|team|group) (?:would|should|does)|which (?:team|group|queue) (?:should|would)|how (?:urgent|important) is)\b/i;
+/** "category for 512 is X", "clear the category on #9", "#301 needs the outage tag", "fix the title on 630". */
+const FIELD_CHANGE =
+  /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
+/** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
+const PRIORITY_SET =
+  /\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
+
+/** "the business apps queue", "networks backlog"; not a print, batch or call queue. */
+const TEAM_QUEUE = /(?<!\b(?:print|printer|batch|job|call|mail|message|sap|spool)\s)\b(?:queue|backlog)\b/i;
+
+const THE_TICKET =
+  /^\s*(?:please\s+|can you\s+|could you\s+)?(?:resolve|close|reopen|re-open|cancel|assign|reassign|escalate|de-?escalate|show(?: me)?|open up|pull up|update|merge|give|send|move|reply to|put|hold|start)\s+(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:ticket|one|incident)\b(?!s)/i;
+
 const STATUS_CHANGE = /\b(?:change|update|set|switch|move)\s+(?:the\s+)?(?:status|state)\b/i;
 const STATUS_NAMED =
   /\b(?:new|open|reopen|in progress|pending|on hold|hold|resolved?|closed?|cancel(?:l?ed)?|merged?|p[1-4])\b/i;
@@ -215,11 +266,33 @@ function chooseIntent(
   directory: CompanyDirectory,
 ): string {
   if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
+  // "show the business apps queue": a team's tickets, not the list of teams.
+  if (withBare.length === 0 && TEAM_QUEUE.test(text) && findGroups(text, directory, { loose: true }).length)
+    return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+  // "escalate the phishing ticket", "show me the ticket": one ticket meant, but not which.
+  if (withBare.length === 0 && THE_TICKET.test(text)) return 'clarify_ticket';
   // "resolve it", "merge those two", "add a note: called back": a change with no ticket named is asked back.
   const unnamed = withBare.length === 0 ? WRITE_WITHOUT_TICKET.exec(text) : null;
   if (unnamed) return unnamedIntent((unnamed[1] ?? '').toLowerCase());
   // "change the status of 300": which status is not said.
   if (withBare.length > 0 && STATUS_CHANGE.test(text) && !STATUS_NAMED.test(text)) return 'clarify_status';
+  // "resolve 33 and 34": one change, two tickets — which one (or each in turn) is asked.
+  if (withBare.length >= 2 && ONE_WRITE_TWO_TICKETS.test(text) && adjacentRefs(text, withBare)) return 'clarify_two';
+  const only = withBare.length === 1;
+  if (only && CURRENT_VALUE.test(text)) return 'get_ticket';
+  if (only && INTERNAL_NOTE.test(text)) return 'add_internal_note';
+  if (only && TAKING.test(text)) return 'assign_ticket';
+  if (only && CANCEL_VERB.test(text)) return 'cancel_ticket';
+  if (only && REOPEN_VERB.test(text)) return 'reopen_ticket';
+  if (only && START_VERB.test(text)) return 'start_ticket';
+  if (only && ESCALATE_TO.test(text) && (findGroups(text, directory, { loose: true }).length || PERSON_TEAM.test(text)))
+    return 'assign_ticket';
+  if (only && !TRIAGE_ASK.test(text)) {
+    if (FIELD_CHANGE.test(text)) return 'update_ticket';
+    if (PRIORITY_SET.test(text)) return 'set_priority';
+  }
+  if (TRIAGE_ASK.test(text) && (only || /[:"'‘“]/.test(text)) && /\b(?:priority|category|team|group|queue)\b/i.test(text))
+    return 'suggest_triage';
   // "move 330 to the London team", "send 335 to infra": a hand-over, whatever the team's name.
   if (withBare.length === 1 && HAND_OVER.test(text) && !STATUS_NAMED.test(text) && !/\bcategor/i.test(text))
     return 'assign_ticket';
@@ -310,8 +383,10 @@ function operationValues(text: string, ref: TicketRef): TicketOperation | undefi
 
 function buildCall(intent: string, text: string, context: Context): Understanding {
   const ref = context.refs[0];
-  if ((NEEDS_TICKET.has(intent) || intent === 'clarify_status') && !ref)
+  if ((NEEDS_TICKET.has(intent) || intent === 'clarify_status' || intent === 'clarify_ticket') && !ref)
     return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
+  if (intent === 'clarify_two')
+    return clarify(intent, 'One ticket at a time: which one first? For example: resolve IT-000033 fixed, replaced the cable');
   if (intent === 'clarify_status')
     return clarify(
       intent,
@@ -384,22 +459,26 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
       });
     }
     case 'cancel_ticket': {
-      const reason = value('reason');
+      const reason = value('reason') ?? reasonAfter(text, ref);
       return callOf(intent, 'transition_ticket', { ticket, to: 'canceled', ...(reason ? { reason } : {}) });
     }
     case 'reopen_ticket':
     case 'start_ticket': {
-      const reason = intent === 'reopen_ticket' ? value('reason') : undefined;
+      const reason = intent === 'reopen_ticket' ? (value('reason') ?? reasonAfter(text, ref)) : undefined;
       return callOf(intent, 'transition_ticket', { ticket, to: 'open', ...(reason ? { reason } : {}) });
     }
     case 'pending_ticket': {
-      // A hold with no reason still reads as a hold: the plan asks for the reason before writing.
       const reason = value('reason') ?? holdReason(text);
-      return callOf(intent, 'transition_ticket', { ticket, to: 'pending', ...(reason ? { reason } : {}) });
+      if (!reason)
+        return clarify(intent, `Why is ${ticket} on hold? For example: put ${ticket} on hold, waiting for the user`);
+      return callOf(intent, 'transition_ticket', { ticket, to: 'pending', reason });
     }
     case 'assign_ticket':
       return assignCall(text, ticket, ref, context);
     case 'set_priority': {
+      // "reset the priority on #88 back to the calculated one": the priority from impact × urgency again.
+      if (/\b(?:reset|clear|remove|unset|recalculate)\b.{0,20}\bpriority\b/i.test(text) && !/\bp[1-4]\b/i.test(text))
+        return callOf(intent, 'update_ticket', { ticket, priority: null });
       const priority = priorityChange(text);
       if (!priority) return clarify(intent, `Which priority should ${ticket} have: P1, P2, P3 or P4?`);
       // "make 358 a P2 and tag it hardware": the other changes in the same sentence go with it.
@@ -481,6 +560,16 @@ function messageAfter(text: string, ref: TicketRef): string | undefined {
   return body.length >= 2 ? body.replace(/[.\s]+$/, '') : undefined;
 }
 
+/** "scrap 505, they bought the licence themselves": the words after the ticket, when there are some. */
+function reasonAfter(text: string, ref: TicketRef): string | undefined {
+  const rest = text
+    .slice(ref.end)
+    .replace(/^[\s,:;.\-–—]+/, '')
+    .replace(/^(?:as|because|since|please|pls)\b[\s,]*/i, '')
+    .trim();
+  return rest.length >= 4 && /\s/.test(rest) ? rest.replace(/[.\s]+$/, '') : undefined;
+}
+
 function holdReason(text: string): string | undefined {
   return /\b((?:until|till|waiting|awaiting|while|because|as)\b.{2,})$/i.exec(text)?.[1]?.replace(/[.\s]+$/, '');
 }
@@ -494,6 +583,8 @@ const DEESCALATE =
 export function priorityChange(text: string): TicketPriority | 'up' | 'down' | undefined {
   const explicit = /\b(?:p|priority\s*|pri\s*|sev\s*)([1-4])\b/i.exec(text)?.[1];
   if (explicit) return `P${explicit}` as TicketPriority;
+  const spelled = /\b(?:p|priority|pri)\s*(one|two|three|four)\b/i.exec(text)?.[1]?.toLowerCase();
+  if (spelled) return `P${['one', 'two', 'three', 'four'].indexOf(spelled) + 1}` as TicketPriority;
   if (/\bnot urgent\b/i.test(text)) return /\blow(?:est)?\b/i.test(text) ? 'P4' : 'down';
   if (/\b(?:urgent|critical|highest|top priority|emergency|sev(?:erity)? ?1)\b/i.test(text)) return 'P1';
   if (/\bhigh(?:er)?\b/i.test(text) && !/\bhigher\b/i.test(text)) return 'P2';
@@ -517,7 +608,10 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
   const categoryOf =
     /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as|should be|is|becomes|=|->|→)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
   if (!changes.category && categoryOf) changes.category = matchCategory(categoryOf, directory) ?? categoryOf;
-  const retitle = /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
+  if (/\b(?:clear|remove|reset|unset|blank)\s+(?:the\s+)?category\b/i.test(text)) changes.category = null;
+  const retitle =
+    /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1] ??
+    /\btitle\b[^,:]{0,25}?[,:]?\s*(?:should (?:say|be|read)|to|as|=|->|:)\s+["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
   if (!changes.title && retitle) changes.title = retitle;
   const recategorise =
     /\b(?:recategori[sz]e|re-categori[sz]e|categori[sz]e|file|move)\b.*?\b(?:as|under|into|to)\s+(?:the\s+)?(.+?)(?:\s+category)?\s*$/i.exec(
@@ -541,6 +635,7 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
   if (remove) changes.remove_tags = [remove.toLowerCase()];
   // "add the vip tag to 295", "add tag sap", "…and add false-positive" (after a removal), "tag it hardware".
   const added =
+    /\bneeds?\s+(?:the\s+|a\s+|an\s+)["']?([\w-]+)["']?\s+tag\b/i.exec(text)?.[1] ??
     /\b(?:add|put|stick|slap)\s+(?:the\s+|a\s+)?["']?([\w-]+)["']?\s+tag\b/i.exec(text)?.[1] ??
     /\b(?:add|put|stick)\s+(?:the\s+|a\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
     (remove ? /\b(?:and|then)\s+add\s+(?:the\s+)?["']?([\w-]+)/i.exec(text)?.[1] : undefined) ??
@@ -583,7 +678,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   );
   const args: Record<string, unknown> = { ticket };
   if (
-    /\b(?:to me|i'?ll take|i will take|i'?ll have|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest) ||
+    /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest) ||
     /^\s*(?:(?:let me|i'?ll|i will|i can)\s+)?(?:take|grab|have|pick up)\s*(?:ticket\s*)?[.!]*\s*$/i.test(rest.replace(/\s+/g, ' '))
   )
     args.assignee = 'me';
@@ -615,6 +710,11 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
       intent,
       `I don't know anyone called "${target[1]}". Who should take ${ticket}? Give a username or a team.`,
     );
+  // "to Lukas's team": which of their teams is not said. "marcus or elena, whoever's free": not decided.
+  if (PERSON_TEAM.test(rest))
+    return clarify(intent, `Which team should take ${ticket}? Give the group's name, for example: assign ${ticket} to Network`);
+  if (/\b\w+\s+or\s+\w+/i.test(rest) && (people.length + groups.length >= 2 || /\bnot sure|whoever|either\b/i.test(rest)))
+    return clarify(intent, `Who should take ${ticket}: one person or team, please.`);
   // "to the London team", "to the support team": a team the directory does not know by that name.
   const teamNamed = /\bto\s+(?:the\s+)?([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(rest)?.[1];
   if (!args.assignee && teamNamed && !findGroups(`the ${teamNamed} team`, context.directory, { loose: true }).length)
@@ -706,7 +806,7 @@ function usersCall(text: string, context: Context): Understanding {
   if (group) args.group = group.group;
   else if (/\b(?:my|our)\s+(?:team|group)\b/i.test(text)) {
     const me = context.directory.users.find((user) => user.username === context.speaker);
-    if (me?.groups.length !== 1) return clarify('list_users', 'Which team? For example: who is in the Network team');
+    if (!me?.groups[0]) return clarify('list_users', 'Which team? For example: who is in the Network team');
     args.group = me.groups[0];
   }
   if (/\b(?:agents?|techs?|technicians?|engineers?)\b/i.test(text)) args.role = 'agent';
@@ -785,6 +885,13 @@ function createCall(text: string, context: Context): Understanding {
       /\b(?:a |an )?(?:urgent|p[1-4]|high[- ]priority|low[- ]priority|critical)\s+(?=(?:ticket|incident|request|case)\b)/i,
       '',
     );
+  // "open a ticket for Harriet": nothing said about the problem yet.
+  const about = title.replace(/\b(?:a|an|the|new|ticket|incident|request|case|please|pls|for|me|one|open|raise|log|create|file)\b/gi, '');
+  if (!/[a-z]{3,}/i.test(about)) return clarify('create_ticket', 'What is the ticket about? For example: printer on floor 3 jams');
+  // "for mike about his monitor": someone the directory does not know is not a requester to guess.
+  const stranger = /\bfor\s+([a-z]+)\s+(?:about|re|regarding|with)\b/i.exec(text)?.[1];
+  if (!requester.username && stranger && !/^(?:me|us|him|her|them|it|this|that|everyone|someone|the|a|an)$/i.test(stranger))
+    return clarify('create_ticket', `I don't know anyone called "${stranger}". Who is the ticket for? Give a username.`);
   const args: Record<string, unknown> = {
     title: draftTicketTitle(title),
     description: text,
