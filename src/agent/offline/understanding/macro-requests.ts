@@ -7,7 +7,7 @@ export type MacroRequest =
 
 const MACRO_WORD = /\b(?:macros?|canned (?:replies|reply|responses?|messages?)|reply templates?|saved replies)\b/i;
 /** A macro's name: lower-case words joined by hyphens ("mailbox-full", "password-reset-done"). */
-const NAME = String.raw`["'“]?([a-z0-9]+(?:[-_][a-z0-9]+)+|[a-z0-9]{3,})["'”]?`;
+const NAME = `["'“]?([a-z0-9]+(?:[-_][a-z0-9]+)+|[a-z0-9]{3,})["'”]?`;
 const NAME_BEFORE = new RegExp(
   String.raw`${NAME}\s+(?:macro|canned (?:reply|response|message)|template|saved reply)\b`,
   'i',
@@ -37,7 +37,7 @@ function macroName(text: string): string | undefined {
 /** Reads a message about macros; undefined when it is not about them. */
 export function readMacroRequest(text: string, refs: TicketRef[]): MacroRequest | undefined {
   const sent = refs.length ? SEND_NAMED.exec(text)?.[1] : undefined;
-  if (!MACRO_WORD.test(text) && !(sent && sent.includes('-'))) return undefined;
+  if (!MACRO_WORD.test(text) && !sent?.includes('-')) return undefined;
   // Office macros ("excel macros are disabled") are an IT question, not our canned replies.
   if (OFFICE_MACROS.test(text)) return undefined;
   const name = macroName(text) ?? sent?.toLowerCase();
@@ -50,7 +50,8 @@ export function readMacroRequest(text: string, refs: TicketRef[]): MacroRequest 
   if (colon >= 0 && SAVE.test(text.slice(0, colon))) {
     const body = text.slice(colon + 1).trim();
     const before = macroName(text.slice(0, colon));
-    if (!before || !body) return { tool: 'clarify', question: 'What should the macro be called, and what should it say?' };
+    if (!before || !body)
+      return { tool: 'clarify', question: 'What should the macro be called, and what should it say?' };
     return { tool: 'save_macro', args: { name: before, body } };
   }
   if (REMOVE.test(text)) {

@@ -208,7 +208,8 @@ export function searchFilters(
   if (tag) args.tags = [tag.toLowerCase()];
   const subject = subjectText(text);
   // "p1 security tickets": a topic word that is a group's own name is the group.
-  const groupNamed = subject && !args.group && directory.groups.find((g) => g.name.toLowerCase() === subject.toLowerCase());
+  const groupNamed =
+    subject && !args.group && directory.groups.find((g) => g.name.toLowerCase() === subject.toLowerCase());
   // "unassigned printing tickets": a topic that is a category's own name (and no group's) is the category.
   const categoryNamed =
     subject && !groupNamed && !category && directory.categories.find((c) => c.toLowerCase() === subject.toLowerCase());
@@ -219,7 +220,9 @@ export function searchFilters(
     if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
       args.text = subject;
   }
-  if (/\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text))
+  if (
+    /\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text)
+  )
     args.sla = /\b(?:at risk|about to|close to|near(?:ly)?|going to|risk of)\b/i.test(text) ? 'at_risk' : 'breached';
   else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b/i.test(text)) args.sla = 'at_risk';
   Object.assign(args, dateWindow(text, options.now));

@@ -59,9 +59,11 @@ const LOG_LINE =
 
 /** Keys pressed along one row, or one key held down: "asdfgh", "qwertyuiop", "jjjjjjjj". */
 function mashed(token: string): boolean {
-  const word = token.toLowerCase().replace(/[;'#,./\[\]]+$/, '');
+  const word = token.toLowerCase().replace(/[;'#,./[\]]+$/, '');
   if (word.length < 5) return false;
-  return /^(.)\1+$/.test(word) || /^[qwertyuiop]+$/.test(word) || /^[asdfghjkl]+$/.test(word) || /^[zxcvbnm]+$/.test(word);
+  return (
+    /^(.)\1+$/.test(word) || /^[qwertyuiop]+$/.test(word) || /^[asdfghjkl]+$/.test(word) || /^[zxcvbnm]+$/.test(word)
+  );
 }
 
 /** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
@@ -161,7 +163,10 @@ export async function understand(message: string, options: UnderstandOptions = {
   const now = options.now ?? new Date();
   if (!looksLikeLanguage(text) && !LONE_TICKET.test(text)) return { tool: 'none', intent: 'not_language' };
   const rules = classifyIntent(text);
-  if (rules.kind === 'analyze_log' || (rules.kind !== 'create_ticket' && (looksLikeRecords(text) || LOG_LINE.test(text))))
+  if (
+    rules.kind === 'analyze_log' ||
+    (rules.kind !== 'create_ticket' && (looksLikeRecords(text) || LOG_LINE.test(text)))
+  )
     return { tool: 'analyze_log', intent: 'analyze_log' };
   const explicit = findTicketRefs(text, { bareNumbers: false });
   const withBare = findTicketRefs(text, { bareNumbers: true });
@@ -291,7 +296,11 @@ function chooseIntent(
     if (FIELD_CHANGE.test(text)) return 'update_ticket';
     if (PRIORITY_SET.test(text)) return 'set_priority';
   }
-  if (TRIAGE_ASK.test(text) && (only || /[:"'‘“]/.test(text)) && /\b(?:priority|category|team|group|queue)\b/i.test(text))
+  if (
+    TRIAGE_ASK.test(text) &&
+    (only || /[:"'‘“]/.test(text)) &&
+    /\b(?:priority|category|team|group|queue)\b/i.test(text)
+  )
     return 'suggest_triage';
   // "move 330 to the London team", "send 335 to infra": a hand-over, whatever the team's name.
   if (withBare.length === 1 && HAND_OVER.test(text) && !STATUS_NAMED.test(text) && !/\bcategor/i.test(text))
@@ -343,7 +352,9 @@ function chooseIntent(
   // A new ticket is only ever asked for in words about tickets; the rules hear those.
   if (
     guess.intent === 'create_ticket' &&
-    !/\b(?:tickets?|incident|raise|log it|log this|log (?:a|an|one)|(?:open|raise|file) one|p[1-4]|assign me|order me|i need a new)\b/i.test(text)
+    !/\b(?:tickets?|incident|raise|log it|log this|log (?:a|an|one)|(?:open|raise|file) one|p[1-4]|assign me|order me|i need a new)\b/i.test(
+      text,
+    )
   )
     return 'knowledge';
   if (ticketWork && cue && guess.score >= 0.5) {
@@ -386,7 +397,10 @@ function buildCall(intent: string, text: string, context: Context): Understandin
   if ((NEEDS_TICKET.has(intent) || intent === 'clarify_status' || intent === 'clarify_ticket') && !ref)
     return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
   if (intent === 'clarify_two')
-    return clarify(intent, 'One ticket at a time: which one first? For example: resolve IT-000033 fixed, replaced the cable');
+    return clarify(
+      intent,
+      'One ticket at a time: which one first? For example: resolve IT-000033 fixed, replaced the cable',
+    );
   if (intent === 'clarify_status')
     return clarify(
       intent,
@@ -535,9 +549,14 @@ function afterNumber(text: string, ref: TicketRef): string | undefined {
 /** "352 fixed, SMTP password updated, resolve it": what was done, said between the ticket and a trailing verb. */
 function notesBeforeVerb(text: string, ref: TicketRef): string | undefined {
   const after = text.slice(ref.end);
-  const verb = /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res)\b/i.exec(after);
+  const verb = /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res)\b/i.exec(
+    after,
+  );
   if (!verb) return undefined;
-  const notes = after.slice(0, verb.index).replace(/^[\s,:;.\-–—]+/, '').trim();
+  const notes = after
+    .slice(0, verb.index)
+    .replace(/^[\s,:;.\-–—]+/, '')
+    .trim();
   return notes.length >= 4 ? stripCode(notes) : undefined;
 }
 
@@ -605,8 +624,9 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
         .map((tag) => tag.replace(/\s+(?:to|on)\s+(?:ticket\s+)?(?:#|it-?)?\d+$/i, '').toLowerCase())
         .filter(Boolean);
   }
-  const categoryOf =
-    /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as|should be|is|becomes|=|->|→)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
+  const categoryOf = /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as|should be|is|becomes|=|->|→)\s+(.+?)\s*\.?$/i.exec(
+    text,
+  )?.[1];
   if (!changes.category && categoryOf) changes.category = matchCategory(categoryOf, directory) ?? categoryOf;
   if (/\b(?:clear|remove|reset|unset|blank)\s+(?:the\s+)?category\b/i.test(text)) changes.category = null;
   const retitle =
@@ -678,8 +698,12 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   );
   const args: Record<string, unknown> = { ticket };
   if (
-    /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest) ||
-    /^\s*(?:(?:let me|i'?ll|i will|i can)\s+)?(?:take|grab|have|pick up)\s*(?:ticket\s*)?[.!]*\s*$/i.test(rest.replace(/\s+/g, ' '))
+    /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(
+      rest,
+    ) ||
+    /^\s*(?:(?:let me|i'?ll|i will|i can)\s+)?(?:take|grab|have|pick up)\s*(?:ticket\s*)?[.!]*\s*$/i.test(
+      rest.replace(/\s+/g, ' '),
+    )
   )
     args.assignee = 'me';
   const person = people[0];
@@ -712,13 +736,24 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     );
   // "to Lukas's team": which of their teams is not said. "marcus or elena, whoever's free": not decided.
   if (PERSON_TEAM.test(rest))
-    return clarify(intent, `Which team should take ${ticket}? Give the group's name, for example: assign ${ticket} to Network`);
-  if (/\b\w+\s+or\s+\w+/i.test(rest) && (people.length + groups.length >= 2 || /\bnot sure|whoever|either\b/i.test(rest)))
+    return clarify(
+      intent,
+      `Which team should take ${ticket}? Give the group's name, for example: assign ${ticket} to Network`,
+    );
+  if (
+    /\b\w+\s+or\s+\w+/i.test(rest) &&
+    (people.length + groups.length >= 2 || /\bnot sure|whoever|either\b/i.test(rest))
+  )
     return clarify(intent, `Who should take ${ticket}: one person or team, please.`);
   // "to the London team", "to the support team": a team the directory does not know by that name.
-  const teamNamed = /\bto\s+(?:the\s+)?([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(rest)?.[1];
+  const teamNamed = /\bto\s+(?:the\s+)?([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(
+    rest,
+  )?.[1];
   if (!args.assignee && teamNamed && !findGroups(`the ${teamNamed} team`, context.directory, { loose: true }).length)
-    return clarify(intent, `Which team is "${teamNamed}"? Give a group's name, for example: assign ${ticket} to Network`);
+    return clarify(
+      intent,
+      `Which team is "${teamNamed}"? Give a group's name, for example: assign ${ticket} to Network`,
+    );
   if (groups[0]) args.group = groups[0].group;
   if (!args.assignee && !args.group) {
     const named = /\bto\s+(?:the\s+)?([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
@@ -779,7 +814,8 @@ function mergeCall(text: string, context: Context): Understanding {
     )
       return merge(other, ref);
     if (/^\s*(?:goes away|is the (?:dupe|duplicate|copy))\b/i.test(after)) return merge(ref, other);
-    if (/^\s*(?:should |will |can |to )?(?:absorb|swallow|take in|eat|subsume)s?\b/i.test(after)) return merge(other, ref);
+    if (/^\s*(?:should |will |can |to )?(?:absorb|swallow|take in|eat|subsume)s?\b/i.test(after))
+      return merge(other, ref);
   }
   const between = text.slice(first.end, second.start);
   // "merge 5 into 4": 5 goes away. "290 is the same as 289, merge it in": the first is the copy.
@@ -886,12 +922,23 @@ function createCall(text: string, context: Context): Understanding {
       '',
     );
   // "open a ticket for Harriet": nothing said about the problem yet.
-  const about = title.replace(/\b(?:a|an|the|new|ticket|incident|request|case|please|pls|for|me|one|open|raise|log|create|file)\b/gi, '');
-  if (!/[a-z]{3,}/i.test(about)) return clarify('create_ticket', 'What is the ticket about? For example: printer on floor 3 jams');
+  const about = title.replace(
+    /\b(?:a|an|the|new|ticket|incident|request|case|please|pls|for|me|one|open|raise|log|create|file)\b/gi,
+    '',
+  );
+  if (!/[a-z]{3,}/i.test(about))
+    return clarify('create_ticket', 'What is the ticket about? For example: printer on floor 3 jams');
   // "for mike about his monitor": someone the directory does not know is not a requester to guess.
   const stranger = /\bfor\s+([a-z]+)\s+(?:about|re|regarding|with)\b/i.exec(text)?.[1];
-  if (!requester.username && stranger && !/^(?:me|us|him|her|them|it|this|that|everyone|someone|the|a|an)$/i.test(stranger))
-    return clarify('create_ticket', `I don't know anyone called "${stranger}". Who is the ticket for? Give a username.`);
+  if (
+    !requester.username &&
+    stranger &&
+    !/^(?:me|us|him|her|them|it|this|that|everyone|someone|the|a|an)$/i.test(stranger)
+  )
+    return clarify(
+      'create_ticket',
+      `I don't know anyone called "${stranger}". Who is the ticket for? Give a username.`,
+    );
   const args: Record<string, unknown> = {
     title: draftTicketTitle(title),
     description: text,
