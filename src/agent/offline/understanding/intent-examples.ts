@@ -5,6 +5,16 @@
  */
 export const INTENT_EXAMPLES: Record<string, string[]> = {
   search_tickets: [
+    'tickets with the word outlook',
+    'anything containing the word invoice',
+    'tickets that say bitlocker',
+    'find the ones mentioning the scanner',
+    'what did person raise last week',
+    'tickets assigned to nobody',
+    'what s waiting on me',
+    'anything breaching today',
+    'tickets about to breach',
+    'overdue tickets',
     'my open ones',
     'the ones on my plate that are new',
     'which of mine are waiting on someone',

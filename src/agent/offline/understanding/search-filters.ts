@@ -32,10 +32,10 @@ const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
 ];
 
 const MINE =
-  /\b(?:my|mine|assigned to me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
+  /\b(?:my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
 const MY_TEAM = /\b(?:my|our)\s+(?:team|group|queue|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog)\b/i;
 const UNASSIGNED =
-  /\b(?:unassigned|not assigned|no assignee|without an? (?:owner|assignee)|nobody(?:'s| has)? (?:picked|taken|on)|no one(?:'s| has)? (?:picked|taken|on)|unowned)\b/i;
+  /\b(?:unassigned|assigned to (?:nobody|no one|noone)|not assigned|no assignee|without an? (?:owner|assignee)|nobody(?:'s| has)? (?:picked|taken|on)|no one(?:'s| has)? (?:picked|taken|on)|unowned)\b/i;
 const REQUESTER_CUE =
   /\b(?:raised|reported|logged|opened|submitted|requested|filed|created|sent in)\s+by\s*$|\b(?:from|for)\s*$|\bby\s*$/i;
 const ASSIGNEE_CUE = /\b(?:assigned to|with|on|owned by|held by|for)\s*$/i;
@@ -128,7 +128,7 @@ const STOP_AT =
 /** The subject words of a search: after "about", "mentioning", "search for"; or a topic word before "tickets". */
 function subjectText(text: string): string | undefined {
   const about =
-    /\b(?:about|mentioning|mentions?|regarding|concerning|re:?|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
+    /\b(?:about|mentioning|mentions?|regarding|concerning|re:(?=\s)|re\b|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
       text,
     )?.[1];
   const before =
@@ -140,7 +140,10 @@ function subjectText(text: string): string | undefined {
   const words = raw
     .replace(STOP_AT, '')
     .replace(FILLER, ' ')
-    .replace(/\b(?:p[1-4]s?|high|low|urgent|critical|medium|unassigned|cancell?ed|stale|old|recent)\b/gi, ' ')
+    .replace(
+      /\b(?:p[1-4]s?|high|low|urgent|critical|medium|unassigned|cancell?ed|stale|old|recent|overdue|breach\w*|sla|merged)\b/gi,
+      ' ',
+    )
     .replace(/\s+/g, ' ')
     .trim();
   return words.length >= 2 ? words : undefined;
@@ -194,7 +197,12 @@ export function searchFilters(
       REQUESTER_CUE.test(before) && !/\bassigned\b/i.test(before.slice(-20))
         ? !ASSIGNEE_CUE.test(before) || /\bby\s*$|\bfrom\s*$/i.test(before)
         : user.role === 'requester' && !/\bassigned to\s*$/i.test(before);
-    if (asRequester) args.requester = user.username;
+    // "what did Chloe raise last week": the verb after the name says she asked.
+    const raisedAfter =
+      /^\s+(?:raise|raised|log|logged|report|reported|open|opened|submit|submitted|send in|sent in)\b/i.test(
+        text.slice(person.end),
+      );
+    if (asRequester || raisedAfter) args.requester = user.username;
     else args.assignee = user.username;
   } else if (RAISED_BY_ME.test(text)) {
     args.requester = 'me';
@@ -225,6 +233,8 @@ export function searchFilters(
   )
     args.sla = /\b(?:at risk|about to|close to|near(?:ly)?|going to|risk of)\b/i.test(text) ? 'at_risk' : 'breached';
   else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b/i.test(text)) args.sla = 'at_risk';
-  Object.assign(args, dateWindow(text, options.now));
+  // "breaching today" is about the deadline, not when the ticket came in.
+  if (/\b(?:breach\w*|due)\s+(?:today|soon)\b/i.test(text)) args.sla = 'at_risk';
+  else Object.assign(args, dateWindow(text, options.now));
   return { args };
 }

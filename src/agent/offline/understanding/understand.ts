@@ -110,7 +110,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases))\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla)\b/i;
 
 /** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
 function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
@@ -153,7 +153,7 @@ const NEEDS_TICKET = new Set([
 ]);
 
 const LINK_WORDS =
-  /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|connect)\b/i;
+  /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|follows? (?:up )?on|connect)\b/i;
 const MERGE_WORDS = /\b(?:merge|merging|fold|combine)\b/i;
 
 /** Decides what a message asks for. */
@@ -189,7 +189,7 @@ const IT_WORDS =
   /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|\d{3,}|0x[0-9a-f]+)\b/i;
 
 const SIMILAR =
-  /\b(?:come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+  /\b(?:is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
 const STATUS_QUESTION =
   /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
 /** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
@@ -233,7 +233,7 @@ const CURRENT_VALUE =
   /^\s*(?:what|which)\s+(?:priority|status|category|group|team|state)\s+is\b|^\s*who(?:'s| is)\s+(?:on|working on|handling|assigned to|looking at|got)\b|^\s*what(?:'s| is)\s+the\s+(?:current\s+)?(?:priority|status|category|assignee|group|state)\s+(?:of|on|for)\b/i;
 const INTERNAL_NOTE = /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b/i;
 const TAKING =
-  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up)\b/i;
+  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up)\b/i;
 const CANCEL_VERB =
   /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon)\b|\b(?:no longer needed|not needed any ?more)\b/i;
 const REOPEN_VERB = /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b/i;
@@ -248,7 +248,7 @@ const FIELD_CHANGE =
   /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
 /** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
 const PRIORITY_SET =
-  /\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
+  /\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
 
 /** "the business apps queue", "networks backlog"; not a print, batch or call queue. */
 const TEAM_QUEUE = /(?<!\b(?:print|printer|batch|job|call|mail|message|sap|spool)\s)\b(?:queue|backlog)\b/i;
@@ -369,6 +369,9 @@ function chooseIntent(
     return guess.intent;
   }
   // Small talk: "it" the pronoun is no IT word ("cheers, that's sorted it"); "IT" in capitals is.
+  // A sentence that names one ticket is not small talk: "look at 88 for me".
+  if (withBare.length === 1 && ['none', 'None', 'knowledge'].includes(guess.intent) && text.split(/\s+/).length <= 6)
+    return 'get_ticket';
   if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text.replace(/\bit\b/g, ''))) return 'none';
   return 'knowledge';
 }
@@ -430,7 +433,7 @@ function buildCall(intent: string, text: string, context: Context): Understandin
       return mergeCall(text, context);
     case 'find_similar_tickets':
     case 'suggest_triage':
-      return callOf(intent, intent, ref ? { ticket: ref.ticket } : { text });
+      return callOf(intent, intent, ref ? { ticket: ref.ticket } : { text: quotedOrAfterColon(text) ?? text });
     case 'list_users':
       return usersCall(text, context);
     case 'list_groups':
@@ -473,7 +476,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
       });
     }
     case 'cancel_ticket': {
-      const reason = value('reason') ?? reasonAfter(text, ref);
+      const reason = notesBeforeVerb(text, ref) ?? value('reason') ?? reasonAfter(text, ref);
       return callOf(intent, 'transition_ticket', { ticket, to: 'canceled', ...(reason ? { reason } : {}) });
     }
     case 'reopen_ticket':
@@ -546,12 +549,22 @@ function afterNumber(text: string, ref: TicketRef): string | undefined {
   return rest.length >= 2 ? rest.replace(/[.\s]+$/, '') : undefined;
 }
 
+/** "what category should 'cannot print from mac' be", "triage this: wifi drops": the problem itself. */
+function quotedOrAfterColon(text: string): string | undefined {
+  const quoted = /["“‘']([^"”’']{4,})["”’']/.exec(text)?.[1]?.trim();
+  if (quoted) return quoted;
+  const colon = text.indexOf(':');
+  const after = colon >= 0 ? text.slice(colon + 1).trim() : '';
+  return after.length >= 4 ? after : undefined;
+}
+
 /** "352 fixed, SMTP password updated, resolve it": what was done, said between the ticket and a trailing verb. */
 function notesBeforeVerb(text: string, ref: TicketRef): string | undefined {
   const after = text.slice(ref.end);
-  const verb = /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res)\b/i.exec(
-    after,
-  );
+  const verb =
+    /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res|cancel|scrap|kill)\b/i.exec(
+      after,
+    );
   if (!verb) return undefined;
   const notes = after
     .slice(0, verb.index)
@@ -698,7 +711,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   );
   const args: Record<string, unknown> = { ticket };
   if (
-    /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(
+    /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|is mine|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(
       rest,
     ) ||
     /^\s*(?:(?:let me|i'?ll|i will|i can)\s+)?(?:take|grab|have|pick up)\s*(?:ticket\s*)?[.!]*\s*$/i.test(
@@ -857,7 +870,12 @@ function requesterIn(
 ): { username?: string; span?: [number, number]; ambiguous?: string } {
   for (const person of findPeople(text, directory)) {
     const before = text.slice(0, person.start);
+    // "for priya", "on behalf of Mei", "john's monitor", or the sentence's subject: "Kwame needs a new mouse".
+    const subject =
+      !before.trim() &&
+      /^\s*(?:needs|wants|can'?t|cannot|has|is|reports|says|reckons|asked)\b/i.test(text.slice(person.end));
     if (
+      !subject &&
       !/\b(?:for|on behalf of|from|requester(?: is)?|raised by|reported by|user)\s*:?\s*$/i.test(before) &&
       !/'s$|’s$/.test(person.text)
     )
