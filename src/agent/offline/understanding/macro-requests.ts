@@ -24,14 +24,15 @@ const SEND_NAMED = new RegExp(String.raw`\b(?:send|use|apply|fire)\s+(?:the\s+)?
 const OFFICE_MACROS =
   /\b(?:excel|word|powerpoint|access|vba|office|spreadsheet|workbook|xlsm|docm|enable|enabled|disabled?|blocked|record|run(?:ning)?|trust(?:ed)?|security)\b/i;
 
-const NOT_A_NAME = /^(?:the|a|an|this|that|called|named|macro|macros|reply|with|using|to|on|for|of|what|which|new)$/i;
+const NOT_A_NAME =
+  /^(?:the|a|an|this|that|called|named|macro|macros|reply|with|using|to|on|for|of|what|which|new|say|says|said|do|does|is|are|read|reads|look|looks|text|body)$/i;
 
+/** The macro's name: a hyphenated one wherever it stands, else the word after "macro", else before. */
 function macroName(text: string): string | undefined {
-  for (const pattern of [NAME_AFTER, NAME_BEFORE]) {
-    const name = pattern.exec(text)?.[1];
-    if (name && !NOT_A_NAME.test(name)) return name.toLowerCase();
-  }
-  return undefined;
+  const names = [NAME_AFTER, NAME_BEFORE]
+    .map((pattern) => pattern.exec(text)?.[1])
+    .filter((name): name is string => name !== undefined && !NOT_A_NAME.test(name));
+  return (names.find((name) => /[-_]/.test(name)) ?? names[0])?.toLowerCase();
 }
 
 /** Reads a message about macros; undefined when it is not about them. */
