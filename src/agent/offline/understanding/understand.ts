@@ -175,7 +175,12 @@ export async function understand(message: string, options: UnderstandOptions = {
     return macro.tool === 'clarify' ? clarify(macro.tool, macro.question) : callOf(macro.tool, macro.tool, macro.args);
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   // An IT question with nothing about tickets in it needs no classifier (nor its load time).
-  if (rules.kind === 'kb_question' && IT_WORDS.test(text) && !hasTicketCue(text, withBare, directory))
+  if (
+    rules.kind === 'kb_question' &&
+    IT_WORDS.test(text) &&
+    !hasTicketCue(text, withBare, directory) &&
+    !WRITE_WITHOUT_TICKET.test(text)
+  )
     return { tool: 'knowledge', intent: 'knowledge' };
   const guess = await classifyNormalised(normaliseForClassifier(text, directory));
   const intent = chooseIntent(text, rules, guess, explicit, withBare, directory);
@@ -208,10 +213,11 @@ const DONT_MERGE = /\b(?:don'?t|do not|not|without|no)\s+merg/i;
 
 /** A change whose object is only "it", "the ticket", "those two" or nothing: which ticket must be asked. */
 const WRITE_WITHOUT_TICKET =
-  /^\s*(?:(?:please|pls|can you|could you|now)\s+)?(resolve|close|reopen|cancel|merge|assign|reassign|escalate|de-?escalate|put|add (?:a|an internal) note|reply|respond|tag|untag|retitle|rename|park|hold|take|grab)\b(?:\s+(?:it|this|that|them|both|the ticket|this ticket|that ticket|this one|that one|the two|those(?: two)?(?: tickets)?|these(?: two)?(?: tickets)?)(?:\s+on hold)?)?\s*(?:[.!?]+\s*$|:\s*\S.*$|$)/i;
+  /^\s*(?:(?:please|pls|can you|could you|now)\s+)?(resolve|close|reopen|cancel|merge|assign|reassign|escalate|de-?escalate|put|add (?:a|an internal) note|reply|respond|tag|untag|retitle|rename|park|hold|take|grab|link|relate)\b(?:\s+(?:it|this|that|them|both|the ticket|this ticket|that ticket|this one|that one|the two|those(?: two)?(?: tickets)?|these(?: two)?(?: tickets)?)(?:\s+on hold|\s+up|\s+together)?)?(?:\s+(?:please|pls|now|thanks|for me))?\s*(?:[.!?]+\s*$|:\s*\S.*$|$)/i;
 
 function unnamedIntent(verb: string): string {
   if (verb.startsWith('merge')) return 'merge_tickets';
+  if (/link|relate/.test(verb)) return 'link_tickets';
   if (/note/.test(verb)) return 'add_internal_note';
   if (/reply|respond/.test(verb)) return 'reply_to_ticket';
   if (/assign|take|grab/.test(verb)) return 'assign_ticket';
@@ -248,10 +254,17 @@ const FIELD_CHANGE =
   /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
 /** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
 const PRIORITY_SET =
-  /\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
+  /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
 
 /** "the business apps queue", "networks backlog"; not a print, batch or call queue. */
 const TEAM_QUEUE = /(?<!\b(?:print|printer|batch|job|call|mail|message|sap|spool)\s)\b(?:queue|backlog)\b/i;
+
+/** "what's the status", "tag it vpn", "any update?": a ticket is meant but none is named. */
+const NO_OBJECT =
+  /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
+/** A change verb and a ticket, and nothing else. */
+const BARE_CHANGE =
+  /^\s*(?:please\s+)?(?:change|update|edit|modify|move|amend|fix|adjust)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:please|pls)?\s*[.!?]*\s*$/i;
 
 const THE_TICKET =
   /^\s*(?:please\s+|can you\s+|could you\s+)?(?:resolve|close|reopen|re-open|cancel|assign|reassign|escalate|de-?escalate|show(?: me)?|open up|pull up|update|merge|give|send|move|reply to|put|hold|start)\s+(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:ticket|one|incident)\b(?!s)/i;
@@ -274,8 +287,10 @@ function chooseIntent(
   // "show the business apps queue": a team's tickets, not the list of teams.
   if (withBare.length === 0 && TEAM_QUEUE.test(text) && findGroups(text, directory, { loose: true }).length)
     return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
-  // "escalate the phishing ticket", "show me the ticket": one ticket meant, but not which.
-  if (withBare.length === 0 && THE_TICKET.test(text)) return 'clarify_ticket';
+  // "escalate the phishing ticket", "show me the ticket", "what's the status": one ticket meant, but not which.
+  if (withBare.length === 0 && (THE_TICKET.test(text) || NO_OBJECT.test(text))) return 'clarify_ticket';
+  // "update 45", "move 45": what should change is not said.
+  if (withBare.length === 1 && BARE_CHANGE.test(text)) return 'update_ticket';
   // "resolve it", "merge those two", "add a note: called back": a change with no ticket named is asked back.
   const unnamed = withBare.length === 0 ? WRITE_WITHOUT_TICKET.exec(text) : null;
   if (unnamed) return unnamedIntent((unnamed[1] ?? '').toLowerCase());
@@ -607,7 +622,7 @@ function holdReason(text: string): string | undefined {
 }
 
 const ESCALATE =
-  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher priority|more urgent|up the priority|increase)\b/i;
+  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher(?: priority)?|more urgent|up the priority|increase)\b/i;
 const DEESCALATE =
   /\b(?:de-?escalate|bump\b[^.,;]{0,20}\bdown|knock\b[^.,;]{0,20}\bdown|lower (?:the )?priority|drop (?:the )?priority|less urgent|not urgent|downgrade|decrease|reduce)\b/i;
 
