@@ -76,6 +76,11 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
   if (/\bthis week\b|\bso far this week\b/i.test(text)) return { created_after: isoDay(startOfWeek(now)) };
   if (/\b(?:in|over|during|within) the (?:last|past) week\b|\bpast week\b/i.test(text))
     return { created_after: isoDay(new Date(today.getTime() - 7 * DAY)) };
+  const older = /\bolder than (?:a|an|one|(\d+))\s+(day|week|month)s?\b/i.exec(text);
+  if (older) {
+    const unit = older[2]?.toLowerCase() === 'month' ? 30 * DAY : older[2]?.toLowerCase() === 'week' ? 7 * DAY : DAY;
+    return { created_before: isoDay(new Date(today.getTime() - Number(older[1] ?? 1) * unit)) };
+  }
   if (/\b(?:last|past) fortnight\b/i.test(text)) return { created_after: isoDay(new Date(today.getTime() - 14 * DAY)) };
   if (/\blast week\b/i.test(text)) {
     const monday = startOfWeek(now);

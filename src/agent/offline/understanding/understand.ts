@@ -110,7 +110,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla)\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones)\b/i;
 
 /** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
 function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
@@ -259,6 +259,9 @@ const PRIORITY_SET =
 /** "the business apps queue", "networks backlog"; not a print, batch or call queue. */
 const TEAM_QUEUE = /(?<!\b(?:print|printer|batch|job|call|mail|message|sap|spool)\s)\b(?:queue|backlog)\b/i;
 
+const LIST_REQUEST =
+  /^\s*(?:(?:can you|could you|please)\s+)?(?:find|show|list|search(?: for)?|get|pull up|display|give me)(?: me| us)?(?: all| any| every)?(?: the| my| our)?\b[^?]{0,40}?\b(?:tickets|incidents|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent|old|recent) ones)\b|^\s*(?:the|my|any|all)\s+(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones\b/i;
+
 /** "what's the status", "tag it vpn", "any update?": a ticket is meant but none is named. */
 const NO_OBJECT =
   /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
@@ -286,6 +289,13 @@ function chooseIntent(
   if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
   // "show the business apps queue": a team's tickets, not the list of teams.
   if (withBare.length === 0 && TEAM_QUEUE.test(text) && findGroups(text, directory, { loose: true }).length)
+    return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+  // "find outlook tickets", "show me the closed ones from last week": a list asked for in so many words.
+  if (
+    withBare.length === 0 &&
+    LIST_REQUEST.test(text) &&
+    !/\b(?:similar|like this|like that|dupes?|duplicates?)\b/i.test(text)
+  )
     return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
   // "escalate the phishing ticket", "show me the ticket", "what's the status": one ticket meant, but not which.
   if (withBare.length === 0 && (THE_TICKET.test(text) || NO_OBJECT.test(text))) return 'clarify_ticket';
