@@ -237,7 +237,8 @@ function adjacentRefs(text: string, refs: TicketRef[]): boolean {
 /** "what priority is 301 at", "who's on 88": a question about a ticket's current value. */
 const CURRENT_VALUE =
   /^\s*(?:what|which)\s+(?:priority|status|category|group|team|state)\s+is\b|^\s*who(?:'s| is)\s+(?:on|working on|handling|assigned to|looking at|got)\b|^\s*what(?:'s| is)\s+the\s+(?:current\s+)?(?:priority|status|category|assignee|group|state)\s+(?:of|on|for)\b/i;
-const INTERNAL_NOTE = /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b/i;
+const INTERNAL_NOTE =
+  /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b|^\s*(?:please\s+)?(?:put|add|leave|stick|drop|pop)\s+(?:a\s+)?(?:quick\s+|short\s+)?note\b/i;
 const TAKING =
   /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up)\b/i;
 const CANCEL_VERB =
@@ -915,7 +916,7 @@ function requesterIn(
 }
 
 const SITE_WIDE =
-  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
+  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch|team)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
 
 const CAN_WAIT =
   /\b(?:can wait|no rush|no hurry|not urgent|whenever|when(?:ever)? you (?:get a chance|can|have time)|low priority|not time[- ]critical|nice to have)\b/i;
