@@ -22,7 +22,10 @@ const REMOVE = /\b(?:delete|remove|get rid of|drop|bin|scrap|kill)\b/i;
 const SEND_NAMED = new RegExp(String.raw`\b(?:send|use|apply|fire)\s+(?:the\s+)?${NAME}\s+(?:on|to|for)\b`, 'i');
 
 const OFFICE_MACROS =
-  /\b(?:excel|word|powerpoint|access|vba|office|spreadsheet|workbook|xlsm|docm|enable|enabled|disabled?|blocked|record|run(?:ning)?|trust(?:ed)?|security)\b/i;
+  /\b(?:excel|word|powerpoint|access|vba|office|spreadsheet|workbook|xlsm|docm|enable|enabled|disabled?|blocked|record|run(?:ning)?|trust(?:ed)?|security|stopped|broken|error|fails?|failing|working)\b/i;
+
+const MACRO_ACTION =
+  /\b(?:list|show|what|which|any|all|got|have we|save|add|create|new|make|delete|remove|get rid of|drop|bin|called|named)\b/i;
 
 const NOT_A_NAME =
   /^(?:the|a|an|this|that|called|named|macro|macros|reply|with|using|to|on|for|of|what|which|new|say|says|said|do|does|is|are|read|reads|look|looks|text|body)$/i;
@@ -39,8 +42,10 @@ function macroName(text: string): string | undefined {
 export function readMacroRequest(text: string, refs: TicketRef[]): MacroRequest | undefined {
   const sent = refs.length ? SEND_NAMED.exec(text)?.[1] : undefined;
   if (!MACRO_WORD.test(text) && !sent?.includes('-')) return undefined;
-  // Office macros ("excel macros are disabled") are an IT question, not our canned replies.
-  if (OFFICE_MACROS.test(text)) return undefined;
+  // Office macros ("excel macros are disabled") are an IT question, not our canned replies (a body after a colon aside).
+  if (OFFICE_MACROS.test(text.split(':')[0] ?? text)) return undefined;
+  // Without a ticket or a macro's name, only a request about the list: "my macro stopped working" is not one.
+  if (!refs.length && !/[-_]/.test(macroName(text) ?? '') && !MACRO_ACTION.test(text)) return undefined;
   const name = macroName(text) ?? sent?.toLowerCase();
   const ref = refs[0];
   if (ref) {

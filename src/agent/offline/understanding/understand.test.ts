@@ -271,6 +271,8 @@ describe('understand', () => {
 
   it('keeps Office macros an IT question', async () => {
     expect((await read('excel macros are disabled by my admin, how do I enable them')).tool).toBe('knowledge');
+    expect((await read('my macro stopped working')).tool).toBe('knowledge');
+    expect((await read('what category does my request fall under')).tool).toBe('knowledge');
   });
 
   it('sends pasted logs and records to log analysis, and never turns noise into a write', async () => {

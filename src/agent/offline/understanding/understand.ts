@@ -81,7 +81,7 @@ const LONE_TICKET = /^\s*(?:#|it-?)\s?\d{1,9}\s*[?!.]*\s*$/i;
 
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*what (?:information|info|details) should\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
+  /^\s*what (?:information|info|details) should\b|^\s*(?:what|which) \w+ (?:does|should|would|will) my (?:request|ticket|issue|problem)\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -191,7 +191,7 @@ export async function understand(message: string, options: UnderstandOptions = {
 
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
-  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|\d{3,}|0x[0-9a-f]+)\b/i;
+  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|pdfs?|reply all|browser|chrome|edge|firefox|tabs?|greyed|grayed|\d{3,}|0x[0-9a-f]+)\b/i;
 
 const SIMILAR =
   /\b(?:is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
@@ -464,9 +464,20 @@ function buildCall(intent: string, text: string, context: Context): Understandin
       return usersCall(text, context);
     case 'list_groups':
     case 'list_categories':
+    case 'list_macros':
       return callOf(intent, intent, {});
+    case 'save_macro':
+    case 'remove_macro':
+    case 'reply_with_macro':
+      // The classifier heard a macro request the macro rules could not read: ask, never guess a write.
+      return clarify(
+        intent,
+        'Which macro do you mean? For example: list macros, or reply to IT-000042 with the mailbox-full macro',
+      );
     default:
-      return writeCall(intent, text, ref as TicketRef, context);
+      // An intent with no ticket to work on is never a write.
+      if (!ref) return { tool: 'knowledge', intent: 'knowledge' };
+      return writeCall(intent, text, ref, context);
   }
 }
 
@@ -916,7 +927,7 @@ function requesterIn(
 }
 
 const SITE_WIDE =
-  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch|team)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
+  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
 
 const CAN_WAIT =
   /\b(?:can wait|no rush|no hurry|not urgent|whenever|when(?:ever)? you (?:get a chance|can|have time)|low priority|not time[- ]critical|nice to have)\b/i;
