@@ -246,6 +246,14 @@ describe('understand', () => {
       { ticket: 'IT-000010', kind: 'caused_by', other: 'IT-000009' },
     ],
     ['merge #7 -> #6', 'merge_tickets', { duplicate: 'IT-000007', survivor: 'IT-000006' }],
+    ['reassign 260 from Owen to Aisha', 'assign_ticket', { ticket: 'IT-000260', assignee: 'aisha.khan' }],
+    [
+      'rename 45 "Scanner emails blank pages"',
+      'update_ticket',
+      { ticket: 'IT-000045', title: 'Scanner emails blank pages' },
+    ],
+    ['45 belongs in Printing', 'update_ticket', { ticket: 'IT-000045', category: 'Printing' }],
+    ['drop the urgent tag from 301', 'update_ticket', { ticket: 'IT-000301', remove_tags: ['urgent'] }],
     [
       'create a low priority ticket for Peter Lindqvist - wants a new mouse',
       'create_ticket',

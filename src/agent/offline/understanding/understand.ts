@@ -153,7 +153,7 @@ const NEEDS_TICKET = new Set([
 ]);
 
 const LINK_WORDS =
-  /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|follows? (?:up )?on|connect)\b/i;
+  /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicates|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|follows? (?:up )?on|connect)\b/i;
 const MERGE_WORDS = /\b(?:merge|merging|fold|combine)\b/i;
 
 /** Decides what a message asks for. */
@@ -249,10 +249,10 @@ const START_VERB =
 const ESCALATE_TO = /^\s*(?:please\s+)?escalate\b.*\bto\s+(?!p[1-4]\b|priority\b|high|urgent|critical)/i;
 const PERSON_TEAM = /\b[a-z]+(?:'s|’s)\s+(?:team|group|lot|folks|people|squad|crew)\b/i;
 const TRIAGE_ASK =
-  /^\s*(?:what|which)\b[^.?!]*\bshould\b|\b(?:suggest|recommend|would you (?:give|put|set|suggest)|should (?:this|it|that|they) (?:be|go|have)|what (?:priority|category|team|group) (?:would|should|does)|which (?:team|group|queue) (?:should|would)|how (?:urgent|important) is)\b/i;
+  /^\s*(?:what|which|who)\b[^.?!]*\bshould\b|\b(?:suggest|recommend|would you (?:give|put|set|suggest)|should (?:this|it|that|they) (?:be|go|have)|what (?:priority|category|team|group) (?:would|should|does)|which (?:team|group|queue) (?:should|would)|how (?:urgent|important) is)\b/i;
 /** "category for 512 is X", "clear the category on #9", "#301 needs the outage tag", "fix the title on 630". */
 const FIELD_CHANGE =
-  /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
+  /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off|from)\b|^\s*(?:re-?name|re-?title)\b|\bbelongs?\s+(?:in|under|to)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
 /** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
 const PRIORITY_SET =
   /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
@@ -325,7 +325,7 @@ function chooseIntent(
   if (
     TRIAGE_ASK.test(text) &&
     (only || /[:"'‘“]/.test(text)) &&
-    /\b(?:priority|category|team|group|queue)\b/i.test(text)
+    /\b(?:priority|category|team|group|queue|urgent|go to|handle)\b/i.test(text)
   )
     return 'suggest_triage';
   // "move 330 to the London team", "send 335 to infra": a hand-over, whatever the team's name.
@@ -694,6 +694,11 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
   const placed = /\b(?:put|place|file|move)\s+\S+\s+(?:in|into|under)\s+(?:the\s+)?(.+?)\s+categor(?:y|ies)\b/i.exec(
     text,
   )?.[1];
+  const belongs = /\bbelongs?\s+(?:in|under|to|with)\s+(?:the\s+)?(.+?)(?:\s+category)?\s*\.?$/i.exec(text)?.[1];
+  if (!changes.category && belongs) {
+    const category = matchCategory(belongs, directory);
+    if (category) changes.category = category;
+  }
   if (!changes.category && placed) {
     const category = matchCategory(placed, directory);
     if (category) changes.category = category;
@@ -743,8 +748,11 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   if (/\b(?:unassign|take (?:me|it) off|remove (?:the )?assignee|nobody)\b/i.test(rest))
     return callOf(intent, 'assign_ticket', { ticket, assignee: null });
   const groups = findGroups(rest, context.directory, { loose: true });
+  // "from Owen to Mei": the one it comes from is not the one it goes to.
   const people = findPeople(rest, context.directory).filter(
-    (person) => !groups.some((group) => person.start < group.end && person.end > group.start),
+    (person) =>
+      !groups.some((group) => person.start < group.end && person.end > group.start) &&
+      !/\bfrom\s*$/i.test(rest.slice(0, person.start)),
   );
   const args: Record<string, unknown> = { ticket };
   if (
@@ -771,7 +779,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     args.assignee = (agents[0] as (typeof agents)[number]).username;
   }
   // "to Mike from networks": a person nobody knows is not the same as the team they are in.
-  const target = /\bto\s+(?:the\s+)?([A-Za-z][\w.'-]*)/i.exec(rest);
+  const target = /\bto\s+(?:the\s+)?(?!(?:go|be|sit|move|stay)\b)([A-Za-z][\w.'-]*)/i.exec(rest);
   const unknownPerson =
     !args.assignee &&
     target?.[1] &&
@@ -806,7 +814,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     );
   if (groups[0]) args.group = groups[0].group;
   if (!args.assignee && !args.group) {
-    const named = /\bto\s+(?:the\s+)?([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
+    const named = /\bto\s+(?:the\s+)?(?!(?:go|be|sit|move|stay)\b)([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
     return clarify(
       intent,
       named
