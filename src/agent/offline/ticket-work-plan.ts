@@ -62,6 +62,8 @@ function workCall(work: TicketWork, results: ToolResult[]): ToolCall | ModelStep
     return say(
       `How was ${args.ticket} resolved: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error? For example: resolve ${args.ticket} fixed, replaced the toner`,
     );
+  if (tool === 'transition_ticket' && args.to === 'pending' && !args.reason)
+    return say(`Why is ${args.ticket} on hold? For example: put ${args.ticket} on hold, waiting for the user`);
   if (tool !== 'update_ticket') return call(tool, args);
   const current = data(results.find((result) => result.name === 'get_ticket'))?.ticket as TicketView | undefined;
   if (!current) return call('get_ticket', { ticket: args.ticket });
@@ -101,6 +103,7 @@ function filtersInWords(args: Record<string, unknown>): string {
   if (args.category) parts.push(`category ${args.category}`);
   if (Array.isArray(args.tags)) parts.push(`tagged ${args.tags.join(', ')}`);
   if (args.text) parts.push(`about "${args.text}"`);
+  if (args.sla) parts.push(args.sla === 'breached' ? 'past their SLA' : 'at risk of breaching their SLA');
   if (args.created_after) parts.push(`created since ${args.created_after}`);
   if (args.created_before) parts.push(`created before ${args.created_before}`);
   return parts.join(', ');
@@ -120,6 +123,9 @@ const WRITE_VERBS: Record<string, string> = {
   assign_ticket: 'assign',
   link_tickets: 'link',
   merge_tickets: 'merge',
+  save_macro: 'save the macro',
+  remove_macro: 'remove the macro',
+  reply_with_macro: 'send the macro on',
 };
 
 function intended(work: TicketWork): string {
@@ -142,6 +148,11 @@ function intended(work: TicketWork): string {
       return `record ${a.ticket} ${String(a.kind).replace(/_/g, ' ')} ${a.other}`;
     case 'merge_tickets':
       return `merge ${a.duplicate} into ${a.survivor}`;
+    case 'save_macro':
+    case 'remove_macro':
+      return `${WRITE_VERBS[work.tool]} ${a.name}`;
+    case 'reply_with_macro':
+      return `send the macro ${a.macro} as a reply on ${a.ticket}`;
     default:
       return `${WRITE_VERBS[work.tool] ?? work.tool}`;
   }
@@ -235,6 +246,17 @@ function describeResult(work: TicketWork, result: ToolResult, question: string):
       const categories = (content.categories ?? []) as { path: string; defaultGroup: string | null }[];
       return categories.map((c) => `- ${c.path}${c.defaultGroup ? ` → ${c.defaultGroup}` : ''}`).join('\n');
     }
+    case 'list_macros': {
+      const macros = (content.macros ?? []) as { name: string; body: string }[];
+      if (!macros.length) return 'No macros match.';
+      return macros.map((m) => `- ${m.name}: ${m.body}`).join('\n');
+    }
+    case 'save_macro':
+      return `Saved the macro ${work.args.name}.`;
+    case 'remove_macro':
+      return `Removed the macro ${work.args.name}.`;
+    case 'reply_with_macro':
+      return `Replied to the requester of ${work.args.ticket} with the macro ${work.args.macro}.`;
     default:
       return `Done (${work.tool}) for: ${question}`;
   }

@@ -22,7 +22,17 @@ export function readLabelledUtterances(file: string): LabelledUtterance[] {
 }
 
 /** Values compared by containment (either way), case and punctuation aside. */
-const FREE_TEXT = new Set(['text', 'reason', 'notes', 'resolution_notes', 'title', 'description', 'query', 'log']);
+const FREE_TEXT = new Set([
+  'text',
+  'reason',
+  'notes',
+  'resolution_notes',
+  'title',
+  'description',
+  'query',
+  'log',
+  'body',
+]);
 const TICKET_KEYS = new Set(['ticket', 'other', 'duplicate', 'survivor']);
 
 const squash = (text: string) =>

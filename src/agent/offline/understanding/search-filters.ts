@@ -16,6 +16,7 @@ const STATUS_WORDS: [TicketStatus, RegExp][] = [
   ['resolved', /\bresolved\b/i],
   ['closed', /\bclosed\b/i],
   ['canceled', /\bcancell?ed\b/i],
+  ['merged', /\bmerged\b/i],
   [
     'new',
     /\bnew\b(?!\s+(?:starters?|joiners?|hires?|laptops?|phones?|macs?|pcs?|devices?|users?|accounts?|mailbox(?:es)?|printers?|monitors?|outlook|teams|version|ticket\b))|\buntouched\b|\bnot (?:yet )?(?:looked at|triaged|started)\b/i,
@@ -31,10 +32,10 @@ const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
 ];
 
 const MINE =
-  /\b(?:my|mine|assigned to me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
+  /\b(?:my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
 const MY_TEAM = /\b(?:my|our)\s+(?:team|group|queue|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog)\b/i;
 const UNASSIGNED =
-  /\b(?:unassigned|not assigned|no assignee|without an? (?:owner|assignee)|nobody(?:'s| has)? (?:picked|taken|on)|no one(?:'s| has)? (?:picked|taken|on)|unowned)\b/i;
+  /\b(?:unassigned|assigned to (?:nobody|no one|noone)|not assigned|no assignee|without an? (?:owner|assignee)|nobody(?:'s| has)? (?:picked|taken|on)|no one(?:'s| has)? (?:picked|taken|on)|unowned)\b/i;
 const REQUESTER_CUE =
   /\b(?:raised|reported|logged|opened|submitted|requested|filed|created|sent in)\s+by\s*$|\b(?:from|for)\s*$|\bby\s*$/i;
 const ASSIGNEE_CUE = /\b(?:assigned to|with|on|owned by|held by|for)\s*$/i;
@@ -73,6 +74,14 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
   if (/\byesterday\b/i.test(text))
     return { created_after: isoDay(new Date(today.getTime() - DAY)), created_before: isoDay(today) };
   if (/\bthis week\b|\bso far this week\b/i.test(text)) return { created_after: isoDay(startOfWeek(now)) };
+  if (/\b(?:in|over|during|within) the (?:last|past) week\b|\bpast week\b/i.test(text))
+    return { created_after: isoDay(new Date(today.getTime() - 7 * DAY)) };
+  const older = /\bolder than (?:a|an|one|(\d+))\s+(day|week|month)s?\b/i.exec(text);
+  if (older) {
+    const unit = older[2]?.toLowerCase() === 'month' ? 30 * DAY : older[2]?.toLowerCase() === 'week' ? 7 * DAY : DAY;
+    return { created_before: isoDay(new Date(today.getTime() - Number(older[1] ?? 1) * unit)) };
+  }
+  if (/\b(?:last|past) fortnight\b/i.test(text)) return { created_after: isoDay(new Date(today.getTime() - 14 * DAY)) };
   if (/\blast week\b/i.test(text)) {
     const monday = startOfWeek(now);
     return { created_after: isoDay(new Date(monday.getTime() - 7 * DAY)), created_before: isoDay(monday) };
@@ -106,7 +115,9 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
   }
   const before = /\b(?:before|until|created before|opened before)\s+(.{3,30})/i.exec(text);
   if (before?.[1] && parseDate) {
-    const parsed = parseDate(before[1], now, { forwardDate: false });
+    let parsed = parseDate(before[1], now, { forwardDate: false });
+    // "before friday" on a Thursday is last Friday: a search looks back.
+    while (parsed && parsed.getTime() > now.getTime()) parsed = new Date(parsed.getTime() - 7 * DAY);
     if (parsed) return { created_before: isoDay(parsed) };
   }
   return {};
@@ -114,7 +125,7 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
 
 /** Words that are about the search itself, not its subject. */
 const FILLER =
-  /\b(?:show|list|find|search|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|teams|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
+  /\b(?:show|list|find|search|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
 
 const STOP_AT =
   /\s+(?:this|last|since|from|after|before|today|yesterday|in the last|that are|which are|assigned|for (?:the\s+)?\w+ team|raised|logged|opened|created|on hold|pending)\b.*$/i;
@@ -122,11 +133,11 @@ const STOP_AT =
 /** The subject words of a search: after "about", "mentioning", "search for"; or a topic word before "tickets". */
 function subjectText(text: string): string | undefined {
   const about =
-    /\b(?:about|mentioning|mentions?|regarding|concerning|re:?|related to|to do with|containing|contain|with the words?|matching|search(?:\s+tickets)?\s+for|look(?:ing)? for|find)\s+["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
+    /\b(?:about|mentioning|mentions?|regarding|concerning|re:(?=\s)|re\b|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
       text,
     )?.[1];
   const before =
-    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones)\b/i.exec(
+    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved|of)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones)\b/i.exec(
       text,
     )?.[1];
   const raw = about ?? before;
@@ -134,10 +145,25 @@ function subjectText(text: string): string | undefined {
   const words = raw
     .replace(STOP_AT, '')
     .replace(FILLER, ' ')
-    .replace(/\b(?:p[1-4]s?|high|low|urgent|critical|medium|unassigned|cancell?ed|stale|old|recent)\b/gi, ' ')
+    .replace(
+      /\b(?:p[1-4]s?|high|low|urgent|critical|medium|unassigned|cancell?ed|stale|old|recent|overdue|breach\w*|sla|merged)\b/gi,
+      ' ',
+    )
     .replace(/\s+/g, ' ')
     .trim();
   return words.length >= 2 ? words : undefined;
+}
+
+/** Words that always introduce the search text, even beside a category ("in Network/Wi-Fi mentioning Leeds"). */
+const EXPLICIT_SUBJECT = /\b(?:mentioning|mentions?|containing|regarding|concerning|with the words?|matching)\b/i;
+
+/** A category named by its leaf alone, when the leaf is specific enough (two words or more). */
+function namedLeaf(text: string, directory: CompanyDirectory): string | undefined {
+  const lower = text.toLowerCase().replace(/\band\b/g, '&');
+  return directory.categories.find((category) => {
+    const leaf = category.split('/').pop()?.toLowerCase() ?? '';
+    return /\s/.test(leaf) && lower.includes(leaf);
+  });
 }
 
 /** Reads a list or count request into search_tickets filters. */
@@ -176,23 +202,44 @@ export function searchFilters(
       REQUESTER_CUE.test(before) && !/\bassigned\b/i.test(before.slice(-20))
         ? !ASSIGNEE_CUE.test(before) || /\bby\s*$|\bfrom\s*$/i.test(before)
         : user.role === 'requester' && !/\bassigned to\s*$/i.test(before);
-    if (asRequester) args.requester = user.username;
+    // "what did Chloe raise last week": the verb after the name says she asked.
+    const raisedAfter =
+      /^\s+(?:raise|raised|log|logged|report|reported|open|opened|submit|submitted|send in|sent in)\b/i.test(
+        text.slice(person.end),
+      );
+    if (asRequester || raisedAfter) args.requester = user.username;
     else args.assignee = user.username;
   } else if (RAISED_BY_ME.test(text)) {
     args.requester = 'me';
   } else if (!args.assignee && !MY_TEAM.test(text) && MINE.test(text)) {
     args.assignee = 'me';
   }
-  const category = /\bcategor(?:y|ies)\b/i.test(text) ? findCategory(text, directory) : undefined;
+  // A category is named with the word "category", or by a leaf name of two words or more ("joiners & leavers tickets").
+  const category = /\bcategor(?:y|ies)\b/i.test(text) ? findCategory(text, directory) : namedLeaf(text, directory);
   if (category) args.category = category;
   const tag = /\btagged\s+(?:with\s+)?["']?([\w-]+)/i.exec(text)?.[1];
   if (tag) args.tags = [tag.toLowerCase()];
   const subject = subjectText(text);
-  if (subject && !tag && !category) {
+  // "p1 security tickets": a topic word that is a group's own name is the group.
+  const groupNamed =
+    subject && !args.group && directory.groups.find((g) => g.name.toLowerCase() === subject.toLowerCase());
+  // "unassigned printing tickets": a topic that is a category's own name (and no group's) is the category.
+  const categoryNamed =
+    subject && !groupNamed && !category && directory.categories.find((c) => c.toLowerCase() === subject.toLowerCase());
+  if (groupNamed) args.group = groupNamed.name;
+  else if (categoryNamed) args.category = categoryNamed;
+  else if (subject && !tag && (!category || EXPLICIT_SUBJECT.test(text))) {
     const named = new Set([...people.map((p) => p.text.toLowerCase()), ...groups.map((g) => g.group.toLowerCase())]);
     if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
       args.text = subject;
   }
-  Object.assign(args, dateWindow(text, options.now));
+  if (
+    /\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text)
+  )
+    args.sla = /\b(?:at risk|about to|close to|near(?:ly)?|going to|risk of)\b/i.test(text) ? 'at_risk' : 'breached';
+  else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b/i.test(text)) args.sla = 'at_risk';
+  // "breaching today" is about the deadline, not when the ticket came in.
+  if (/\b(?:breach\w*|due)\s+(?:today|soon)\b/i.test(text)) args.sla = 'at_risk';
+  else Object.assign(args, dateWindow(text, options.now));
   return { args };
 }

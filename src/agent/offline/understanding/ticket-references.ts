@@ -13,9 +13,9 @@ const EXPLICIT =
 
 /** A number that measures or names something else: room 412, error 809, 3rd floor, 20 minutes, P1, Windows 11. */
 const NOT_A_TICKET_BEFORE =
-  /\b(?:error|code|room|floor|port|version|v|build|windows|office|win|ext|extension|level|step|kb|hresult|event|id|pin|vlan|p|priority|pri|top|last|first|next|past|since|until|till|at|over|under|about|around|within|every|each|page|line|row|chapter|monitor|screen|printer|prn|asset|serial|laptop|pc|desktop|building|desk|bay|seat|flat|gen|series|model|iphone|galaxy|ios|android|macos|number|no|phone|mobile|call|ring|dial|times|plus|minus|divided by|multiplied by|x|tray|slot|bin|drawer|channel|zone|gate|door|failed|http|returned|returns|microsoft|m365|o365|server|sql|exchange|dell|hp|lenovo|surface|latitude|thinkpad|pixel)\s*$|\d\s*$/i;
+  /\b(?:before|after|testing|error|code|room|floor|port|version|v|build|windows|office|win|ext|extension|level|step|kb|hresult|event|id|pin|vlan|p|priority|pri|top|last|first|next|past|since|until|till|at|over|under|about|around|within|every|each|page|line|row|chapter|monitor|screen|printer|prn|asset|serial|laptop|pc|desktop|building|desk|bay|seat|flat|gen|series|model|iphone|galaxy|ios|android|macos|number|no|phone|mobile|call|ring|dial|times|plus|minus|divided by|multiplied by|x|tray|slot|bin|drawer|channel|zone|gate|door|failed|http|returned|returns|microsoft|m365|o365|server|sql|exchange|dell|hp|lenovo|surface|latitude|thinkpad|pixel)\s*$|\d\s*$/i;
 const NOT_A_TICKET_AFTER =
-  /^\s*(?:%|"|(?:gb|mb|kb|tb|ghz|mhz|hz|am|pm|st|nd|rd|th|min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|secs?|seconds?|x|people|users|tickets|staff|times?|pages?|jobs?|inch(?:es)?|mbps|gbps|ms|k|dpi|fps|seats?|licen[cs]es?|laptops?|monitors?|screens?|devices?|of us|of them|o'?clock)\b|'s\b|\.\d|:\d|\/\d|-\d)/i;
+  /^(?:"|\s*(?:%|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|gb|mb|kb|tb|ghz|mhz|hz|am|pm|st|nd|rd|th|min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|secs?|seconds?|x|people|users|tickets|staff|times?|pages?|jobs?|inch(?:es)?|mbps|gbps|ms|k|dpi|fps|seats?|licen[cs]es?|laptops?|monitors?|screens?|devices?|of us|of them|o'?clock)\b|'s\b(?!\s+(?:history|status|notes?|details|timeline|updates?|comments?|requester|assignee|priority|category|title|tags?|log|thread|replies))|\.\d|:\d|\/\d|-\d))/i;
 
 /** Words ending in s that follow a ticket number as verbs, not as the things a number counts. */
 const VERBS_IN_S = new Set([
@@ -69,7 +69,10 @@ export function findTicketRefs(text: string, options: { bareNumbers: boolean }):
       const start = match.index;
       const end = start + match[0].length;
       if (refs.some((ref) => start < ref.end && end > ref.start)) continue;
-      if (NOT_A_TICKET_BEFORE.test(text.slice(0, start)) || NOT_A_TICKET_AFTER.test(text.slice(end))) continue;
+      const before = text.slice(0, start);
+      // "priority 3" is a level, "change priority 339 -> P2" names a ticket: levels have one digit.
+      const level = (match[1] ?? '').length === 1 || !/\b(?:priority|pri)\s*$/i.test(before);
+      if ((level && NOT_A_TICKET_BEFORE.test(before)) || NOT_A_TICKET_AFTER.test(text.slice(end))) continue;
       if (countsSomething(text.slice(end))) continue;
       if (Number(match[1]) === 0) continue;
       refs.push({ ticket: formatTicketNumber(Number(match[1])), start, end, bare: true });

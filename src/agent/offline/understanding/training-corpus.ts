@@ -6,8 +6,11 @@ import { normaliseForClassifier } from './understand.js';
 
 /**
  * Labelled sentences beyond the built-in examples: the routing sets in test/fixtures (their
- * intents mapped onto the classifier's) and the tuning split of the ticket-work sets. Only
- * present in a source checkout; the build trains with them and ships the model.
+ * intents mapped onto the classifier's) and every tuning set of ticket work — the first tuning
+ * split, the first held-out split (measured once, tuning data since), and the second round's
+ * tuning split. Only present in a source checkout; the build trains with them and ships the model.
+ * A set whose name says `heldout` under test/fixtures is the first round's; the second round's
+ * held-out sets never enter the worktree.
  */
 const ROUTING_SETS = [
   'routing.labelled.jsonl',
@@ -15,6 +18,10 @@ const ROUTING_SETS = [
   'routing.ticket-ops.jsonl',
   'understanding.tune.ticket-work.jsonl',
   'understanding.tune.routing-mix.jsonl',
+  'understanding.heldout.ticket-work.jsonl',
+  'understanding.heldout.routing-mix.jsonl',
+  'understanding.v2.tune.ticket-work.jsonl',
+  'understanding.v2.tune.routing-mix.jsonl',
 ];
 
 const ROUTING_INTENTS: Record<string, string> = {

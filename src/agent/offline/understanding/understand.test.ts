@@ -110,6 +110,11 @@ describe('looksLikeLanguage', () => {
   it('accepts short and terse requests', () => {
     for (const text of ['vpn help', 'p4 #2290', 'IT-326?', 'groups?']) expect(looksLikeLanguage(text)).toBe(true);
   });
+
+  it('refuses keys pressed along one row or held down', () => {
+    for (const text of ['asdfgh', 'qwertyuiop', "sdfghjkl;'#", 'jjjjjjjjjjjj'])
+      expect(looksLikeLanguage(text)).toBe(false);
+  });
 });
 
 describe('understand', () => {
@@ -213,7 +218,73 @@ describe('understand', () => {
     },
   );
 
+  // The kinds of reading the second round of labelled sentences asked for, in words of their own.
+  it.each([
+    ['#354', 'get_ticket', { ticket: 'IT-000354' }],
+    ['what priority is 301 at', 'get_ticket', { ticket: 'IT-000301' }],
+    ['show me the canned replies', 'list_macros', {}],
+    ['send the vpn-reset-steps macro on 41', 'reply_with_macro', { ticket: 'IT-000041', macro: 'vpn-reset-steps' }],
+    ['bin the printer-offline macro', 'remove_macro', { name: 'printer-offline' }],
+    [
+      'save a macro called wifi-ok: Wi-Fi is back, thanks',
+      'save_macro',
+      { name: 'wifi-ok', body: 'Wi-Fi is back, thanks' },
+    ],
+    ['tickets that have breached their SLA', 'search_tickets', { sla: 'breached' }],
+    [
+      'scrap 77, the user sorted it himself',
+      'transition_ticket',
+      { ticket: 'IT-000077', to: 'canceled', reason: 'the user sorted it himself' },
+    ],
+    ['start work on 12', 'transition_ticket', { ticket: 'IT-000012', to: 'open' }],
+    ['priority three for ticket 150', 'update_ticket', { ticket: 'IT-000150', priority: 'P3' }],
+    ['#40 needs the printer tag', 'update_ticket', { ticket: 'IT-000040', add_tags: ['printer'] }],
+    ['internal only on 88: waiting for Dell', 'add_internal_note', { ticket: 'IT-000088', text: 'waiting for Dell' }],
+    [
+      'the switch reboot in 9 caused 10',
+      'link_tickets',
+      { ticket: 'IT-000010', kind: 'caused_by', other: 'IT-000009' },
+    ],
+    ['merge #7 -> #6', 'merge_tickets', { duplicate: 'IT-000007', survivor: 'IT-000006' }],
+    ['reassign 260 from Owen to Aisha', 'assign_ticket', { ticket: 'IT-000260', assignee: 'aisha.khan' }],
+    [
+      'rename 45 "Scanner emails blank pages"',
+      'update_ticket',
+      { ticket: 'IT-000045', title: 'Scanner emails blank pages' },
+    ],
+    ['45 belongs in Printing', 'update_ticket', { ticket: 'IT-000045', category: 'Printing' }],
+    ['drop the urgent tag from 301', 'update_ticket', { ticket: 'IT-000301', remove_tags: ['urgent'] }],
+    [
+      'create a low priority ticket for Peter Lindqvist - wants a new mouse',
+      'create_ticket',
+      { priority: 'P4', requester: 'peter.lindqvist' },
+    ],
+  ])('reads "%s" as %s', async (sentence, tool, args) => {
+    const understanding = await read(sentence);
+    expect(understanding.tool).toBe(tool);
+    expect('args' in understanding ? understanding.args : {}).toMatchObject(args);
+  });
+
+  it.each([
+    'resolve 33 and 34',
+    'escalate the printer ticket',
+    "give 41 to Lukas's team",
+    'assign 41 to marcus or elena',
+    'open a ticket for Harriet',
+    'move 41 to the Paris team',
+    'change the status of 41',
+  ])('asks back rather than guess: "%s"', async (sentence) => {
+    expect((await read(sentence)).tool).toBe('clarify');
+  });
+
+  it('keeps Office macros an IT question', async () => {
+    expect((await read('excel macros are disabled by my admin, how do I enable them')).tool).toBe('knowledge');
+    expect((await read('my macro stopped working')).tool).toBe('knowledge');
+    expect((await read('what category does my request fall under')).tool).toBe('knowledge');
+  });
+
   it('sends pasted logs and records to log analysis, and never turns noise into a write', async () => {
+    expect((await read('2026-03-02 09:14:11 [ERROR] AnyConnect: login failed for user')).tool).toBe('analyze_log');
     const csv =
       'userPrincipalName,createdDateTime,appDisplayName,ipAddress\na@b.example,2026-11-26T02:11:04Z,Exchange,1.2.3.4\na@b.example,2026-11-26T02:12:04Z,Exchange,1.2.3.4';
     expect((await read(csv)).tool).toBe('analyze_log');

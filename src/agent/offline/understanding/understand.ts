@@ -4,6 +4,7 @@ import { draftTicketTitle, guessPriority } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
 import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
 import { classifyNormalised } from './intent-classifier.js';
+import { readMacroRequest } from './macro-requests.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
 
@@ -35,6 +36,7 @@ export function looksLikeLanguage(text: string): boolean {
   const letters = words.join('').length;
   if (sample.length > 40 && letters / sample.length < 0.35) return false;
   const tokens = sample.split(/\s+/).filter(Boolean);
+  if (tokens.every(mashed)) return false;
   const encoded = tokens.filter(
     (token) =>
       /^[A-Za-z0-9+/]{6,}={0,2}$/.test(token) &&
@@ -51,6 +53,19 @@ export function looksLikeLanguage(text: string): boolean {
   return !(long.length >= 2 && vowelless / long.length >= 0.5);
 }
 
+/** One pasted log line: a timestamp first, then a level or a host and process ("Mar  3 08:01:17 fw-01 kernel: …"). */
+const LOG_LINE =
+  /^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\S*|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRIT(?:ICAL)?|NOTICE)\]?|[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)/;
+
+/** Keys pressed along one row, or one key held down: "asdfgh", "qwertyuiop", "jjjjjjjj". */
+function mashed(token: string): boolean {
+  const word = token.toLowerCase().replace(/[;'#,./[\]]+$/, '');
+  if (word.length < 5) return false;
+  return (
+    /^(.)\1+$/.test(word) || /^[qwertyuiop]+$/.test(word) || /^[asdfghjkl]+$/.test(word) || /^[zxcvbnm]+$/.test(word)
+  );
+}
+
 /** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
 function looksLikeRecords(text: string): boolean {
   const lines = text.split(/\r?\n/).filter((line) => line.trim());
@@ -61,9 +76,12 @@ function looksLikeRecords(text: string): boolean {
   return (commas[0] ?? 0) >= 3 && commas.filter((count) => count >= 3).length >= lines.length * 0.7;
 }
 
+/** "#354", "IT-354?": a ticket reference alone asks for that ticket, though it has no words. */
+const LONE_TICKET = /^\s*(?:#|it-?)\s?\d{1,9}\s*[?!.]*\s*$/i;
+
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*what (?:information|info|details) should\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can)\b/i;
+  /^\s*what (?:information|info|details) should\b|^\s*(?:what|which) \w+ (?:does|should|would|will) my (?:request|ticket|issue|problem)\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -92,7 +110,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|note|reply|merge|triage|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets))\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones)\b/i;
 
 /** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
 function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
@@ -135,7 +153,7 @@ const NEEDS_TICKET = new Set([
 ]);
 
 const LINK_WORDS =
-  /\b(?:link|linked|relate[sd]?|related|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|connect)\b/i;
+  /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicates|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|follows? (?:up )?on|connect)\b/i;
 const MERGE_WORDS = /\b(?:merge|merging|fold|combine)\b/i;
 
 /** Decides what a message asks for. */
@@ -143,15 +161,26 @@ export async function understand(message: string, options: UnderstandOptions = {
   const text = message.trim();
   const directory = options.directory ?? bundledDirectory();
   const now = options.now ?? new Date();
-  if (!looksLikeLanguage(text)) return { tool: 'none', intent: 'not_language' };
+  if (!looksLikeLanguage(text) && !LONE_TICKET.test(text)) return { tool: 'none', intent: 'not_language' };
   const rules = classifyIntent(text);
-  if (rules.kind === 'analyze_log' || (rules.kind !== 'create_ticket' && looksLikeRecords(text)))
+  if (
+    rules.kind === 'analyze_log' ||
+    (rules.kind !== 'create_ticket' && (looksLikeRecords(text) || LOG_LINE.test(text)))
+  )
     return { tool: 'analyze_log', intent: 'analyze_log' };
   const explicit = findTicketRefs(text, { bareNumbers: false });
   const withBare = findTicketRefs(text, { bareNumbers: true });
+  const macro = readMacroRequest(text, withBare);
+  if (macro)
+    return macro.tool === 'clarify' ? clarify(macro.tool, macro.question) : callOf(macro.tool, macro.tool, macro.args);
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   // An IT question with nothing about tickets in it needs no classifier (nor its load time).
-  if (rules.kind === 'kb_question' && IT_WORDS.test(text) && !hasTicketCue(text, withBare, directory))
+  if (
+    rules.kind === 'kb_question' &&
+    IT_WORDS.test(text) &&
+    !hasTicketCue(text, withBare, directory) &&
+    !WRITE_WITHOUT_TICKET.test(text)
+  )
     return { tool: 'knowledge', intent: 'knowledge' };
   const guess = await classifyNormalised(normaliseForClassifier(text, directory));
   const intent = chooseIntent(text, rules, guess, explicit, withBare, directory);
@@ -162,10 +191,10 @@ export async function understand(message: string, options: UnderstandOptions = {
 
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
-  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|\d{3,}|0x[0-9a-f]+)\b/i;
+  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|pdfs?|reply all|browser|chrome|edge|firefox|tabs?|greyed|grayed|\d{3,}|0x[0-9a-f]+)\b/i;
 
 const SIMILAR =
-  /\b(?:come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+  /\b(?:is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
 const STATUS_QUESTION =
   /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
 /** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
@@ -182,6 +211,74 @@ const READS = new Set(['find_similar_tickets', 'suggest_triage', 'get_ticket']);
 const COUNT = /\bhow many\b|\bcount\b|\bnumber of\b|\btotal\b/i;
 const DONT_MERGE = /\b(?:don'?t|do not|not|without|no)\s+merg/i;
 
+/** A change whose object is only "it", "the ticket", "those two" or nothing: which ticket must be asked. */
+const WRITE_WITHOUT_TICKET =
+  /^\s*(?:(?:please|pls|can you|could you|now)\s+)?(resolve|close|reopen|cancel|merge|assign|reassign|escalate|de-?escalate|put|add (?:a|an internal) note|reply|respond|tag|untag|retitle|rename|park|hold|take|grab|link|relate)\b(?:\s+(?:it|this|that|them|both|the ticket|this ticket|that ticket|this one|that one|the two|those(?: two)?(?: tickets)?|these(?: two)?(?: tickets)?)(?:\s+on hold|\s+up|\s+together)?)?(?:\s+(?:please|pls|now|thanks|for me))?\s*(?:[.!?]+\s*$|:\s*\S.*$|$)/i;
+
+function unnamedIntent(verb: string): string {
+  if (verb.startsWith('merge')) return 'merge_tickets';
+  if (/link|relate/.test(verb)) return 'link_tickets';
+  if (/note/.test(verb)) return 'add_internal_note';
+  if (/reply|respond/.test(verb)) return 'reply_to_ticket';
+  if (/assign|take|grab/.test(verb)) return 'assign_ticket';
+  if (/escalate/.test(verb)) return 'set_priority';
+  if (/put|park|hold/.test(verb)) return 'pending_ticket';
+  if (/tag|title|rename/.test(verb)) return 'update_ticket';
+  return `${verb === 'reopen' ? 'reopen' : verb}_ticket`;
+}
+
+const ONE_WRITE_TWO_TICKETS =
+  /^\s*(?:please\s+)?(?:resolve|close|reopen|re-open|cancel|assign|escalate|put|hold|start|take|give)\b/i;
+/** Two tickets side by side ("33 and 34", "#5, #6"): a list, not a link between them. */
+function adjacentRefs(text: string, refs: TicketRef[]): boolean {
+  const [first, second] = refs as [TicketRef, TicketRef];
+  return /^\s*(?:,|and|&|\+|,\s*and)\s*(?:ticket\s*)?$/i.test(text.slice(first.end, second.start));
+}
+/** "what priority is 301 at", "who's on 88": a question about a ticket's current value. */
+const CURRENT_VALUE =
+  /^\s*(?:what|which)\s+(?:priority|status|category|group|team|state)\s+is\b|^\s*who(?:'s| is)\s+(?:on|working on|handling|assigned to|looking at|got)\b|^\s*what(?:'s| is)\s+the\s+(?:current\s+)?(?:priority|status|category|assignee|group|state)\s+(?:of|on|for)\b/i;
+const INTERNAL_NOTE =
+  /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b|^\s*(?:please\s+)?(?:put|add|leave|stick|drop|pop)\s+(?:a\s+)?(?:quick\s+|short\s+)?note\b/i;
+const TAKING =
+  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up)\b/i;
+const CANCEL_VERB =
+  /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon)\b|\b(?:no longer needed|not needed any ?more)\b/i;
+const REOPEN_VERB = /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b/i;
+const START_VERB =
+  /^\s*(?:please\s+)?(?:start(?:\s+work(?:ing)?\s+on)?|begin(?:\s+work\s+on)?|work on)\b|\bmark\b.{0,25}\bin[- ]progress\b|\bset\b.{0,25}\bto in[- ]progress\b/i;
+const ESCALATE_TO = /^\s*(?:please\s+)?escalate\b.*\bto\s+(?!p[1-4]\b|priority\b|high|urgent|critical)/i;
+const PERSON_TEAM = /\b[a-z]+(?:'s|’s)\s+(?:team|group|lot|folks|people|squad|crew)\b/i;
+const TRIAGE_ASK =
+  /^\s*(?:what|which|who)\b[^.?!]*\bshould\b|\b(?:suggest|recommend|would you (?:give|put|set|suggest)|should (?:this|it|that|they) (?:be|go|have)|what (?:priority|category|team|group) (?:would|should|does)|which (?:team|group|queue) (?:should|would)|how (?:urgent|important) is)\b/i;
+/** "category for 512 is X", "clear the category on #9", "#301 needs the outage tag", "fix the title on 630". */
+const FIELD_CHANGE =
+  /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off|from)\b|^\s*(?:re-?name|re-?title)\b|\bbelongs?\s+(?:in|under|to)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
+/** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
+const PRIORITY_SET =
+  /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
+
+/** "the business apps queue", "networks backlog"; not a print, batch or call queue. */
+const TEAM_QUEUE = /(?<!\b(?:print|printer|batch|job|call|mail|message|sap|spool)\s)\b(?:queue|backlog)\b/i;
+
+const LIST_REQUEST =
+  /^\s*(?:(?:can you|could you|please)\s+)?(?:find|show|list|search(?: for)?|get|pull up|display|give me)(?: me| us)?(?: all| any| every)?(?: the| my| our)?\b[^?]{0,40}?\b(?:tickets|incidents|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent|old|recent) ones)\b|^\s*(?:the|my|any|all)\s+(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones\b/i;
+
+/** "what's the status", "tag it vpn", "any update?": a ticket is meant but none is named. */
+const NO_OBJECT =
+  /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
+/** A change verb and a ticket, and nothing else. */
+const BARE_CHANGE =
+  /^\s*(?:please\s+)?(?:change|update|edit|modify|move|amend|fix|adjust)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:please|pls)?\s*[.!?]*\s*$/i;
+
+const THE_TICKET =
+  /^\s*(?:please\s+|can you\s+|could you\s+)?(?:resolve|close|reopen|re-open|cancel|assign|reassign|escalate|de-?escalate|show(?: me)?|open up|pull up|update|merge|give|send|move|reply to|put|hold|start)\s+(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:ticket|one|incident)\b(?!s)/i;
+
+const STATUS_CHANGE = /\b(?:change|update|set|switch|move)\s+(?:the\s+)?(?:status|state)\b/i;
+const STATUS_NAMED =
+  /\b(?:new|open|reopen|in progress|pending|on hold|hold|resolved?|closed?|cancel(?:l?ed)?|merged?|p[1-4])\b/i;
+const HAND_OVER =
+  /\b(?:move|send|give|hand|pass|route|transfer|shift|punt|bounce|kick)\b[^.;]{0,30}\b(?:to|over to)\s+(?:the\s+)?[a-z]/i;
+
 function chooseIntent(
   text: string,
   rules: ReturnType<typeof classifyIntent>,
@@ -191,6 +288,49 @@ function chooseIntent(
   directory: CompanyDirectory,
 ): string {
   if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
+  // "show the business apps queue": a team's tickets, not the list of teams.
+  if (withBare.length === 0 && TEAM_QUEUE.test(text) && findGroups(text, directory, { loose: true }).length)
+    return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+  // "find outlook tickets", "show me the closed ones from last week": a list asked for in so many words.
+  if (
+    withBare.length === 0 &&
+    LIST_REQUEST.test(text) &&
+    !/\b(?:similar|like this|like that|dupes?|duplicates?)\b/i.test(text)
+  )
+    return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+  // "escalate the phishing ticket", "show me the ticket", "what's the status": one ticket meant, but not which.
+  if (withBare.length === 0 && (THE_TICKET.test(text) || NO_OBJECT.test(text))) return 'clarify_ticket';
+  // "update 45", "move 45": what should change is not said.
+  if (withBare.length === 1 && BARE_CHANGE.test(text)) return 'update_ticket';
+  // "resolve it", "merge those two", "add a note: called back": a change with no ticket named is asked back.
+  const unnamed = withBare.length === 0 ? WRITE_WITHOUT_TICKET.exec(text) : null;
+  if (unnamed) return unnamedIntent((unnamed[1] ?? '').toLowerCase());
+  // "change the status of 300": which status is not said.
+  if (withBare.length > 0 && STATUS_CHANGE.test(text) && !STATUS_NAMED.test(text)) return 'clarify_status';
+  // "resolve 33 and 34": one change, two tickets — which one (or each in turn) is asked.
+  if (withBare.length >= 2 && ONE_WRITE_TWO_TICKETS.test(text) && adjacentRefs(text, withBare)) return 'clarify_two';
+  const only = withBare.length === 1;
+  if (only && CURRENT_VALUE.test(text)) return 'get_ticket';
+  if (only && INTERNAL_NOTE.test(text)) return 'add_internal_note';
+  if (only && TAKING.test(text)) return 'assign_ticket';
+  if (only && CANCEL_VERB.test(text)) return 'cancel_ticket';
+  if (only && REOPEN_VERB.test(text)) return 'reopen_ticket';
+  if (only && START_VERB.test(text)) return 'start_ticket';
+  if (only && ESCALATE_TO.test(text) && (findGroups(text, directory, { loose: true }).length || PERSON_TEAM.test(text)))
+    return 'assign_ticket';
+  if (only && !TRIAGE_ASK.test(text)) {
+    if (FIELD_CHANGE.test(text)) return 'update_ticket';
+    if (PRIORITY_SET.test(text)) return 'set_priority';
+  }
+  if (
+    TRIAGE_ASK.test(text) &&
+    (only || /[:"'‘“]/.test(text)) &&
+    /\b(?:priority|category|team|group|queue|urgent|go to|handle)\b/i.test(text)
+  )
+    return 'suggest_triage';
+  // "move 330 to the London team", "send 335 to infra": a hand-over, whatever the team's name.
+  if (withBare.length === 1 && HAND_OVER.test(text) && !STATUS_NAMED.test(text) && !/\bcategor/i.test(text))
+    return 'assign_ticket';
   if (withBare.length >= 2 && LINK_WORDS.test(text) && guess.intent !== 'create_ticket') return 'link_tickets';
   const ticketWork = !['knowledge', 'none', 'None'].includes(guess.intent);
   // "new tickets since monday", "triage this: …", "has this come up before - …": not requests for a ticket.
@@ -229,7 +369,7 @@ function chooseIntent(
   }
   // A bare number with an operation's own words ("res 357 workaround", "reopen 365").
   const bare = withBare.find((ref) => ref.bare);
-  if (bare && explicit.length === 0 && ticketWork) {
+  if (bare && explicit.length === 0 && (ticketWork || guess.intent === 'None')) {
     const op = parseTicketOperation(text, { ticket: bare.ticket, start: bare.start, end: bare.end });
     if (op) return RULE_OPERATIONS[op.kind];
   }
@@ -238,7 +378,9 @@ function chooseIntent(
   // A new ticket is only ever asked for in words about tickets; the rules hear those.
   if (
     guess.intent === 'create_ticket' &&
-    !/\b(?:tickets?|incident|raise|log it|log this|assign me|order me|i need a new)\b/i.test(text)
+    !/\b(?:tickets?|incident|raise|log it|log this|log (?:a|an|one)|(?:open|raise|file) one|p[1-4]|assign me|order me|i need a new)\b/i.test(
+      text,
+    )
   )
     return 'knowledge';
   if (ticketWork && cue && guess.score >= 0.5) {
@@ -252,7 +394,11 @@ function chooseIntent(
     if (guess.intent === 'search_tickets' && COUNT.test(text)) return 'count_tickets';
     return guess.intent;
   }
-  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text)) return 'none';
+  // Small talk: "it" the pronoun is no IT word ("cheers, that's sorted it"); "IT" in capitals is.
+  // A sentence that names one ticket is not small talk: "look at 88 for me".
+  if (withBare.length === 1 && ['none', 'None', 'knowledge'].includes(guess.intent) && text.split(/\s+/).length <= 6)
+    return 'get_ticket';
+  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text.replace(/\bit\b/g, ''))) return 'none';
   return 'knowledge';
 }
 
@@ -277,7 +423,18 @@ function operationValues(text: string, ref: TicketRef): TicketOperation | undefi
 
 function buildCall(intent: string, text: string, context: Context): Understanding {
   const ref = context.refs[0];
-  if (NEEDS_TICKET.has(intent) && !ref) return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
+  if ((NEEDS_TICKET.has(intent) || intent === 'clarify_status' || intent === 'clarify_ticket') && !ref)
+    return clarify(intent, 'Which ticket? Give its number, for example IT-000042.');
+  if (intent === 'clarify_two')
+    return clarify(
+      intent,
+      'One ticket at a time: which one first? For example: resolve IT-000033 fixed, replaced the cable',
+    );
+  if (intent === 'clarify_status')
+    return clarify(
+      intent,
+      `Which status should ${(ref as TicketRef).ticket} move to: open, pending, resolved, closed or canceled?`,
+    );
   switch (intent) {
     case 'knowledge':
     case 'none':
@@ -302,14 +459,25 @@ function buildCall(intent: string, text: string, context: Context): Understandin
       return mergeCall(text, context);
     case 'find_similar_tickets':
     case 'suggest_triage':
-      return callOf(intent, intent, ref ? { ticket: ref.ticket } : { text });
+      return callOf(intent, intent, ref ? { ticket: ref.ticket } : { text: quotedOrAfterColon(text) ?? text });
     case 'list_users':
       return usersCall(text, context);
     case 'list_groups':
     case 'list_categories':
+    case 'list_macros':
       return callOf(intent, intent, {});
+    case 'save_macro':
+    case 'remove_macro':
+    case 'reply_with_macro':
+      // The classifier heard a macro request the macro rules could not read: ask, never guess a write.
+      return clarify(
+        intent,
+        'Which macro do you mean? For example: list macros, or reply to IT-000042 with the mailbox-full macro',
+      );
     default:
-      return writeCall(intent, text, ref as TicketRef, context);
+      // An intent with no ticket to work on is never a write.
+      if (!ref) return { tool: 'knowledge', intent: 'knowledge' };
+      return writeCall(intent, text, ref, context);
   }
 }
 
@@ -332,7 +500,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     case 'resolve_ticket':
     case 'close_ticket': {
       const resolveOp = op?.kind === 'resolve_ticket' ? op : undefined;
-      const notes = value('notes') ?? (op ? undefined : afterNumber(text, ref));
+      const notes = notesBeforeVerb(text, ref) ?? value('notes') ?? (op ? undefined : afterNumber(text, ref));
       let code = resolveOp?.resolutionCode ?? codeIn(notes ?? '') ?? codeIn(text);
       if (!code && intent === 'resolve_ticket' && notes && RESOLUTION_ACTIONS.test(notes)) code = 'fixed';
       const cleanNotes = notes ? stripCode(notes) : undefined;
@@ -345,12 +513,12 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
       });
     }
     case 'cancel_ticket': {
-      const reason = value('reason');
+      const reason = notesBeforeVerb(text, ref) ?? value('reason') ?? reasonAfter(text, ref);
       return callOf(intent, 'transition_ticket', { ticket, to: 'canceled', ...(reason ? { reason } : {}) });
     }
     case 'reopen_ticket':
     case 'start_ticket': {
-      const reason = intent === 'reopen_ticket' ? value('reason') : undefined;
+      const reason = intent === 'reopen_ticket' ? (value('reason') ?? reasonAfter(text, ref)) : undefined;
       return callOf(intent, 'transition_ticket', { ticket, to: 'open', ...(reason ? { reason } : {}) });
     }
     case 'pending_ticket': {
@@ -362,12 +530,18 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     case 'assign_ticket':
       return assignCall(text, ticket, ref, context);
     case 'set_priority': {
+      // "reset the priority on #88 back to the calculated one": the priority from impact × urgency again.
+      if (/\b(?:reset|clear|remove|unset|recalculate)\b.{0,20}\bpriority\b/i.test(text) && !/\bp[1-4]\b/i.test(text))
+        return callOf(intent, 'update_ticket', { ticket, priority: null });
       const priority = priorityChange(text);
       if (!priority) return clarify(intent, `Which priority should ${ticket} have: P1, P2, P3 or P4?`);
-      return callOf(intent, 'update_ticket', { ticket, priority });
+      // "make 358 a P2 and tag it hardware": the other changes in the same sentence go with it.
+      return callOf(intent, 'update_ticket', { ticket, priority, ...fieldChanges(text, op, context.directory) });
     }
     case 'update_ticket': {
       const changes = fieldChanges(text, op, context.directory);
+      const level = /\b(?:p[1-4]|priority\s*[1-4])\b/i.test(text) ? priorityChange(text) : undefined;
+      if (level) changes.priority = level;
       if (!Object.keys(changes).length)
         return clarify(intent, `What should change on ${ticket}: the title, the category or the tags?`);
       return callOf(intent, 'update_ticket', { ticket, ...changes });
@@ -412,6 +586,30 @@ function afterNumber(text: string, ref: TicketRef): string | undefined {
   return rest.length >= 2 ? rest.replace(/[.\s]+$/, '') : undefined;
 }
 
+/** "what category should 'cannot print from mac' be", "triage this: wifi drops": the problem itself. */
+function quotedOrAfterColon(text: string): string | undefined {
+  const quoted = /["“‘']([^"”’']{4,})["”’']/.exec(text)?.[1]?.trim();
+  if (quoted) return quoted;
+  const colon = text.indexOf(':');
+  const after = colon >= 0 ? text.slice(colon + 1).trim() : '';
+  return after.length >= 4 ? after : undefined;
+}
+
+/** "352 fixed, SMTP password updated, resolve it": what was done, said between the ticket and a trailing verb. */
+function notesBeforeVerb(text: string, ref: TicketRef): string | undefined {
+  const after = text.slice(ref.end);
+  const verb =
+    /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res|cancel|scrap|kill)\b/i.exec(
+      after,
+    );
+  if (!verb) return undefined;
+  const notes = after
+    .slice(0, verb.index)
+    .replace(/^[\s,:;.\-–—]+/, '')
+    .trim();
+  return notes.length >= 4 ? stripCode(notes) : undefined;
+}
+
 /** "reply 354: that email is phishing…": everything after a colon that follows the ticket, verbatim. */
 function colonAfter(text: string, ref: TicketRef): string | undefined {
   const colon = text.indexOf(':', ref.end);
@@ -431,12 +629,22 @@ function messageAfter(text: string, ref: TicketRef): string | undefined {
   return body.length >= 2 ? body.replace(/[.\s]+$/, '') : undefined;
 }
 
+/** "scrap 505, they bought the licence themselves": the words after the ticket, when there are some. */
+function reasonAfter(text: string, ref: TicketRef): string | undefined {
+  const rest = text
+    .slice(ref.end)
+    .replace(/^[\s,:;.\-–—]+/, '')
+    .replace(/^(?:as|because|since|please|pls)\b[\s,]*/i, '')
+    .trim();
+  return rest.length >= 4 && /\s/.test(rest) ? rest.replace(/[.\s]+$/, '') : undefined;
+}
+
 function holdReason(text: string): string | undefined {
   return /\b((?:until|till|waiting|awaiting|while|because|as)\b.{2,})$/i.exec(text)?.[1]?.replace(/[.\s]+$/, '');
 }
 
 const ESCALATE =
-  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher priority|more urgent|up the priority|increase)\b/i;
+  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher(?: priority)?|more urgent|up the priority|increase)\b/i;
 const DEESCALATE =
   /\b(?:de-?escalate|bump\b[^.,;]{0,20}\bdown|knock\b[^.,;]{0,20}\bdown|lower (?:the )?priority|drop (?:the )?priority|less urgent|not urgent|downgrade|decrease|reduce)\b/i;
 
@@ -444,6 +652,8 @@ const DEESCALATE =
 export function priorityChange(text: string): TicketPriority | 'up' | 'down' | undefined {
   const explicit = /\b(?:p|priority\s*|pri\s*|sev\s*)([1-4])\b/i.exec(text)?.[1];
   if (explicit) return `P${explicit}` as TicketPriority;
+  const spelled = /\b(?:p|priority|pri)\s*(one|two|three|four)\b/i.exec(text)?.[1]?.toLowerCase();
+  if (spelled) return `P${['one', 'two', 'three', 'four'].indexOf(spelled) + 1}` as TicketPriority;
   if (/\bnot urgent\b/i.test(text)) return /\blow(?:est)?\b/i.test(text) ? 'P4' : 'down';
   if (/\b(?:urgent|critical|highest|top priority|emergency|sev(?:erity)? ?1)\b/i.test(text)) return 'P1';
   if (/\bhigh(?:er)?\b/i.test(text) && !/\bhigher\b/i.test(text)) return 'P2';
@@ -464,9 +674,14 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
         .map((tag) => tag.replace(/\s+(?:to|on)\s+(?:ticket\s+)?(?:#|it-?)?\d+$/i, '').toLowerCase())
         .filter(Boolean);
   }
-  const categoryOf = /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as)\s+(.+?)\s*\.?$/i.exec(text)?.[1];
+  const categoryOf = /\bcategory\s+(?:of|on|for)\s+\S+\s+(?:to|as|should be|is|becomes|=|->|→)\s+(.+?)\s*\.?$/i.exec(
+    text,
+  )?.[1];
   if (!changes.category && categoryOf) changes.category = matchCategory(categoryOf, directory) ?? categoryOf;
-  const retitle = /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
+  if (/\b(?:clear|remove|reset|unset|blank)\s+(?:the\s+)?category\b/i.test(text)) changes.category = null;
+  const retitle =
+    /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1] ??
+    /\btitle\b[^,:]{0,25}?[,:]?\s*(?:should (?:say|be|read)|to|as|=|->|:)\s+["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
   if (!changes.title && retitle) changes.title = retitle;
   const recategorise =
     /\b(?:recategori[sz]e|re-categori[sz]e|categori[sz]e|file|move)\b.*?\b(?:as|under|into|to)\s+(?:the\s+)?(.+?)(?:\s+category)?\s*$/i.exec(
@@ -479,14 +694,28 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
   const placed = /\b(?:put|place|file|move)\s+\S+\s+(?:in|into|under)\s+(?:the\s+)?(.+?)\s+categor(?:y|ies)\b/i.exec(
     text,
   )?.[1];
+  const belongs = /\bbelongs?\s+(?:in|under|to|with)\s+(?:the\s+)?(.+?)(?:\s+category)?\s*\.?$/i.exec(text)?.[1];
+  if (!changes.category && belongs) {
+    const category = matchCategory(belongs, directory);
+    if (category) changes.category = category;
+  }
   if (!changes.category && placed) {
     const category = matchCategory(placed, directory);
     if (category) changes.category = category;
   }
   const remove =
-    /\b(?:remove|drop|take off)\s+(?:the\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    /\b(?:remove|drop|take off|strip)\s+(?:the\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    /\b(?:remove|drop|take|strip|pull)\s+(?:the\s+)?["']?([\w-]+)["']?\s+tag\s+(?:off|from)\b/i.exec(text)?.[1] ??
     /\buntag\s+(?:#|it-?)?\d+\s+["']?([\w-]+)/i.exec(text)?.[1];
   if (remove) changes.remove_tags = [remove.toLowerCase()];
+  // "add the vip tag to 295", "add tag sap", "…and add false-positive" (after a removal), "tag it hardware".
+  const added =
+    /\bneeds?\s+(?:the\s+|a\s+|an\s+)["']?([\w-]+)["']?\s+tag\b/i.exec(text)?.[1] ??
+    /\b(?:add|put|stick|slap)\s+(?:the\s+|a\s+)?["']?([\w-]+)["']?\s+tag\b/i.exec(text)?.[1] ??
+    /\b(?:add|put|stick)\s+(?:the\s+|a\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    (remove ? /\b(?:and|then)\s+add\s+(?:the\s+)?["']?([\w-]+)/i.exec(text)?.[1] : undefined) ??
+    /(?<!un)\btag\s+(?:it|this|that|them)\s+(?:with\s+|as\s+)?["']?([\w-]+)/i.exec(text)?.[1];
+  if (!changes.add_tags && added && !/^(?:tag|tags|to|on|the)$/i.test(added)) changes.add_tags = [added.toLowerCase()];
   const tagWith =
     /(?<!un)\b(?:tag|label)\s+(?:#|it-?)?\d+\s+(?:with\s+|as\s+)?["']?([\w-]+(?:\s*(?:,|and)\s*[\w-]+)*)/i.exec(
       text,
@@ -519,11 +748,21 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   if (/\b(?:unassign|take (?:me|it) off|remove (?:the )?assignee|nobody)\b/i.test(rest))
     return callOf(intent, 'assign_ticket', { ticket, assignee: null });
   const groups = findGroups(rest, context.directory, { loose: true });
+  // "from Owen to Mei": the one it comes from is not the one it goes to.
   const people = findPeople(rest, context.directory).filter(
-    (person) => !groups.some((group) => person.start < group.end && person.end > group.start),
+    (person) =>
+      !groups.some((group) => person.start < group.end && person.end > group.start) &&
+      !/\bfrom\s*$/i.test(rest.slice(0, person.start)),
   );
   const args: Record<string, unknown> = { ticket };
-  if (/\b(?:to me|i'?ll take|i will take|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(rest))
+  if (
+    /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|is mine|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(
+      rest,
+    ) ||
+    /^\s*(?:(?:let me|i'?ll|i will|i can)\s+)?(?:take|grab|have|pick up)\s*(?:ticket\s*)?[.!]*\s*$/i.test(
+      rest.replace(/\s+/g, ' '),
+    )
+  )
     args.assignee = 'me';
   const person = people[0];
   if (person && !args.assignee) {
@@ -540,7 +779,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     args.assignee = (agents[0] as (typeof agents)[number]).username;
   }
   // "to Mike from networks": a person nobody knows is not the same as the team they are in.
-  const target = /\bto\s+(?:the\s+)?([A-Za-z][\w.'-]*)/i.exec(rest);
+  const target = /\bto\s+(?:the\s+)?(?!(?:go|be|sit|move|stay)\b)([A-Za-z][\w.'-]*)/i.exec(rest);
   const unknownPerson =
     !args.assignee &&
     target?.[1] &&
@@ -553,9 +792,29 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
       intent,
       `I don't know anyone called "${target[1]}". Who should take ${ticket}? Give a username or a team.`,
     );
+  // "to Lukas's team": which of their teams is not said. "marcus or elena, whoever's free": not decided.
+  if (PERSON_TEAM.test(rest))
+    return clarify(
+      intent,
+      `Which team should take ${ticket}? Give the group's name, for example: assign ${ticket} to Network`,
+    );
+  if (
+    /\b\w+\s+or\s+\w+/i.test(rest) &&
+    (people.length + groups.length >= 2 || /\bnot sure|whoever|either\b/i.test(rest))
+  )
+    return clarify(intent, `Who should take ${ticket}: one person or team, please.`);
+  // "to the London team", "to the support team": a team the directory does not know by that name.
+  const teamNamed = /\bto\s+(?:the\s+)?([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(
+    rest,
+  )?.[1];
+  if (!args.assignee && teamNamed && !findGroups(`the ${teamNamed} team`, context.directory, { loose: true }).length)
+    return clarify(
+      intent,
+      `Which team is "${teamNamed}"? Give a group's name, for example: assign ${ticket} to Network`,
+    );
   if (groups[0]) args.group = groups[0].group;
   if (!args.assignee && !args.group) {
-    const named = /\bto\s+(?:the\s+)?([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
+    const named = /\bto\s+(?:the\s+)?(?!(?:go|be|sit|move|stay)\b)([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
     return clarify(
       intent,
       named
@@ -613,11 +872,13 @@ function mergeCall(text: string, context: Context): Understanding {
     )
       return merge(other, ref);
     if (/^\s*(?:goes away|is the (?:dupe|duplicate|copy))\b/i.test(after)) return merge(ref, other);
+    if (/^\s*(?:should |will |can |to )?(?:absorb|swallow|take in|eat|subsume)s?\b/i.test(after))
+      return merge(other, ref);
   }
   const between = text.slice(first.end, second.start);
   // "merge 5 into 4": 5 goes away. "290 is the same as 289, merge it in": the first is the copy.
   if (
-    /\b(?:into|onto|in to|under|is the same as|same as|duplicates?|is a dup(?:e|licate)? of|dup(?:e)? of)\b/i.test(
+    /\b(?:into|onto|in to|under|is the same as|same as|duplicates?|is a dup(?:e|licate)? of|dup(?:e)? of)\b|->|→|=>/i.test(
       between,
     )
   )
@@ -630,7 +891,11 @@ function mergeCall(text: string, context: Context): Understanding {
 }
 
 function usersCall(text: string, context: Context): Understanding {
-  const group = findGroups(text, context.directory, { loose: true })[0];
+  // "who handles email? list the people in that group": the group named by what it looks after.
+  const looksAfter = /\bwho\s+(?:handles|looks after|deals with|does|supports|owns)\s+([\w&/-]+)/i.exec(text)?.[1];
+  const group =
+    findGroups(text, context.directory, { loose: true })[0] ??
+    (looksAfter ? findGroups(`the ${looksAfter} team`, context.directory, { loose: true })[0] : undefined);
   const args: Record<string, unknown> = {};
   if (group) args.group = group.group;
   else if (/\b(?:my|our)\s+(?:team|group)\b/i.test(text)) {
@@ -650,7 +915,12 @@ function requesterIn(
 ): { username?: string; span?: [number, number]; ambiguous?: string } {
   for (const person of findPeople(text, directory)) {
     const before = text.slice(0, person.start);
+    // "for priya", "on behalf of Mei", "john's monitor", or the sentence's subject: "Kwame needs a new mouse".
+    const subject =
+      !before.trim() &&
+      /^\s*(?:needs|wants|can'?t|cannot|has|is|reports|says|reckons|asked)\b/i.test(text.slice(person.end));
     if (
+      !subject &&
       !/\b(?:for|on behalf of|from|requester(?: is)?|raised by|reported by|user)\s*:?\s*$/i.test(before) &&
       !/'s$|’s$/.test(person.text)
     )
@@ -667,12 +937,19 @@ function requesterIn(
 const SITE_WIDE =
   /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
 
+const CAN_WAIT =
+  /\b(?:can wait|no rush|no hurry|not urgent|whenever|when(?:ever)? you (?:get a chance|can|have time)|low priority|not time[- ]critical|nice to have)\b/i;
+
 const highest = (...priorities: TicketPriority[]) => [...priorities].sort()[0] as TicketPriority;
 
 /** A priority said outright wins; else the most pressing of what the words say (impact × urgency, outages, "urgent"). */
 export function createPriority(text: string): TicketPriority {
   const explicit = /\b(?:p|priority\s*)([1-4])\b/i.exec(text)?.[1];
   if (explicit) return `P${explicit}` as TicketPriority;
+  const level = /\b(low|medium|normal|high)[- ]priority\b/i.exec(text)?.[1]?.toLowerCase();
+  if (level) return level === 'low' ? 'P4' : level === 'high' ? 'P2' : 'P3';
+  // "can wait till next week", "no rush": said to be low, unless something else says it is pressing.
+  if (CAN_WAIT.test(text) && !/\b(?:urgent|asap|critical|emergency|down|outage)\b/i.test(text)) return 'P4';
   const words = priorityFromWords(text);
   const candidates: TicketPriority[] = [words.priority, guessPriority(text)];
   // Everyone, a whole office, an outage: the top of the matrix, whatever the urgency words say.
@@ -706,6 +983,24 @@ function createCall(text: string, context: Context): Understanding {
     .replace(
       /\b(?:a |an )?(?:urgent|p[1-4]|high[- ]priority|low[- ]priority|critical)\s+(?=(?:ticket|incident|request|case)\b)/i,
       '',
+    );
+  // "open a ticket for Harriet": nothing said about the problem yet.
+  const about = title.replace(
+    /\b(?:a|an|the|new|ticket|incident|request|case|please|pls|for|me|one|open|raise|log|create|file)\b/gi,
+    '',
+  );
+  if (!/[a-z]{3,}/i.test(about))
+    return clarify('create_ticket', 'What is the ticket about? For example: printer on floor 3 jams');
+  // "for mike about his monitor": someone the directory does not know is not a requester to guess.
+  const stranger = /\bfor\s+([a-z]+)\s+(?:about|re|regarding|with)\b/i.exec(text)?.[1];
+  if (
+    !requester.username &&
+    stranger &&
+    !/^(?:me|us|him|her|them|it|this|that|everyone|someone|the|a|an)$/i.test(stranger)
+  )
+    return clarify(
+      'create_ticket',
+      `I don't know anyone called "${stranger}". Who is the ticket for? Give a username.`,
     );
   const args: Record<string, unknown> = {
     title: draftTicketTitle(title),
