@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { Cache } from '../src/cache/index.js';
-import { type Embedder, searchKnowledgeCached } from '../src/knowledge/index.js';
+import { ANSWER_CONFIDENCE, type Embedder, searchKnowledgeCached } from '../src/knowledge/index.js';
 import { analyzeLog } from '../src/logs/log-signatures.js';
 import { lagTolerantReads, type Store } from '../src/store/index.js';
 import { findSimilarTickets } from '../src/tickets/index.js';
@@ -35,6 +35,16 @@ export const logAnalysisShape = {
 };
 export type LogAnalysis = { [K in keyof typeof logAnalysisShape]: z.infer<(typeof logAnalysisShape)[K]> };
 
+/**
+ * The articles that answer the log's errors (confidence at or above the answering threshold);
+ * when none does, the closest two, which a reader takes as "might help". Low-confidence runners-up
+ * after a confident match are noise: an Outlook article beside a VPN 809 log.
+ */
+function articlesWorthShowing<T extends { confidence: number }>(hits: T[]): T[] {
+  const confident = hits.filter((hit) => hit.confidence >= ANSWER_CONFIDENCE);
+  return confident.length > 0 ? confident : hits.slice(0, 2);
+}
+
 /** A log's error signatures, and the articles and resolved tickets they find (analyze_log, attachments). */
 export async function analyzeLogText(
   db: Store,
@@ -54,7 +64,7 @@ export async function analyzeLogText(
     signatures: analysis.signatures,
     error_lines: analysis.errorLines,
     query: analysis.query,
-    articles: knowledge.hits.map((hit) => ({
+    articles: articlesWorthShowing(knowledge.hits).map((hit) => ({
       path: hit.path,
       title: hit.title,
       heading: hit.heading,
