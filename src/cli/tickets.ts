@@ -54,7 +54,7 @@ function list(value: string | undefined): string[] | undefined {
 
 function ticketRows(tickets: Ticket[], options: { due?: boolean } = {}): string {
   if (tickets.length === 0) return 'No tickets match.';
-  const due = (t: Ticket) => (options.due ? [t.sla.resolutionDue?.slice(0, 16).replace('T', ' ') ?? '-'] : []);
+  const due = (t: Ticket) => (options.due ? [utcMinute(t.sla.resolutionDue).replace(' UTC', '')] : []);
   return formatTable(
     ['NUMBER', 'STATUS', 'PRI', 'ASSIGNEE', 'GROUP', 'OPENED', ...(options.due ? ['DUE (UTC)'] : []), 'TITLE'],
     tickets.map((t) => [
@@ -85,6 +85,11 @@ function requesterContact({ requesterProfile: p }: ShownTicket): string | undefi
   return parts.filter(Boolean).join(' · ');
 }
 
+/** An ISO time as a person reads it: "2026-12-06 15:53 UTC". */
+function utcMinute(iso: string | null | undefined): string {
+  return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '-';
+}
+
 function ticketCard(details: ShownTicket): string {
   const { ticket, events, links } = details;
   const contact = requesterContact(details);
@@ -92,7 +97,7 @@ function ticketCard(details: ShownTicket): string {
     `${ticket.number}  ${ticket.title}`,
     `  status ${ticket.status}${ticket.pendingReason ? ` (${ticket.pendingReason})` : ''} · priority ${ticket.priority}${ticket.priorityOverridden ? ' (set by hand)' : ''} (impact ${ticket.impact}, urgency ${ticket.urgency}) · ${ticket.type}`,
     `  requester ${ticket.requester} · assignee ${ticket.assignee ?? '-'} · group ${ticket.group ?? '-'} · category ${ticket.category ?? '-'}`,
-    `  first response due ${ticket.sla.firstResponseDue?.slice(0, 16) ?? '-'} · resolution due ${ticket.sla.resolutionDue?.slice(0, 16) ?? '-'} · version ${ticket.version}`,
+    `  first response due ${utcMinute(ticket.sla.firstResponseDue)} · resolution due ${utcMinute(ticket.sla.resolutionDue)} · version ${ticket.version}`,
   ];
   if (contact) lines.push(`  contact ${contact}`);
   if (ticket.tags.length) lines.push(`  tags ${ticket.tags.join(', ')}`);
