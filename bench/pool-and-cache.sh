@@ -113,6 +113,9 @@ measure() {
         const ops = Object.entries(r.operations).map(([n, o]) => `${n} ${o.calls}/${o.p50}/${o.p95}`).join(" ");
         console.log(`${label.padEnd(20)} ${t.calls} calls ${t.rps}/s p50 ${t.p50} p95 ${t.p95} p99 ${t.p99} ms errors ${(t.errors * 100).toFixed(1)}%${lost} | ${ops} | load ${before} -> ${after}`);
       });' "$label" "$before" "$(load)"
+  # What the cache did: hits and misses of the search cache, from the server's own counter.
+  curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$SERVE_PORT/metrics" |
+    awk '/^itbot_cache_requests_total/ { sub(/.*result="/, ""); sub(/"}/, ""); printf "  cache %s %s", $1, $2 } END { print "" }'
   kill "$SERVE_PID" 2>/dev/null
   wait "$SERVE_PID" 2>/dev/null || true
   SERVE_PID=

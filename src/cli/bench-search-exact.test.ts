@@ -20,6 +20,8 @@ describe('itbot bench search --compare-exact', () => {
     // 500 chunks in all and ef_search 320: the graph walk sees nearly everything, so it agrees with exact.
     expect(result.exact?.vector.at(-1)?.recall).toBeGreaterThanOrEqual(0.9);
     expect(result.exact?.resultRecall).toBeGreaterThan(0);
+    // Recall of HNSW, not of a plan that compared every vector.
+    expect(result.exact?.vector.every((v) => v.usedIndex)).toBe(true);
   }, 120_000);
 
   it('refuses to compare when the index is dropped from the start', async () => {

@@ -243,7 +243,7 @@ function formatExact(exact: ExactComparison): string[] {
     `  vector side alone, recall against exact (${RECALL_SETTINGS.length} settings):`,
     ...exact.vector.map(
       (v) =>
-        `    nearest ${v.k} at ef_search ${String(v.efSearch).padEnd(3)}  recall ${v.recall.toFixed(3)}   p50 ${v.latency.p50Ms} ms   p95 ${v.latency.p95Ms} ms`,
+        `    nearest ${v.k} at ef_search ${String(v.efSearch).padEnd(3)}  recall ${v.recall.toFixed(3)}   p50 ${v.latency.p50Ms} ms   p95 ${v.latency.p95Ms} ms${v.usedIndex ? '' : '   (plan did not use the index)'}`,
     ),
   ];
 }
