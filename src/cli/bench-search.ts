@@ -5,6 +5,7 @@ import pgvector from 'pgvector';
 import { UsageError } from '../errors.js';
 import { createHashedEmbedder, reindexKnowledgeBase, searchKnowledge } from '../knowledge/index.js';
 import { migrateToLatest, openEmbeddedStore, openServerStore, type Store } from '../store/index.js';
+import { compareWithExact, EXACT_ROUNDS, type ExactComparison, RECALL_SETTINGS } from './bench-search-exact.js';
 import { IT_SUBJECTS, type LatencySummary, summarize, timed } from './bench-stats.js';
 
 export interface SearchBenchResult {
@@ -20,6 +21,8 @@ export interface SearchBenchResult {
   search: LatencySummary;
   /** Searches of the small collection alone; meanResults counts what the vector side returned. */
   filtered: Record<'iterativeScan' | 'withoutIterativeScan', LatencySummary & { meanResults: number }>;
+  /** With --compare-exact: the same queries without the HNSW index, and HNSW's recall against them. */
+  exact?: ExactComparison;
 }
 
 const VERBS = [
@@ -87,6 +90,8 @@ export interface SearchBenchOptions {
   wire?: boolean;
   /** Drop the HNSW index before searching: exact vector search. */
   hnsw?: boolean;
+  /** After the HNSW measurements, drop the index and time the same searches exactly; report recall. */
+  compareExact?: boolean;
 }
 
 interface BenchStore {
@@ -129,6 +134,9 @@ async function openBenchStore(dataDir: string, wire: boolean): Promise<BenchStor
  * throwaway store (embedded, or over the wire), plus searches filtered to a small collection.
  */
 export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
+  if (options.compareExact && options.hnsw === false) {
+    throw new UsageError('--compare-exact needs the HNSW index: leave out --no-hnsw.');
+  }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-bench-search-'));
   try {
     const corpus = path.join(scratch, 'corpus');
@@ -148,9 +156,10 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       if (options.hnsw === false) await store.query('DROP INDEX kb_chunks_embedding_idx');
       const next = random(7);
       const query = () => `${pick(IT_SUBJECTS, next)} ${pick(VERBS, next)} ${pick(PLACES, next)}`;
+      const queries = Array.from({ length: options.queries }, query);
       const latencies: number[] = [];
-      for (let i = 0; i < options.queries; i++) {
-        await timed(() => searchKnowledge(store, embedder, query(), { limit: 5 }), latencies);
+      for (const text of queries) {
+        await timed(() => searchKnowledge(store, embedder, text, { limit: 5 }), latencies);
       }
       const filtered = async () => {
         const times: number[] = [];
@@ -174,6 +183,12 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       const filteredIterative = await filtered();
       await store.query("SET hnsw.iterative_scan = 'off'");
       const filteredPlain = await filtered();
+      // Last: it drops the index the measurements above use.
+      const exact = options.compareExact
+        ? await compareWithExact(store, embedder, queries, async (db, text) =>
+            (await searchKnowledge(db, embedder, text, { limit: 5 })).map((hit) => `${hit.path}#${hit.heading}`),
+          )
+        : undefined;
       return {
         store: options.wire ? 'wire (pg → pglite-socket)' : 'embedded',
         hnsw: options.hnsw !== false,
@@ -185,6 +200,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
         noChangeReindexSeconds: Math.round(again.elapsedMs / 100) / 10,
         search: summarize(latencies),
         filtered: { iterativeScan: filteredIterative, withoutIterativeScan: filteredPlain },
+        ...(exact ? { exact } : {}),
       };
     } finally {
       await bench.close();
@@ -211,6 +227,23 @@ export function formatSearchBench(result: SearchBenchResult): string {
     `  filtered to a ${FILTERED_SOURCE_DOCUMENTS}-article source (${iterativeScan.count} queries):`,
     `    hnsw.iterative_scan relaxed_order   p50 ${iterativeScan.p50Ms} ms   p95 ${iterativeScan.p95Ms} ms   vector side returns ${iterativeScan.meanResults} of 40`,
     `    hnsw.iterative_scan off             p50 ${withoutIterativeScan.p50Ms} ms   p95 ${withoutIterativeScan.p95Ms} ms   vector side returns ${withoutIterativeScan.meanResults} of 40`,
+    ...(result.exact ? formatExact(result.exact) : []),
     '',
   ].join('\n');
+}
+
+function formatExact(exact: ExactComparison): string[] {
+  return [
+    `  with HNSW vs without (index dropped in a rolled-back transaction), ${EXACT_ROUNDS} alternating rounds of the same queries:`,
+    ...exact.rounds.map(
+      (r, i) =>
+        `    round ${i + 1}: HNSW p50 ${r.hnsw.p50Ms} ms p95 ${r.hnsw.p95Ms} ms   exact p50 ${r.exact.p50Ms} ms p95 ${r.exact.p95Ms} ms`,
+    ),
+    `    top 5 results with HNSW also in the exact top 5: ${exact.resultRecall}`,
+    `  vector side alone, recall against exact (${RECALL_SETTINGS.length} settings):`,
+    ...exact.vector.map(
+      (v) =>
+        `    nearest ${v.k} at ef_search ${String(v.efSearch).padEnd(3)}  recall ${v.recall.toFixed(3)}   p50 ${v.latency.p50Ms} ms   p95 ${v.latency.p95Ms} ms${v.usedIndex ? '' : '   (plan did not use the index)'}`,
+    ),
+  ];
 }

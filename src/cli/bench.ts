@@ -90,6 +90,7 @@ export interface BenchOptions extends BenchLoadOptions {
   databaseUrl?: string;
   wire?: boolean;
   hnsw?: boolean;
+  compareExact?: boolean;
   json?: boolean;
 }
 
@@ -112,6 +113,7 @@ export async function benchCommand(what: string, options: BenchOptions): Promise
       queries: options.ops,
       wire: options.wire,
       hnsw: options.hnsw,
+      compareExact: options.compareExact,
     });
     process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatSearchBench(result));
     return 0;

@@ -426,6 +426,10 @@ program
   .option('--wire', 'search: over the PostgreSQL wire protocol (pg to a PGlite socket server; needs dev dependencies)')
   .option('--no-hnsw', 'search: drop the HNSW index first (exact vector search)')
   .option(
+    '--compare-exact',
+    'search: then drop the HNSW index, time the same searches exactly, and report HNSW recall against exact',
+  )
+  .option(
     '--target <url|embedded>',
     'load: an `itbot serve` URL (e.g. the balancer), or embedded (this data dir)',
     'embedded',
