@@ -6,4 +6,5 @@ export {
   type UnderstandingReport,
 } from './evaluate-understanding.js';
 export { loadIntentModel, trainIntentModel } from './intent-classifier.js';
-export { looksLikeLanguage, type Understanding, understand } from './understand.js';
+export { looksLikeLanguage } from './text-kind.js';
+export { type Understanding, understand } from './understand.js';

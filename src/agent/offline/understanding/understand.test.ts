@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledDirectory, findGroups, findPeople } from './company-directory.js';
+import { createPriority, priorityChange } from './priority-words.js';
 import { dateWindow, loadDateParser } from './search-filters.js';
+import { looksLikeLanguage } from './text-kind.js';
 import { findTicketRefs } from './ticket-references.js';
-import { createPriority, looksLikeLanguage, priorityChange, understand } from './understand.js';
+import { understand } from './understand.js';
 
 const directory = bundledDirectory();
 // A Thursday: "this week" starts on Monday 30 November.

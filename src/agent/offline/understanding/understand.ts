@@ -1,11 +1,24 @@
-import { type LinkKind, priorityFromWords, type ResolutionCode, type TicketPriority } from '../../../tickets/index.js';
+import type { LinkKind } from '../../../tickets/index.js';
 import { classifyIntent } from '../intent-router.js';
-import { draftTicketTitle, guessPriority } from '../ticket-drafting.js';
+import { draftTicketTitle } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
 import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
 import { classifyNormalised } from './intent-classifier.js';
 import { readMacroRequest } from './macro-requests.js';
+import {
+  afterNumber,
+  codeIn,
+  colonAfter,
+  holdReason,
+  messageAfter,
+  notesBeforeVerb,
+  quotedOrAfterColon,
+  reasonAfter,
+  stripCode,
+} from './message-parts.js';
+import { createPriority, priorityChange } from './priority-words.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
+import { LOG_LINE, looksLikeLanguage, looksLikeRecords } from './text-kind.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
 
 /**
@@ -22,58 +35,6 @@ export interface UnderstandOptions {
   /** The username of whoever is typing: "my team" is their group. */
   speaker?: string;
   now?: Date;
-}
-
-/** Text that is not language (binary, random bytes, base64, emoji alone) is never read as a request. */
-export function looksLikeLanguage(text: string): boolean {
-  if (!text.trim()) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what binary looks like
-  const control = (text.match(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]/g) ?? []).length;
-  if (control / text.length > 0.02) return false;
-  const sample = text.slice(0, 2000);
-  const words = sample.match(/[A-Za-z]{2,}/g) ?? [];
-  if (!/\p{L}/u.test(sample) || (words.length === 0 && !/\d/.test(sample))) return false;
-  const letters = words.join('').length;
-  if (sample.length > 40 && letters / sample.length < 0.35) return false;
-  const tokens = sample.split(/\s+/).filter(Boolean);
-  if (tokens.every(mashed)) return false;
-  const encoded = tokens.filter(
-    (token) =>
-      /^[A-Za-z0-9+/]{6,}={0,2}$/.test(token) &&
-      token.length >= 8 &&
-      /[a-z]/.test(token) &&
-      /[A-Z]/.test(token) &&
-      /[\d=+/]/.test(token) &&
-      !/^0x[0-9a-f]+$/i.test(token),
-  );
-  if (encoded.length === tokens.length) return false;
-  // Random letters: most longer words have no vowels ("kjdshf lkjsdf zzx"); "vpn help" is fine.
-  const long = words.filter((word) => word.length >= 4);
-  const vowelless = long.filter((word) => !/[aeiouy]/i.test(word) || /[^aeiouy\W\d]{6,}/i.test(word)).length;
-  return !(long.length >= 2 && vowelless / long.length >= 0.5);
-}
-
-/** One pasted log line: a timestamp first, then a level or a host and process ("Mar  3 08:01:17 fw-01 kernel: …"). */
-const LOG_LINE =
-  /^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\S*|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRIT(?:ICAL)?|NOTICE)\]?|[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)/;
-
-/** Keys pressed along one row, or one key held down: "asdfgh", "qwertyuiop", "jjjjjjjj". */
-function mashed(token: string): boolean {
-  const word = token.toLowerCase().replace(/[;'#,./[\]]+$/, '');
-  if (word.length < 5) return false;
-  return (
-    /^(.)\1+$/.test(word) || /^[qwertyuiop]+$/.test(word) || /^[asdfghjkl]+$/.test(word) || /^[zxcvbnm]+$/.test(word)
-  );
-}
-
-/** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
-function looksLikeRecords(text: string): boolean {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim());
-  if (lines.length < 3) return false;
-  const keyValue = lines.filter((line) => /^\s*[+]?\s*[A-Z][\w ()-]{1,30}\s*:\s*\S/.test(line)).length;
-  if (keyValue >= 3 && keyValue >= lines.length * 0.4) return true;
-  const commas = lines.map((line) => (line.match(/,/g) ?? []).length);
-  return (commas[0] ?? 0) >= 3 && commas.filter((count) => count >= 3).length >= lines.length * 0.7;
 }
 
 /** "#354", "IT-354?": a ticket reference alone asks for that ticket, though it has no words. */
@@ -551,119 +512,6 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
   }
 }
 
-const CODE_WORDS: [string, RegExp][] = [
-  ['duplicate', /\b(?:duplicate|dupe|dup)\b/i],
-  ['user_error', /\buser error\b|\bcaps ?lock\b|\bpebkac\b|\buser mistake\b|\bwrong password\b/i],
-  ['workaround', /\bwork-?around\b/i],
-  ['no_fault_found', /\bno fault found\b|\bnff\b|\bcould(?:n'?t| not) reproduce\b|\bno fault\b/i],
-  ['wont_fix', /\bwon'?t fix\b|\bwontfix\b|\bwill not fix\b/i],
-  ['known_error', /\bknown error\b/i],
-  ['fixed', /\bfixed\b/i],
-];
-
-function codeIn(text: string): ResolutionCode | undefined {
-  return CODE_WORDS.find(([, pattern]) => pattern.test(text))?.[0] as ResolutionCode | undefined;
-}
-
-/** Notes without the code's own words at their start ("won't fix - SoD conflict" → "SoD conflict"). */
-function stripCode(notes: string): string | undefined {
-  const stripped = notes
-    .replace(
-      /^(?:it\s+)?(?:was\s+)?(?:an?\s+)?(?:user error|won'?t fix|workaround|no fault found|fixed by|fixed|known error|duplicate)\b[\s,:;.\-–—]*/i,
-      '',
-    )
-    .trim();
-  return stripped.length >= 2 ? stripped : undefined;
-}
-
-/** The words after a bare ticket number and the verb before it: "close 325, it was caps lock" → "it was caps lock". */
-function afterNumber(text: string, ref: TicketRef): string | undefined {
-  const rest = text
-    .slice(ref.end)
-    .replace(/^[\s,:;.\-–—]+/, '')
-    .replace(/^(?:as\s+)?(?:resolved|closed|res)\b[\s,:;.\-–—]*/i, '')
-    .trim();
-  return rest.length >= 2 ? rest.replace(/[.\s]+$/, '') : undefined;
-}
-
-/** "what category should 'cannot print from mac' be", "triage this: wifi drops": the problem itself. */
-function quotedOrAfterColon(text: string): string | undefined {
-  const quoted = /["“‘']([^"”’']{4,})["”’']/.exec(text)?.[1]?.trim();
-  if (quoted) return quoted;
-  const colon = text.indexOf(':');
-  const after = colon >= 0 ? text.slice(colon + 1).trim() : '';
-  return after.length >= 4 ? after : undefined;
-}
-
-/** "352 fixed, SMTP password updated, resolve it": what was done, said between the ticket and a trailing verb. */
-function notesBeforeVerb(text: string, ref: TicketRef): string | undefined {
-  const after = text.slice(ref.end);
-  const verb =
-    /[,.;:\-–—]\s*(?:so\s+|please\s+|pls\s+|and\s+|then\s+|now\s+)?(?:resolve|close|mark|res|cancel|scrap|kill)\b/i.exec(
-      after,
-    );
-  if (!verb) return undefined;
-  const notes = after
-    .slice(0, verb.index)
-    .replace(/^[\s,:;.\-–—]+/, '')
-    .trim();
-  return notes.length >= 4 ? stripCode(notes) : undefined;
-}
-
-/** "reply 354: that email is phishing…": everything after a colon that follows the ticket, verbatim. */
-function colonAfter(text: string, ref: TicketRef): string | undefined {
-  const colon = text.indexOf(':', ref.end);
-  if (colon < 0 || colon - ref.end > 40) return undefined;
-  const body = text.slice(colon + 1).trim();
-  return body.length >= 2 ? body : undefined;
-}
-
-/** "tell the customer on 311 to try the gateway", "let the user on 346 know an engineer will…". */
-function messageAfter(text: string, ref: TicketRef): string | undefined {
-  const body = text
-    .slice(ref.end)
-    .replace(/^[\s,:;\-–—]+/, '')
-    .replace(/^(?:know\s+)?(?:that|to say|saying|asking (?:him|her|them) to|to)\s+/i, '')
-    .replace(/^(?:please\s+)?/i, '')
-    .trim();
-  return body.length >= 2 ? body.replace(/[.\s]+$/, '') : undefined;
-}
-
-/** "scrap 505, they bought the licence themselves": the words after the ticket, when there are some. */
-function reasonAfter(text: string, ref: TicketRef): string | undefined {
-  const rest = text
-    .slice(ref.end)
-    .replace(/^[\s,:;.\-–—]+/, '')
-    .replace(/^(?:as|because|since|please|pls)\b[\s,]*/i, '')
-    .trim();
-  return rest.length >= 4 && /\s/.test(rest) ? rest.replace(/[.\s]+$/, '') : undefined;
-}
-
-function holdReason(text: string): string | undefined {
-  return /\b((?:until|till|waiting|awaiting|while|because|as)\b.{2,})$/i.exec(text)?.[1]?.replace(/[.\s]+$/, '');
-}
-
-const ESCALATE =
-  /\b(?:escalate|bump\b[^.,;]{0,20}\bup|raise (?:the )?priority|higher(?: priority)?|more urgent|up the priority|increase)\b/i;
-const DEESCALATE =
-  /\b(?:de-?escalate|bump\b[^.,;]{0,20}\bdown|knock\b[^.,;]{0,20}\bdown|lower (?:the )?priority|drop (?:the )?priority|less urgent|not urgent|downgrade|decrease|reduce)\b/i;
-
-/** A priority in words: P1–P4, urgent/critical, high, low; or one step up or down ("escalate", "bump down"). */
-export function priorityChange(text: string): TicketPriority | 'up' | 'down' | undefined {
-  const explicit = /\b(?:p|priority\s*|pri\s*|sev\s*)([1-4])\b/i.exec(text)?.[1];
-  if (explicit) return `P${explicit}` as TicketPriority;
-  const spelled = /\b(?:p|priority|pri)\s*(one|two|three|four)\b/i.exec(text)?.[1]?.toLowerCase();
-  if (spelled) return `P${['one', 'two', 'three', 'four'].indexOf(spelled) + 1}` as TicketPriority;
-  if (/\bnot urgent\b/i.test(text)) return /\blow(?:est)?\b/i.test(text) ? 'P4' : 'down';
-  if (/\b(?:urgent|critical|highest|top priority|emergency|sev(?:erity)? ?1)\b/i.test(text)) return 'P1';
-  if (/\bhigh(?:er)?\b/i.test(text) && !/\bhigher\b/i.test(text)) return 'P2';
-  if (/\b(?:medium|normal)\b/i.test(text)) return 'P3';
-  if (/\blow(?:est)?\b/i.test(text) && !DEESCALATE.test(text)) return 'P4';
-  if (DEESCALATE.test(text)) return 'down';
-  if (ESCALATE.test(text)) return 'up';
-  return undefined;
-}
-
 function fieldChanges(text: string, op: TicketOperation | undefined, directory: CompanyDirectory) {
   const changes: Record<string, unknown> = {};
   if (op?.kind === 'update_ticket') {
@@ -932,30 +780,6 @@ function requesterIn(
     return { username: person.matches[0]?.username, span: [person.start, person.end] };
   }
   return {};
-}
-
-const SITE_WIDE =
-  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
-
-const CAN_WAIT =
-  /\b(?:can wait|no rush|no hurry|not urgent|whenever|when(?:ever)? you (?:get a chance|can|have time)|low priority|not time[- ]critical|nice to have)\b/i;
-
-const highest = (...priorities: TicketPriority[]) => [...priorities].sort()[0] as TicketPriority;
-
-/** A priority said outright wins; else the most pressing of what the words say (impact × urgency, outages, "urgent"). */
-export function createPriority(text: string): TicketPriority {
-  const explicit = /\b(?:p|priority\s*)([1-4])\b/i.exec(text)?.[1];
-  if (explicit) return `P${explicit}` as TicketPriority;
-  const level = /\b(low|medium|normal|high)[- ]priority\b/i.exec(text)?.[1]?.toLowerCase();
-  if (level) return level === 'low' ? 'P4' : level === 'high' ? 'P2' : 'P3';
-  // "can wait till next week", "no rush": said to be low, unless something else says it is pressing.
-  if (CAN_WAIT.test(text) && !/\b(?:urgent|asap|critical|emergency|down|outage)\b/i.test(text)) return 'P4';
-  const words = priorityFromWords(text);
-  const candidates: TicketPriority[] = [words.priority, guessPriority(text)];
-  // Everyone, a whole office, an outage: the top of the matrix, whatever the urgency words say.
-  if (words.impact === 1 || SITE_WIDE.test(text)) candidates.push('P1');
-  if (/\b(?:urgent|asap|critical|emergency)\b/i.test(text) || /\bdown\b|\boutage\b/i.test(text)) candidates.push('P2');
-  return highest(...candidates);
 }
 
 function createCall(text: string, context: Context): Understanding {

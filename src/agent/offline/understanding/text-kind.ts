@@ -1,0 +1,56 @@
+/**
+ * What kind of text a message is before anything reads it as a request: language at all, a pasted
+ * log line, pasted records. Binary, random bytes and keyboard mashing never become a write.
+ */
+
+/** Text that is not language (binary, random bytes, base64, emoji alone) is never read as a request. */
+export function looksLikeLanguage(text: string): boolean {
+  if (!text.trim()) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what binary looks like
+  const control = (text.match(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]/g) ?? []).length;
+  if (control / text.length > 0.02) return false;
+  const sample = text.slice(0, 2000);
+  const words = sample.match(/[A-Za-z]{2,}/g) ?? [];
+  if (!/\p{L}/u.test(sample) || (words.length === 0 && !/\d/.test(sample))) return false;
+  const letters = words.join('').length;
+  if (sample.length > 40 && letters / sample.length < 0.35) return false;
+  const tokens = sample.split(/\s+/).filter(Boolean);
+  if (tokens.every(mashed)) return false;
+  const encoded = tokens.filter(
+    (token) =>
+      /^[A-Za-z0-9+/]{6,}={0,2}$/.test(token) &&
+      token.length >= 8 &&
+      /[a-z]/.test(token) &&
+      /[A-Z]/.test(token) &&
+      /[\d=+/]/.test(token) &&
+      !/^0x[0-9a-f]+$/i.test(token),
+  );
+  if (encoded.length === tokens.length) return false;
+  // Random letters: most longer words have no vowels ("kjdshf lkjsdf zzx"); "vpn help" is fine.
+  const long = words.filter((word) => word.length >= 4);
+  const vowelless = long.filter((word) => !/[aeiouy]/i.test(word) || /[^aeiouy\W\d]{6,}/i.test(word)).length;
+  return !(long.length >= 2 && vowelless / long.length >= 0.5);
+}
+
+/** One pasted log line: a timestamp first, then a level or a host and process ("Mar  3 08:01:17 fw-01 kernel: …"). */
+export const LOG_LINE =
+  /^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\S*|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRIT(?:ICAL)?|NOTICE)\]?|[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)/;
+
+/** Keys pressed along one row, or one key held down: "asdfgh", "qwertyuiop", "jjjjjjjj". */
+function mashed(token: string): boolean {
+  const word = token.toLowerCase().replace(/[;'#,./[\]]+$/, '');
+  if (word.length < 5) return false;
+  return (
+    /^(.)\1+$/.test(word) || /^[qwertyuiop]+$/.test(word) || /^[asdfghjkl]+$/.test(word) || /^[zxcvbnm]+$/.test(word)
+  );
+}
+
+/** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
+export function looksLikeRecords(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim());
+  if (lines.length < 3) return false;
+  const keyValue = lines.filter((line) => /^\s*[+]?\s*[A-Z][\w ()-]{1,30}\s*:\s*\S/.test(line)).length;
+  if (keyValue >= 3 && keyValue >= lines.length * 0.4) return true;
+  const commas = lines.map((line) => (line.match(/,/g) ?? []).length);
+  return (commas[0] ?? 0) >= 3 && commas.filter((count) => count >= 3).length >= lines.length * 0.7;
+}
