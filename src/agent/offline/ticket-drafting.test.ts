@@ -13,6 +13,11 @@ describe('draftTicketTitle', () => {
     expect(draftTicketTitle(message)).toBe(title);
   });
 
+  it('writes IT acronyms in capitals, not other short words', () => {
+    expect(draftTicketTitle('open a ticket: vpn error 809 on the train')).toBe('VPN error 809 on the train');
+    expect(draftTicketTitle('raise a ticket: it says my usb stick is blocked')).toBe('It says my USB stick is blocked');
+  });
+
   it('keeps titles short and on one line', () => {
     const title = draftTicketTitle(`open a ticket: ${'the shared drive is very slow '.repeat(10)}\nsecond line`);
     expect(title.length).toBeLessThanOrEqual(81);

@@ -16,8 +16,12 @@ const REQUEST_PHRASES: RegExp[] = [
 ];
 const TITLE_MAX = 80;
 
+/** IT's own short words, written in capitals in a title however the message typed them ("vpn drops" → "VPN drops"). */
+const ACRONYMS = /\b(?:vpn|sap|mfa|sso|pc|usb|hdmi|dns|dhcp|lan|crm|erp|hr|ip|pdf|ssl|tls|sms|url)\b/g;
+
 function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  const withAcronyms = text.replace(ACRONYMS, (word) => word.toUpperCase());
+  return withAcronyms.charAt(0).toUpperCase() + withAcronyms.slice(1);
 }
 
 /** A short ticket title from a request like "please open a ticket: my monitor is broken". */
