@@ -97,7 +97,12 @@ describe('shell completion', () => {
       // Node start-up plus the 200 ms budget; far below the seconds a first server start takes.
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
-      empty.cleanup();
+      // The ticket server the Tab press started goes on creating the store after the shell has
+      // its answer (the next Tab finds it ready); let it finish before removing the directory.
+      const deadline = Date.now() + 60_000;
+      const creating = () => fs.readdirSync(empty.dir).some((name) => name.includes('.creating-'));
+      while (creating() && Date.now() < deadline) spawnSync('sleep', ['0.2']);
+      fs.rmSync(empty.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     }
   });
 
