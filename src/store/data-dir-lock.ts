@@ -47,15 +47,23 @@ const BREAKER_STALE_MS = 10_000;
  */
 const UNREADABLE_LOCK_STALE_MS = 3_000;
 
-/** A process's start time (clock ticks since boot), or undefined off Linux or when it is gone. */
-export function processStartTime(pid: number): string | undefined {
+/**
+ * The fields of /proc/<pid>/stat after the command name (field 3, the state, comes first), or
+ * undefined off Linux or when the process is gone. The name may hold spaces and parentheses:
+ * count from the last ")".
+ */
+function procStatFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** A process's start time (clock ticks since boot), or undefined off Linux or when it is gone. */
+export function processStartTime(pid: number): string | undefined {
+  return procStatFields(pid)?.[19];
 }
 
 function currentBootId(): string | undefined {
@@ -82,13 +90,8 @@ export function isProcessAlive(pid: number): boolean {
  * until then it holds no lock and serves nothing, so it counts as gone.
  */
 function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false; // off Linux, or gone between the two looks (the next look says so)
-  }
+  const state = procStatFields(pid)?.[0];
+  return state === 'Z' || state === 'X'; // undefined off Linux, or gone since (the next look says so)
 }
 
 function readOwner(lockPath: string): LockOwner | undefined {
