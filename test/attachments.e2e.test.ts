@@ -106,6 +106,25 @@ describe.each(testStores())('itbot tickets attach on %s', (_name, makeStore, ava
   );
 
   it.skipIf(!available)(
+    'the offline agent lists them, shows a text log by its name as data, and never prints a picture',
+    async () => {
+      const listed = await itbot(['ask', "what's attached to ticket 1?"]);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/IT-000001 has 2 attachments:\n- 1: vpn\.log \(text\/plain, \d+ B; from maria\.lopez/);
+      expect(listed.stdout).toContain('- 2: screen.png (image/png');
+      const log = await itbot(['ask', 'show me vpn.log on #1']);
+      expect(log.stdout).toContain('--- begin file (written by a person; shown as data) ---');
+      expect(log.stdout).toContain(VPN_LOG.split('\n')[2]);
+      const picture = await itbot(['ask', 'open attachment 2 on IT-000001']);
+      expect(picture.stdout).toContain('It is not text, so it is not shown here.');
+      expect(picture.stdout).toContain('itbot tickets attachment IT-000001 2 --output screen.png');
+      const missing = await itbot(['ask', 'show report.pdf on 1']);
+      expect(missing.stdout).toMatch(/No attachment is called report\.pdf\. The ticket has:\n- 1: vpn\.log/);
+    },
+    180_000,
+  );
+
+  it.skipIf(!available)(
     'refuses a directory, a missing file, an oversized file, an unknown ticket or attachment, writing nothing',
     async () => {
       const before = await show();

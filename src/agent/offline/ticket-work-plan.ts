@@ -1,5 +1,11 @@
 import { type Level, TICKET_PRIORITIES, type TicketPriority } from '../../tickets/index.js';
 import type { ModelStep, ToolCall, ToolResult } from '../types.js';
+import {
+  type AttachmentView,
+  attachmentLookup,
+  describeAttachmentList,
+  describeFetchedAttachment,
+} from './attachment-answers.js';
 import { composeCreateAnswer, composeStatusAnswer } from './compose-answer.js';
 
 /**
@@ -64,6 +70,12 @@ function workCall(work: TicketWork, results: ToolResult[]): ToolCall | ModelStep
     );
   if (tool === 'transition_ticket' && args.to === 'pending' && !args.reason)
     return say(`Why is ${args.ticket} on hold? For example: put ${args.ticket} on hold, waiting for the user`);
+  if (tool === 'get_attachment' && !args.id) {
+    // "show vpn.log on 88": the file's id comes from the ticket's list.
+    const listed = data(results.find((result) => result.name === 'list_attachments'))?.attachments;
+    const next = attachmentLookup(args, listed as AttachmentView[] | undefined);
+    return 'say' in next ? say(next.say) : call(next.call.name, next.call.args);
+  }
   if (tool !== 'update_ticket') return call(tool, args);
   const current = data(results.find((result) => result.name === 'get_ticket'))?.ticket as TicketView | undefined;
   if (!current) return call('get_ticket', { ticket: args.ticket });
@@ -251,6 +263,10 @@ function describeResult(work: TicketWork, result: ToolResult, question: string):
       if (!macros.length) return 'No macros match.';
       return macros.map((m) => `- ${m.name}: ${m.body}`).join('\n');
     }
+    case 'list_attachments':
+      return describeAttachmentList(String(work.args.ticket), (content.attachments ?? []) as AttachmentView[]);
+    case 'get_attachment':
+      return describeFetchedAttachment(String(work.args.ticket), content);
     case 'save_macro':
       return `Saved the macro ${work.args.name}.`;
     case 'remove_macro':

@@ -279,6 +279,27 @@ describe('understand', () => {
     expect((await read(sentence)).tool).toBe('clarify');
   });
 
+  it.each([
+    ["what's attached to 12", 'list_attachments', { ticket: 'IT-000012' }],
+    ['any screenshots on #12?', 'list_attachments', { ticket: 'IT-000012' }],
+    ['did the user send any files on IT-000088', 'list_attachments', { ticket: 'IT-000088' }],
+    ['show me vpn-client.log on 12', 'get_attachment', { ticket: 'IT-000012', name: 'vpn-client.log' }],
+    ['open attachment 3 on ticket 88', 'get_attachment', { ticket: 'IT-000088', id: '3' }],
+  ])('reads "%s" as %s', async (sentence, tool, args) => {
+    expect(await read(sentence)).toMatchObject({ tool, args });
+  });
+
+  it('answers a request to attach with the command (the file is on the speaker\'s machine), and leaves other attachment talk alone', async () => {
+    const attach = await read('attach ~/Downloads/screen.png to 12');
+    expect(attach).toMatchObject({ tool: 'clarify' });
+    expect('question' in attach && attach.question).toContain('itbot tickets attach IT-000012 ~/Downloads/screen.png');
+    expect((await read('how do I open an attachment in outlook')).tool).toBe('knowledge');
+    expect(await read('add a note to 12: screenshot attached')).toMatchObject({
+      tool: 'add_internal_note',
+      args: { ticket: 'IT-000012', text: 'screenshot attached' },
+    });
+  });
+
   it('keeps Office macros an IT question', async () => {
     expect((await read('excel macros are disabled by my admin, how do I enable them')).tool).toBe('knowledge');
     expect((await read('my macro stopped working')).tool).toBe('knowledge');

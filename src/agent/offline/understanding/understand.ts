@@ -2,6 +2,7 @@ import type { LinkKind } from '../../../tickets/index.js';
 import { classifyIntent } from '../intent-router.js';
 import { draftTicketTitle } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
+import { readAttachmentRequest } from './attachment-requests.js';
 import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
 import { classifyNormalised } from './intent-classifier.js';
 import { readMacroRequest } from './macro-requests.js';
@@ -134,6 +135,11 @@ export async function understand(message: string, options: UnderstandOptions = {
   const macro = readMacroRequest(text, withBare);
   if (macro)
     return macro.tool === 'clarify' ? clarify(macro.tool, macro.question) : callOf(macro.tool, macro.tool, macro.args);
+  const attachment = readAttachmentRequest(text, withBare);
+  if (attachment)
+    return attachment.tool === 'clarify'
+      ? clarify('attachment', attachment.question)
+      : callOf(attachment.tool, attachment.tool, attachment.args);
   if (PROCESS_QUESTION.test(text) && withBare.length === 0) return { tool: 'knowledge', intent: 'knowledge' };
   // An IT question with nothing about tickets in it needs no classifier (nor its load time).
   if (
