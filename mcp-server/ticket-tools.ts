@@ -70,13 +70,20 @@ function registerReadTools(server: McpServer, store: () => Promise<Store>, optio
     'search_tickets',
     {
       title: 'Search tickets',
-      description: `Finds tickets, newest first, by status, priority, assignee, group, requester, category, tags and text. With no status filter it lists active tickets (new, open, pending). Pages with next_cursor. ${UNTRUSTED}`,
+      description: `Finds tickets, newest first, by status, priority, assignee, group, requester, category, tags, text and topic. With no status filter it lists active tickets (new, open, pending). Pages with next_cursor. ${UNTRUSTED}`,
       inputSchema: {
         text: z
           .string()
           .max(500)
           .optional()
           .describe('Words to find in title, tags and description ("quoted phrase", -excluded)'),
+        topic: z
+          .string()
+          .max(200)
+          .optional()
+          .describe(
+            'A topic in everyday words, e.g. printer, wifi, joiners: tickets in the category it names or mentioning it',
+          ),
         status: z
           .array(z.enum(TICKET_STATUSES))
           .max(7)

@@ -10,6 +10,7 @@ export {
   listAttachments,
   type NewAttachment,
 } from './attachments.js';
+export { categoryForTopic, categoryNamedIn } from './category-words.js';
 export { guessContentType, isTextLog } from './content-type.js';
 export {
   type Category,

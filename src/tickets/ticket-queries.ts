@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/index.js';
+import { categoryForTopic } from './category-words.js';
 import { requireUsername } from './directory.js';
 import { TicketValidationError } from './errors.js';
 import type { FieldChanges, Ticket, TicketEvent, TicketLink, TicketPriority, TicketStatus } from './model.js';
@@ -98,6 +99,11 @@ export interface TicketSearch {
   tags?: readonly string[];
   /** Words to find in title, tags and description (web-search syntax: "quoted phrase", -excluded, or). */
   text?: string;
+  /**
+   * A topic in everyday words ("printer", "wifi", "joiner leaver"): tickets in the category those
+   * words name, or mentioning them — what a person means by "printer tickets".
+   */
+  topic?: string;
   /** Only tickets created at or after this instant (ISO date or date-time). */
   createdAfter?: string;
   /** Only tickets created before this instant. */
@@ -196,6 +202,15 @@ function filterConditions(search: TicketSearch, param: (value: unknown) => strin
   }
   if (search.tags?.length) conditions.push(`t.tags @> ${param(search.tags)}::text[]`);
   if (search.text?.trim()) conditions.push(`t.search @@ websearch_to_tsquery('english', ${param(search.text)})`);
+  if (search.topic?.trim()) {
+    const mentioned = `t.search @@ websearch_to_tsquery('english', ${param(search.topic)})`;
+    const topicCategory = categoryForTopic(search.topic);
+    if (!topicCategory) conditions.push(mentioned);
+    else {
+      const path = param(topicCategory.category);
+      conditions.push(`(${mentioned} OR lower(c.path) = lower(${path}) OR lower(c.path) LIKE lower(${path}) || '/%')`);
+    }
+  }
   if (search.createdAfter)
     conditions.push(`t.created_at >= ${param(validInstant(search.createdAfter, 'created_after'))}::timestamptz`);
   if (search.createdBefore)

@@ -115,6 +115,7 @@ function filtersInWords(args: Record<string, unknown>): string {
   if (args.category) parts.push(`category ${args.category}`);
   if (Array.isArray(args.tags)) parts.push(`tagged ${args.tags.join(', ')}`);
   if (args.text) parts.push(`about "${args.text}"`);
+  if (args.topic) parts.push(`about ${args.topic} (its category or its words)`);
   if (args.sla) parts.push(args.sla === 'breached' ? 'past their SLA' : 'at risk of breaching their SLA');
   if (args.created_after) parts.push(`created since ${args.created_after}`);
   if (args.created_before) parts.push(`created before ${args.created_before}`);

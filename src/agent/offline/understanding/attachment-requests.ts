@@ -31,7 +31,8 @@ const ADD_VERB = /^\s*(?:(?:can you|could you|please|pls)\s+)?(?:attach|upload|a
 const ONTO_TICKET = /\b(?:to|on|onto|against)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d/i;
 
 function asksToAdd(text: string): boolean {
-  if (!ADD_VERB.test(text) || !ONTO_TICKET.test(text)) return false;
+  if (!ADD_VERB.test(text) || !ONTO_TICKET.test(text) || /\b(?:tags?|labels?|notes?|comments?)\b/i.test(text))
+    return false;
   return (
     /^\s*(?:(?:can you|could you|please|pls)\s+)?(?:attach|upload)\b/i.test(text) ||
     FILE_KIND.test(text) ||
@@ -44,10 +45,13 @@ const ATTACHMENT_ID = /\b(?:attachment|file|upload)\s*(?:(?:id|no\.?|number)\s*)
 const OTHER_WRITE =
   /^\s*(?:(?:can you|could you|please|pls)\s+)?(?:add (?:a|an)?\s*(?:internal\s+)?note|note|reply|respond|tell|comment|resolve|close|cancel|reopen|assign|merge|link|email|message)\b/i;
 
+const HOW_QUESTION = /^\s*(?:how|why|where do i|can i|is it possible|what happens)\b/i;
+
 /** Reads a request about attachments, given the ticket numbers found in the message (bare ones too). */
 export function readAttachmentRequest(text: string, refs: TicketRef[]): AttachmentRequest | undefined {
   const head = text.split(':')[0] ?? text;
-  if (OTHER_WRITE.test(text)) return undefined;
+  // "how do I open a ticket attachment that's blocked": a question about attachments, for the knowledge base.
+  if (OTHER_WRITE.test(text) || HOW_QUESTION.test(text)) return undefined;
   const mentions =
     ATTACHMENT_WORD.test(head) ||
     (LOOKUP.test(head) && (FILE_KIND.test(head) || FILE_NAME.test(head) || /\battach\b/i.test(head)));

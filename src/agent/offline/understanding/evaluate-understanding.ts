@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { normalizeTicketNumber } from '../../../tickets/index.js';
+import { categoryForTopic, normalizeTicketNumber } from '../../../tickets/index.js';
 import type { CompanyDirectory } from './company-directory.js';
 import { dateWindow, loadDateParser } from './search-filters.js';
 import { type Understanding, understand } from './understand.js';
@@ -59,6 +59,12 @@ function labelledDate(phrase: string, now: Date): string | undefined {
 function gotValue(key: string, args: Record<string, unknown>): unknown {
   if (key === 'status' && 'to' in args) return args.to;
   if (key === 'notes') return args.reason ?? args.resolution_notes;
+  // An attachment's "id" is labelled as the sentence gives it: a number, or a file name fetched by name.
+  if (key === 'id' && args.id === undefined) return args.name;
+  // A topic ("printer tickets") searches its category and its words alike: either label is met.
+  if (key === 'text' && args.text === undefined && typeof args.topic === 'string') return args.topic;
+  if (key === 'category' && args.category === undefined && typeof args.topic === 'string')
+    return categoryForTopic(args.topic)?.category;
   return args[key];
 }
 
@@ -66,6 +72,7 @@ function valueMatches(key: string, want: unknown, got: unknown, now: Date): bool
   if (key === 'created_after' || key === 'created_before')
     return typeof want === 'string' && typeof got === 'string' && labelledDate(want, now) === got;
   if (typeof want === 'string' && /^cancell?ed$/i.test(want)) return got === 'canceled' || got === 'cancelled';
+  if (key === 'id') return String(want).toLowerCase() === String(got).toLowerCase();
   if (TICKET_KEYS.has(key) && (typeof want === 'string' || typeof want === 'number'))
     return typeof got === 'string' && normalizeTicketNumber(String(want)) === normalizeTicketNumber(got);
   if (FREE_TEXT.has(key) && typeof want === 'string') {

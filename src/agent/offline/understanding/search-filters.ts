@@ -1,4 +1,5 @@
 import type { TicketPriority, TicketStatus } from '../../../tickets/index.js';
+import { categoryForTopic } from '../../../tickets/index.js';
 import { type CompanyDirectory, findCategory, findGroups, findPeople } from './company-directory.js';
 
 /** search_tickets arguments read from a sentence, plus what could not be settled. */
@@ -24,6 +25,11 @@ const STATUS_WORDS: [TicketStatus, RegExp][] = [
   ['open', /\bopen\b(?!\s+(?:a|an|the|ticket)\b)|\bin progress\b/i],
 ];
 
+/** "all statuses", "including closed ones": not only the active tickets. */
+const ALL_STATUSES =
+  /\ball (?:statuses|states|statusses)\b|\bany status\b|\bincl(?:uding|\.|)\s+closed\b|\bwhatever (?:the )?status\b/i;
+const EVERY_STATUS: TicketStatus[] = ['new', 'open', 'pending', 'resolved', 'closed', 'canceled', 'merged'];
+
 const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
   ['P1', /\b(?:p1s?|priority\s*1|pri\s*1|critical|urgent|sev\s*1|top priority|highest priority)\b/i],
   ['P2', /\b(?:p2s?|priority\s*2|pri\s*2|high(?:[- ]priority)?)\b/i],
@@ -33,9 +39,10 @@ const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
 
 const MINE =
   /\b(?:my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
-const MY_TEAM = /\b(?:my|our)\s+(?:team|group|queue|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog)\b/i;
+// "my queue" is the speaker's own tickets; "our queue" the team's.
+const MY_TEAM = /\b(?:my|our)\s+(?:team|group|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog|queue)\b/i;
 const UNASSIGNED =
-  /\b(?:unassigned|assigned to (?:nobody|no one|noone)|not assigned|no assignee|without an? (?:owner|assignee)|nobody(?:'s| has)? (?:picked|taken|on)|no one(?:'s| has)? (?:picked|taken|on)|unowned)\b/i;
+  /\b(?:unassigned|assigned to (?:nobody|no one|noone)|not assigned|no assignee|without an? (?:owner|assignee)|(?:nobody|no one|noone)(?:'s| has| have)? (?:picked|taken|on|touched|grabbed|owns|claimed)|unowned|ownerless)\b/i;
 const REQUESTER_CUE =
   /\b(?:raised|reported|logged|opened|submitted|requested|filed|created|sent in)\s+by\s*$|\b(?:from|for)\s*$|\bby\s*$/i;
 const ASSIGNEE_CUE = /\b(?:assigned to|with|on|owned by|held by|for)\s*$/i;
@@ -74,7 +81,7 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
   if (/\byesterday\b/i.test(text))
     return { created_after: isoDay(new Date(today.getTime() - DAY)), created_before: isoDay(today) };
   if (/\bthis week\b|\bso far this week\b/i.test(text)) return { created_after: isoDay(startOfWeek(now)) };
-  if (/\b(?:in|over|during|within) the (?:last|past) week\b|\bpast week\b/i.test(text))
+  if (/\b(?:in|over|during|within|from) the (?:last|past) week\b|\bpast week\b/i.test(text))
     return { created_after: isoDay(new Date(today.getTime() - 7 * DAY)) };
   const older = /\bolder than (?:a|an|one|(\d+))\s+(day|week|month)s?\b/i.exec(text);
   if (older) {
@@ -106,7 +113,8 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
     const unit = lastN[2]?.toLowerCase() === 'week' ? 7 * DAY : lastN[2]?.toLowerCase() === 'hour' ? DAY / 24 : DAY;
     return { created_after: isoDay(new Date(now.getTime() - count * unit)) };
   }
-  const since = /\b(?:since|after|from|created after|opened after|raised after)\s+(.{3,30})/i.exec(text);
+  const since =
+    /\b(?:since|after|from(?!\s+(?:before|until))|created after|opened after|raised after)\s+(.{3,30})/i.exec(text);
   if (since?.[1] && parseDate) {
     let parsed = parseDate(since[1], now, { forwardDate: false });
     // "since friday" on a Thursday is last Friday.
@@ -125,22 +133,30 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
 
 /** Words that are about the search itself, not its subject. */
 const FILLER =
-  /\b(?:show|list|find|search|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
+  /\b(?:show|list|find|search|serach|seach|sarch|srch|get|give|pull|bring|display|me|us|all|any|every|the|a|an|of|tickets?|tix|incidents?|requests?|cases?|ones?|open|active|outstanding|current|currently|right|now|please|pls|which|what|whats|are|is|there|do|does|we|have|has|got|how|many|much|count|number|total|about|mentioning|regarding|re|concerning|related|to|with|for|on|in|that|mention|containing|assigned|unassigned|queue|backlog|plate|mine|my|our|team|group|still|up|can|you|could|i|see|list|anything|something|status|new|pending|resolved|closed|hold|waiting|user|by|raised|logged|reported|from|since|this|last|week|today|yesterday|month|priority|and|or|at|moment|tagged|tag|category|created|opened|came|come|lately|recently|them|it|be|been|still|yet|just|quick|so|far)\b/gi;
 
 const STOP_AT =
   /\s+(?:this|last|since|from|after|before|today|yesterday|in the last|that are|which are|assigned|for (?:the\s+)?\w+ team|raised|logged|opened|created|on hold|pending)\b.*$/i;
 
-/** The subject words of a search: after "about", "mentioning", "search for"; or a topic word before "tickets". */
-function subjectText(text: string): string | undefined {
+/**
+ * The subject words of a search: after "about", "mentioning", "search for" (words to look for);
+ * or a topic before "tickets" ("printer tickets"), which may be a category.
+ */
+function subjectText(text: string): { words: string; topic: boolean } | undefined {
   const about =
     /\b(?:about|mentioning|mentions?|regarding|concerning|re:(?=\s)|re\b|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
       text,
     )?.[1];
   const before =
-    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved|of)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones)\b/i.exec(
+    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved|of)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones|complaints|reports|problems|calls)\b/i.exec(
       text,
     )?.[1];
-  const raw = about ?? before;
+  // "docks, anything new": a topic said first, then the question.
+  const leading =
+    /^\s*([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s*,\s*(?:any|anything|what|how many|which|show|list)\b/i.exec(
+      text,
+    )?.[1];
+  const raw = about ?? before ?? leading;
   if (!raw) return undefined;
   const words = raw
     .replace(STOP_AT, '')
@@ -151,7 +167,7 @@ function subjectText(text: string): string | undefined {
     )
     .replace(/\s+/g, ' ')
     .trim();
-  return words.length >= 2 ? words : undefined;
+  return words.length >= 2 ? { words, topic: !about } : undefined;
 }
 
 /** Words that always introduce the search text, even beside a category ("in Network/Wi-Fi mentioning Leeds"). */
@@ -219,20 +235,34 @@ export function searchFilters(
   if (category) args.category = category;
   const tag = /\btagged\s+(?:with\s+)?["']?([\w-]+)/i.exec(text)?.[1];
   if (tag) args.tags = [tag.toLowerCase()];
-  const subject = subjectText(text);
+  const said = subjectText(text);
+  const subject = said?.words;
   // "p1 security tickets": a topic word that is a group's own name is the group.
   const groupNamed =
     subject && !args.group && directory.groups.find((g) => g.name.toLowerCase() === subject.toLowerCase());
   // "unassigned printing tickets": a topic that is a category's own name (and no group's) is the category.
   const categoryNamed =
     subject && !groupNamed && !category && directory.categories.find((c) => c.toLowerCase() === subject.toLowerCase());
+  // "printer tickets", "wifi complaints", "joiner leaver tickets": a topic that is a category's everyday word
+  // searches that category and the word alike (people say "laptop tickets" meaning either).
+  const topic =
+    said?.topic && !groupNamed && !categoryNamed && !category
+      ? categoryForTopic(said.words, directory.categories)
+      : undefined;
   if (groupNamed) args.group = groupNamed.name;
   else if (categoryNamed) args.category = categoryNamed;
-  else if (subject && !tag && (!category || EXPLICIT_SUBJECT.test(text))) {
+  else if (topic) {
+    args.topic = topic.phrase;
+    if (topic.rest.length >= 2) args.text = topic.rest;
+  } else if (subject && !tag && (!category || EXPLICIT_SUBJECT.test(text))) {
     const named = new Set([...people.map((p) => p.text.toLowerCase()), ...groups.map((g) => g.group.toLowerCase())]);
     if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
       args.text = subject;
   }
+  // "wifi complaints from leeds": an office named beside a topic narrows the text.
+  const site = /\b(?:from|in|at)\s+(?:the\s+)?(london|manchester|leeds)(?:\s+office)?\b/i.exec(text)?.[1];
+  if (site && !args.text) args.text = site.toLowerCase();
+  if (ALL_STATUSES.test(text)) args.status = [...EVERY_STATUS];
   if (
     /\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text)
   )

@@ -289,7 +289,7 @@ describe('understand', () => {
     expect(await read(sentence)).toMatchObject({ tool, args });
   });
 
-  it('answers a request to attach with the command (the file is on the speaker\'s machine), and leaves other attachment talk alone', async () => {
+  it("answers a request to attach with the command (the file is on the speaker's machine), and leaves other attachment talk alone", async () => {
     const attach = await read('attach ~/Downloads/screen.png to 12');
     expect(attach).toMatchObject({ tool: 'clarify' });
     expect('question' in attach && attach.question).toContain('itbot tickets attach IT-000012 ~/Downloads/screen.png');

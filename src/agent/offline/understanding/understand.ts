@@ -1,4 +1,4 @@
-import type { LinkKind } from '../../../tickets/index.js';
+import { categoryNamedIn, type LinkKind } from '../../../tickets/index.js';
 import { classifyIntent } from '../intent-router.js';
 import { draftTicketTitle } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
@@ -21,6 +21,7 @@ import { createPriority, priorityChange } from './priority-words.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { LOG_LINE, looksLikeLanguage, looksLikeRecords } from './text-kind.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
+import { readTicketStatement } from './ticket-statements.js';
 
 /**
  * What a message asks the offline agent to do: one MCP tool call with its arguments, a question
@@ -101,6 +102,8 @@ const RULE_OPERATIONS: Record<TicketOperation['kind'], string> = {
 
 const NEEDS_TICKET = new Set([
   'get_ticket',
+  'clear_assignee',
+  'category_fact',
   'add_internal_note',
   'reply_to_ticket',
   'assign_ticket',
@@ -278,6 +281,11 @@ function chooseIntent(
   if (withBare.length >= 2 && ONE_WRITE_TWO_TICKETS.test(text) && adjacentRefs(text, withBare)) return 'clarify_two';
   const only = withBare.length === 1;
   if (only && CURRENT_VALUE.test(text)) return 'get_ticket';
+  const statement = readTicketStatement(text, withBare, {
+    person: findPeople(text, directory).length > 0,
+    group: findGroups(text, directory, { loose: true }).length > 0,
+  });
+  if (statement) return statement;
   if (only && INTERNAL_NOTE.test(text)) return 'add_internal_note';
   if (only && TAKING.test(text)) return 'assign_ticket';
   if (only && CANCEL_VERB.test(text)) return 'cancel_ticket';
@@ -470,7 +478,11 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
       const notes = notesBeforeVerb(text, ref) ?? value('notes') ?? (op ? undefined : afterNumber(text, ref));
       let code = resolveOp?.resolutionCode ?? codeIn(notes ?? '') ?? codeIn(text);
       if (!code && intent === 'resolve_ticket' && notes && RESOLUTION_ACTIONS.test(notes)) code = 'fixed';
-      const cleanNotes = notes ? stripCode(notes) : undefined;
+      // "#412 sorted - user error": the notes are what follows the word that says it is done.
+      const cleanNotes = notes
+        ? stripCode(notes)?.replace(/^(?:is\s+)?(?:all\s+)?(?:sorted(?: out)?|fixed|done|resolved)\s*[-–:,]\s*/i, '') ||
+          undefined
+        : undefined;
       // A resolve with no clear code still reads as a resolve: the plan asks for the code before writing.
       return callOf(intent, 'transition_ticket', {
         ticket,
@@ -485,17 +497,27 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     }
     case 'reopen_ticket':
     case 'start_ticket': {
-      const reason = intent === 'reopen_ticket' ? (value('reason') ?? reasonAfter(text, ref)) : undefined;
+      const said = intent === 'reopen_ticket' ? (value('reason') ?? reasonAfter(text, ref)) : undefined;
+      // "it-50 back to open, the loop returned": the reason is what follows the move.
+      const reason = said?.replace(/^(?:back\s+)?to\s+(?:open|in[- ]progress)\s*[,:;-]?\s*/i, '') || undefined;
       return callOf(intent, 'transition_ticket', { ticket, to: 'open', ...(reason ? { reason } : {}) });
     }
     case 'pending_ticket': {
-      const reason = value('reason') ?? holdReason(text);
+      const reason = value('reason') ?? holdReason(text) ?? colonAfter(text, ref);
       if (!reason)
         return clarify(intent, `Why is ${ticket} on hold? For example: put ${ticket} on hold, waiting for the user`);
       return callOf(intent, 'transition_ticket', { ticket, to: 'pending', reason });
     }
     case 'assign_ticket':
       return assignCall(text, ticket, ref, context);
+    case 'clear_assignee':
+      return callOf(intent, 'assign_ticket', { ticket, assignee: null });
+    case 'category_fact': {
+      // "IT-512 is actually a network issue": the category its words name.
+      const category = categoryNamedIn(text, context.directory.categories);
+      if (!category) return clarify(intent, `Which category should ${ticket} be in? For example: Network/VPN`);
+      return callOf(intent, 'update_ticket', { ticket, category });
+    }
     case 'set_priority': {
       // "reset the priority on #88 back to the calculated one": the priority from impact × urgency again.
       if (/\b(?:reset|clear|remove|unset|recalculate)\b.{0,20}\bpriority\b/i.test(text) && !/\bp[1-4]\b/i.test(text))
