@@ -1,3 +1,4 @@
+import { formatTicketNumber } from '../../../tickets/index.js';
 import type { TicketRef } from './ticket-references.js';
 
 /** A request about canned replies (macros): which macro tool, with its arguments, or a question back. */
@@ -39,11 +40,24 @@ function macroName(text: string): string | undefined {
 }
 
 /** Reads a message about macros; undefined when it is not about them. */
-export function readMacroRequest(text: string, refs: TicketRef[]): MacroRequest | undefined {
-  const sent = refs.length ? SEND_NAMED.exec(text)?.[1] : undefined;
+/** "fire the loaner-ready macro at 640": the ticket after a sending verb, where "at 640" is no time. */
+const SENT_AT =
+  /\b(?:send|use|apply|fire)\b.*?\b(?:at|on|to|for)\s+(?:ticket\s*)?(?:#|it-?)?\s?(\d{1,7})\s*[.!?]*\s*$/i;
+const SEND_VERB = /^\s*(?:(?:please|pls|can you|could you)\s+)?(?:send|use|apply|fire)\b/i;
+
+export function readMacroRequest(text: string, found: TicketRef[]): MacroRequest | undefined {
+  const at = found.length ? undefined : SENT_AT.exec(text);
+  const refs: TicketRef[] = at?.[1]
+    ? [{ ticket: formatTicketNumber(Number(at[1])), start: at.index, end: at.index + at[0].length, bare: true }]
+    : found;
+  const named = refs.length ? SEND_NAMED.exec(text)?.[1] : undefined;
+  const sent = named && !NOT_A_NAME.test(named) ? named : undefined;
   if (!MACRO_WORD.test(text) && !sent?.includes('-')) return undefined;
   // Office macros ("excel macros are disabled") are an IT question, not our canned replies (a body after a colon aside).
   if (OFFICE_MACROS.test(text.split(':')[0] ?? text)) return undefined;
+  // "send the canned reply": which one, and on which ticket, is not said.
+  if (!refs.length && SEND_VERB.test(text) && !macroName(text))
+    return { tool: 'clarify', question: 'Which macro, on which ticket? For example: send mailbox-full on IT-000042' };
   // Without a ticket or a macro's name, only a request about the list: "my macro stopped working" is not one.
   if (!refs.length && !/[-_]/.test(macroName(text) ?? '') && !MACRO_ACTION.test(text)) return undefined;
   const name = macroName(text) ?? sent?.toLowerCase();

@@ -25,7 +25,7 @@ export function priorityChange(text: string): TicketPriority | 'up' | 'down' | u
 }
 
 const SITE_WIDE =
-  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b/i;
+  /\b(?:whole|entire|all of(?: the)?)\s+(?:\w+\s+)?(?:office|floor|building|site|company|warehouse|department|branch)\b|\b(?:everyone|everybody|nobody|no one)\b|\bfor anyone\b/i;
 
 const CAN_WAIT =
   /\b(?:can wait|no rush|no hurry|not urgent|whenever|when(?:ever)? you (?:get a chance|can|have time)|low priority|not time[- ]critical|nice to have)\b/i;

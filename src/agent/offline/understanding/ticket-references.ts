@@ -72,7 +72,9 @@ export function findTicketRefs(text: string, options: { bareNumbers: boolean }):
       const before = text.slice(0, start);
       // "priority 3" is a level, "change priority 339 -> P2" names a ticket: levels have one digit.
       const level = (match[1] ?? '').length === 1 || !/\b(?:priority|pri)\s*$/i.test(before);
-      if ((level && NOT_A_TICKET_BEFORE.test(before)) || NOT_A_TICKET_AFTER.test(text.slice(end))) continue;
+      // "bin 1605, it's spam": "bin" opening a sentence is the verb, not a paper bin.
+      const verb = /^\s*(?:please\s+)?bin\s*$/i.test(before);
+      if ((level && !verb && NOT_A_TICKET_BEFORE.test(before)) || NOT_A_TICKET_AFTER.test(text.slice(end))) continue;
       if (countsSomething(text.slice(end))) continue;
       if (Number(match[1]) === 0) continue;
       refs.push({ ticket: formatTicketNumber(Number(match[1])), start, end, bare: true });

@@ -20,7 +20,7 @@ const BELONGS_TO = /\bbelongs?\s+(?:to|with)\s+(?!the\s+\w+\s+categor)/i;
 const CLEAR_ASSIGNEE =
   /\b(?:clear|remove|drop|unset|take off)\s+(?:the\s+)?(?:assignee|owner)\b|\bunassign\b|\bnobody should (?:own|have)\b|\bno one should (?:own|have)\b|\bback to (?:nobody|no one|unassigned)\b/i;
 /** "update the user on #2044: …", "let the requester know on 88 that …": a reply, whoever reads it. */
-const TELL_THE_USER =
+export const TELL_THE_USER =
   /^\s*(?:(?:please|pls|can you|could you)\s+)?(?:update|tell|let|message|email|ping|inform|notify|get back to|reply to|respond to|write to)\s+(?:the\s+)?(?:user|requester|customer|caller|reporter|person)\b/i;
 
 const STATUS_INTENT: Record<string, string> = {

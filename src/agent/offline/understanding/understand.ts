@@ -21,7 +21,7 @@ import { createPriority, priorityChange } from './priority-words.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { LOG_LINE, looksLikeLanguage, looksLikeRecords } from './text-kind.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
-import { readTicketStatement } from './ticket-statements.js';
+import { readTicketStatement, TELL_THE_USER } from './ticket-statements.js';
 
 /**
  * What a message asks the offline agent to do: one MCP tool call with its arguments, a question
@@ -44,7 +44,7 @@ const LONE_TICKET = /^\s*(?:#|it-?)\s?\d{1,9}\s*[?!.]*\s*$/i;
 
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*what (?:information|info|details) should\b|^\s*(?:what|which) \w+ (?:does|should|would|will) my (?:request|ticket|issue|problem)\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
+  /^\s*what (?:information|info|details) should\b|^\s*(?:what|which) \w+ (?:does|should|would|will) my (?:request|ticket|issue|problem)\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat do (?:i|we) need to do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -119,14 +119,15 @@ const NEEDS_TICKET = new Set([
 
 const LINK_WORDS =
   /\b(?:caused|causing|causes|link|linked|relate[sd]?|related|duplicates|duplicate|dupe|dup|caused by|cause of|parent|child|follow[- ]?up|follows? (?:up )?on|connect)\b/i;
-const MERGE_WORDS = /\b(?:merge|merging|fold|combine)\b/i;
+const MERGE_WORDS = /\b(?:merge|merging|fold|combine|absorbs?|swallows?)\b/i;
 
 /** Decides what a message asks for. */
 export async function understand(message: string, options: UnderstandOptions = {}): Promise<Understanding> {
   const text = message.trim();
   const directory = options.directory ?? bundledDirectory();
   const now = options.now ?? new Date();
-  if (!looksLikeLanguage(text) && !LONE_TICKET.test(text)) return { tool: 'none', intent: 'not_language' };
+  if (!looksLikeLanguage(text) && !LONE_TICKET.test(text) && !BARE_CHANGE.test(text))
+    return { tool: 'none', intent: 'not_language' };
   const rules = classifyIntent(text);
   if (
     rules.kind === 'analyze_log' ||
@@ -149,7 +150,8 @@ export async function understand(message: string, options: UnderstandOptions = {
     rules.kind === 'kb_question' &&
     IT_WORDS.test(text) &&
     !hasTicketCue(text, withBare, directory) &&
-    !WRITE_WITHOUT_TICKET.test(text)
+    !WRITE_WITHOUT_TICKET.test(text) &&
+    !ASKS_AFTER_A_TICKET.some((pattern) => pattern.test(text))
   )
     return { tool: 'knowledge', intent: 'knowledge' };
   const guess = await classifyNormalised(normaliseForClassifier(text, directory));
@@ -164,7 +166,7 @@ const IT_WORDS =
   /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|pdfs?|reply all|browser|chrome|edge|firefox|tabs?|greyed|grayed|\d{3,}|0x[0-9a-f]+)\b/i;
 
 const SIMILAR =
-  /\b(?:is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+  /\b(?:how did (?:we|you|they) (?:fix|sort|solve|resolve) (?:this|it|that)|(?:is there|do we have|have we got) (?:already )?(?:a|an existing) ticket (?:for|about|on) (?:it|this|that)|is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
 const STATUS_QUESTION =
   /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
 /** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
@@ -198,7 +200,7 @@ function unnamedIntent(verb: string): string {
 }
 
 const ONE_WRITE_TWO_TICKETS =
-  /^\s*(?:please\s+)?(?:resolve|close|reopen|re-open|cancel|assign|escalate|put|hold|start|take|give)\b/i;
+  /^\s*(?:please\s+)?(?:resolve|close|reopen|re-open|cancel|assign|escalate|put|hold|start|take|give|set|make|bump|change|move|mark)\b/i;
 /** Two tickets side by side ("33 and 34", "#5, #6"): a list, not a link between them. */
 function adjacentRefs(text: string, refs: TicketRef[]): boolean {
   const [first, second] = refs as [TicketRef, TicketRef];
@@ -208,18 +210,18 @@ function adjacentRefs(text: string, refs: TicketRef[]): boolean {
 const CURRENT_VALUE =
   /^\s*(?:what|which)\s+(?:priority|status|category|group|team|state)\s+is\b|^\s*who(?:'s| is)\s+(?:on|working on|handling|assigned to|looking at|got)\b|^\s*what(?:'s| is)\s+the\s+(?:current\s+)?(?:priority|status|category|assignee|group|state)\s+(?:of|on|for)\b/i;
 const INTERNAL_NOTE =
-  /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b|^\s*(?:please\s+)?(?:put|add|leave|stick|drop|pop)\s+(?:a\s+)?(?:quick\s+|short\s+)?note\b/i;
+  /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b|^\s*(?:please\s+)?(?:put|add|leave|stick|drop|pop|chuck|throw|whack|slap|jot|write|scribble|pin)\s+(?:a\s+)?(?:quick\s+|short\s+)?note\b|^\s*(?:internal\s+)?note\s*:/i;
 const TAKING =
-  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up)\b/i;
+  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up|handle|deal with|look after|own)\b|\bleave (?:it|\S+) with me\b/i;
 const CANCEL_VERB =
   /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon)\b|\b(?:no longer needed|not needed any ?more)\b/i;
 const REOPEN_VERB = /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b/i;
 const START_VERB =
-  /^\s*(?:please\s+)?(?:start(?:\s+work(?:ing)?\s+on)?|begin(?:\s+work\s+on)?|work on)\b|\bmark\b.{0,25}\bin[- ]progress\b|\bset\b.{0,25}\bto in[- ]progress\b/i;
+  /^\s*(?:please\s+)?(?:start(?:\s+work(?:ing)?\s+on)?|begin(?:\s+work\s+on)?|work on|pick up)\b|\bi'?m on it\b|\bmark\b.{0,25}\bin[- ]progress\b|\bset\b.{0,25}\bto in[- ]progress\b/i;
 const ESCALATE_TO = /^\s*(?:please\s+)?escalate\b.*\bto\s+(?!p[1-4]\b|priority\b|high|urgent|critical)/i;
 const PERSON_TEAM = /\b[a-z]+(?:'s|’s)\s+(?:team|group|lot|folks|people|squad|crew)\b/i;
 const TRIAGE_ASK =
-  /^\s*(?:what|which|who)\b[^.?!]*\bshould\b|\b(?:suggest|recommend|would you (?:give|put|set|suggest)|should (?:this|it|that|they) (?:be|go|have)|what (?:priority|category|team|group) (?:would|should|does)|which (?:team|group|queue) (?:should|would)|how (?:urgent|important) is)\b/i;
+  /^\s*(?:what|which|who)\b[^.?!]*\bshould\b|\bis (?:that|this|it) (?:a |an )?p[1-4]\b|\b(?:suggest|recommend|would you (?:give|put|set|suggest)|should (?:this|it|that|they) (?:be|go|have)|what (?:priority|category|team|group) (?:would|should|does)|which (?:team|group|queue) (?:should|would)|how (?:urgent|important) is)\b/i;
 /** "category for 512 is X", "clear the category on #9", "#301 needs the outage tag", "fix the title on 630". */
 const FIELD_CHANGE =
   /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off|from)\b|^\s*(?:re-?name|re-?title)\b|\bbelongs?\s+(?:in|under|to)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
@@ -235,19 +237,30 @@ const LIST_REQUEST =
 
 /** "what's the status", "tag it vpn", "any update?": a ticket is meant but none is named. */
 const NO_OBJECT =
-  /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
+  /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|is it (?:done|fixed|sorted|resolved|finished|closed)(?: yet)?|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
 /** A change verb and a ticket, and nothing else. */
 const BARE_CHANGE =
-  /^\s*(?:please\s+)?(?:change|update|edit|modify|move|amend|fix|adjust)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:please|pls)?\s*[.!?]*\s*$/i;
+  /^\s*(?:please\s+)?(?:change|update|edit|modify|move|amend|fix|adjust|re-?categori[sz]e|re-?classify)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:please|pls)?\s*[.!?]*\s*$|^\s*(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:->|→|=>)\s*\?*\s*$/i;
 
 const THE_TICKET =
   /^\s*(?:please\s+|can you\s+|could you\s+)?(?:resolve|close|reopen|re-open|cancel|assign|reassign|escalate|de-?escalate|show(?: me)?|open up|pull up|update|merge|give|send|move|reply to|put|hold|start)\s+(?:the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:ticket|one|incident)\b(?!s)/i;
+
+/** "the vpn one is a dupe", "the printer ticket needs closing": a ticket meant, but not which. */
+const THE_ONE = /^\s*the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:one|ticket|incident)\s+(?:is|should|needs|can|has|was)\b/i;
+/** "ticket: shared mailbox not receiving", "create a P2: vpn gateway 2 rejecting logins". */
+const CREATE_WITH_COLON =
+  /^\s*(?:(?:please|pls)\s+)?(?:(?:new\s+)?ticket|(?:create|open|raise|log|file|lodge|submit)\s+(?:(?:a|an|one|new)\s+)*(?:(?:p[1-4]|urgent|high[- ]priority|low[- ]priority)\s*)?(?:ticket|incident|one|request|case)?)\s*:\s*\S/i;
+/** "resolve 1333 as a duplicate of 1320": a resolve whose code is duplicate, not a link. */
+const RESOLVE_AS_DUPLICATE = /^\s*(?:please\s+)?(?:resolve|close)\b.*\b(?:duplicate|dupe|dup)\s+of\b/i;
+
+/** "is it done yet?", "tell the user it's fixed", "the vpn one is a dupe": about a ticket not named. */
+const ASKS_AFTER_A_TICKET = [NO_OBJECT, TELL_THE_USER, THE_ONE];
 
 const STATUS_CHANGE = /\b(?:change|update|set|switch|move)\s+(?:the\s+)?(?:status|state)\b/i;
 const STATUS_NAMED =
   /\b(?:new|open|reopen|in progress|pending|on hold|hold|resolved?|closed?|cancel(?:l?ed)?|merged?|p[1-4])\b/i;
 const HAND_OVER =
-  /\b(?:move|send|give|hand|pass|route|transfer|shift|punt|bounce|kick)\b[^.;]{0,30}\b(?:to|over to)\s+(?:the\s+)?[a-z]/i;
+  /\b(?:move|send|give|hand|pass|route|transfer|shift|punt|bounce|kick|throw|chuck|lob|fling|dump)\b[^.;]{0,30}\b(?:to|over to|at|over at)\s+(?:the\s+)?[a-z]/i;
 
 function chooseIntent(
   text: string,
@@ -257,6 +270,8 @@ function chooseIntent(
   withBare: TicketRef[],
   directory: CompanyDirectory,
 ): string {
+  if (CREATE_WITH_COLON.test(text)) return 'create_ticket';
+  if (withBare.length >= 1 && RESOLVE_AS_DUPLICATE.test(text)) return 'resolve_ticket';
   if (withBare.length >= 2 && MERGE_WORDS.test(text) && !DONT_MERGE.test(text)) return 'merge_tickets';
   // "show the business apps queue": a team's tickets, not the list of teams.
   if (withBare.length === 0 && TEAM_QUEUE.test(text) && findGroups(text, directory, { loose: true }).length)
@@ -269,7 +284,10 @@ function chooseIntent(
   )
     return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
   // "escalate the phishing ticket", "show me the ticket", "what's the status": one ticket meant, but not which.
-  if (withBare.length === 0 && (THE_TICKET.test(text) || NO_OBJECT.test(text))) return 'clarify_ticket';
+  if (withBare.length === 0 && (THE_TICKET.test(text) || NO_OBJECT.test(text) || THE_ONE.test(text)))
+    return 'clarify_ticket';
+  // "tell the user it's fixed": a reply, but on which ticket?
+  if (withBare.length === 0 && TELL_THE_USER.test(text)) return 'reply_to_ticket';
   // "update 45", "move 45": what should change is not said.
   if (withBare.length === 1 && BARE_CHANGE.test(text)) return 'update_ticket';
   // "resolve it", "merge those two", "add a note: called back": a change with no ticket named is asked back.
@@ -459,6 +477,22 @@ function buildCall(intent: string, text: string, context: Context): Understandin
 const RESOLUTION_ACTIONS =
   /\b(?:booked|rebuilt|restored|recovered|applied|replaced|reinstalled|installed|reset|rebooted|restarted|cleared|fixed|sorted|repaired|updated|patched|reconfigured|re-?imaged|unlocked|swapped|working (?:again|now)|resolved|changed|removed|renewed|re-?enabled|enabled|granted|added|mapped|configured)\b/i;
 
+/** "#412 sorted - user error" → "user error"; "mark 99 as done" → nothing said about the fix. */
+function resolutionNotes(notes: string): string | undefined {
+  return (
+    stripCode(notes)
+      ?.replace(/^(?:is\s+)?(?:all\s+)?(?:sorted(?: out)?|fixed|done|resolved)\s*[-–:,]\s*/i, '')
+      .replace(/^(?:as\s+)?(?:done|resolved|fixed|complete|completed|finished)\s*[.!]*$/i, '') || undefined
+  );
+}
+
+/** "we're not changing the layout, resolve 1789 won't fix": the notes said before the verb. */
+const NOTES_BEFORE_RESOLVE =
+  /^\s*(?:this is\s+)?(.{8,}?)\s*[,;.–-]\s*(?:so\s+|please\s+)?(?:resolve|close)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+/i;
+/** "note: user prefers a call after 3pm - on ticket 57": the note before the ticket it goes on. */
+const NOTE_FIRST =
+  /^\s*(?:internal\s+)?note\s*:\s*(.+?)\s*(?:[-–,]\s*)?(?:on|for|to|re)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*[.!]*\s*$/i;
+
 function writeCall(intent: string, text: string, ref: TicketRef, context: Context): Understanding {
   const ticket = ref.ticket;
   const op = operationValues(text, ref);
@@ -467,7 +501,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
   switch (intent) {
     case 'add_internal_note':
     case 'reply_to_ticket': {
-      const body = colonAfter(text, ref) ?? value('text') ?? messageAfter(text, ref);
+      const body = colonAfter(text, ref) ?? NOTE_FIRST.exec(text)?.[1] ?? value('text') ?? messageAfter(text, ref);
       if (!body)
         return clarify(intent, `What should the ${intent === 'reply_to_ticket' ? 'reply' : 'note'} on ${ticket} say?`);
       return callOf(intent, intent, { ticket, text: body });
@@ -475,15 +509,22 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     case 'resolve_ticket':
     case 'close_ticket': {
       const resolveOp = op?.kind === 'resolve_ticket' ? op : undefined;
-      const notes = notesBeforeVerb(text, ref) ?? value('notes') ?? (op ? undefined : afterNumber(text, ref));
+      const notes =
+        notesBeforeVerb(text, ref) ??
+        value('notes') ??
+        (op ? undefined : afterNumber(text, ref)) ??
+        NOTES_BEFORE_RESOLVE.exec(text)?.[1];
       let code = resolveOp?.resolutionCode ?? codeIn(notes ?? '') ?? codeIn(text);
       if (!code && intent === 'resolve_ticket' && notes && RESOLUTION_ACTIONS.test(notes)) code = 'fixed';
       // "#412 sorted - user error": the notes are what follows the word that says it is done.
-      const cleanNotes = notes
-        ? stripCode(notes)?.replace(/^(?:is\s+)?(?:all\s+)?(?:sorted(?: out)?|fixed|done|resolved)\s*[-–:,]\s*/i, '') ||
-          undefined
-        : undefined;
-      // A resolve with no clear code still reads as a resolve: the plan asks for the code before writing.
+      const cleanNotes = notes ? resolutionNotes(notes) : undefined;
+      // "resolve 1604", "mark 99 as done": no code and nothing said about the fix, so ask. With notes but
+      // no code ("resolve 299, the template has been pushed") the plan asks for the code before writing.
+      if (intent === 'resolve_ticket' && !code && !cleanNotes)
+        return clarify(
+          intent,
+          `How was ${ticket} resolved: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error? For example: resolve ${ticket} fixed, replaced the toner`,
+        );
       return callOf(intent, 'transition_ticket', {
         ticket,
         to: intent === 'resolve_ticket' ? 'resolved' : 'closed',
@@ -632,6 +673,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   );
   const args: Record<string, unknown> = { ticket };
   if (
+    TAKING.test(text) ||
     /\b(?:to me|i'?ll take|i will take|i'?ll have|i'?m (?:taking|grabbing|having|picking up)|i am taking|is mine|assign (?:it )?(?:to )?myself|me on it|give (?:it )?(?:to )?me)\b/i.test(
       rest,
     ) ||
