@@ -111,18 +111,21 @@ export function categoryForTopic(
   topic: string,
   categories?: readonly string[],
 ): { category: string; phrase: string; rest: string } | undefined {
-  const words = topic
+  const all = topic
     .toLowerCase()
     .replace(/[&/,]+/g, ' ')
     .split(/\s+/)
-    .filter((word) => word && !KIND_WORDS.test(word));
-  // The longest run of leading words that one category owns.
-  for (let length = Math.min(words.length, 3); length >= 1; length--) {
-    const phrase = words.slice(0, length).join(' ');
-    const category = Object.entries(CATEGORY_WORDS).find(
-      ([path, names]) => (!categories || categories.includes(path)) && names.includes(phrase),
-    )?.[0];
-    if (category) return { category, phrase, rest: words.slice(length).join(' ') };
+    .filter(Boolean);
+  // "access requests" is a category's own phrase; "wifi complaints" is "wifi" said as complaints.
+  for (const words of [all, all.filter((word) => !KIND_WORDS.test(word))]) {
+    // The longest run of leading words that one category owns.
+    for (let length = Math.min(words.length, 3); length >= 1; length--) {
+      const phrase = words.slice(0, length).join(' ');
+      const category = Object.entries(CATEGORY_WORDS).find(
+        ([path, names]) => (!categories || categories.includes(path)) && names.includes(phrase),
+      )?.[0];
+      if (category) return { category, phrase, rest: words.slice(length).join(' ') };
+    }
   }
   return undefined;
 }

@@ -127,7 +127,16 @@ export interface GroupMention {
 
 /** Everyday names for each sample group beyond its own name; other directories match by name only. */
 const GROUP_ALIASES: Record<string, string[]> = {
-  'Service Desk': ['service desk', 'servicedesk', 'helpdesk', 'help desk', 'first line', 'first-line', '1st line'],
+  'Service Desk': [
+    'service desk',
+    'servicedesk',
+    'helpdesk',
+    'help desk',
+    'first line',
+    'first-line',
+    '1st line',
+    'desk',
+  ],
   Network: ['network', 'networks', 'networking', 'netops', 'network ops'],
   'End User Computing': [
     'end user computing',
@@ -213,7 +222,8 @@ export function findGroups(
       const match = pattern.exec(text);
       if (!match) continue;
       // A bare topic word ("security", "network") only names the group when it says team/group/queue.
-      const bare = !/\b(?:team|group|queue|guys|folks|people|desk)\b/i.test(match[0]);
+      // "desk" alone ("for the desk") is the Service Desk only after a preposition: "my desk phone" is not.
+      const bare = name === 'desk' || !/\b(?:team|group|queue|guys|folks|people|desk)\b/i.test(match[0]);
       const afterPreposition = /\b(?:to|in|for|from|with|on|at)\s*$/i.test(text.slice(0, match.index));
       if (bare && AMBIGUOUS_ALONE.has(name) && !(options.loose && afterPreposition)) continue;
       found.push({ start: match.index, end: match.index + match[0].length, group });
@@ -228,28 +238,44 @@ const stem = (word: string) =>
   word
     .toLowerCase()
     .replace(/-/g, '')
+    .replace(/(x|sh|ch|ss)es$/, '$1')
     .replace(/(?:ing|ers|er|s)$/, '');
 
-/** "the VPN team", "the SAP people", "the MFA folks": the one group whose description names that. */
-function groupsByDescription(text: string, directory: CompanyDirectory): GroupMention[] {
-  const found: GroupMention[] = [];
-  for (const match of text.matchAll(/\b(?:the\s+)?([A-Za-z][\w-]+)\s+(?:team|group|people|folks|guys)\b/gi)) {
-    const word = stem(match[1] ?? '');
-    if (
-      word.length < 2 ||
-      ['my', 'our', 'your', 'their', 'which', 'what', 'that', 'this', 'same', 'other'].includes(word)
-    )
-      continue;
+/** "the VPN team", "the teams/onedrive crowd", "the folks who look after MFA", "whoever does printers". */
+const DESCRIBED_GROUP = [
+  /\b(?:the\s+)?([A-Za-z][\w/-]+)\s+(?:team|group|people|folks|guys|crowd|lot|bods|squad|gang)\b/gi,
+  /\b(?:folks|people|team|guys|lot|crowd|ones|bods)\s+(?:who|that)\s+(?:looks? after|handles?|does|do|deals? with|owns?|runs?|supports?|manages?|sorts?)\s+([\w/&-]+)/gi,
+  /\bwho(?:ever|'?s)\s+(?:on|does|handles|looks after|deals with|owns|runs|supports|manages|sorts)\s+([\w/&-]+)/gi,
+];
+const NOT_A_TOPIC = ['my', 'our', 'your', 'their', 'which', 'what', 'that', 'this', 'same', 'other', 'the', 'a'];
+
+/** The one group whose description names any of a topic's words ("teams/onedrive": either will do). */
+function groupDescribing(topic: string, directory: CompanyDirectory): string | undefined {
+  for (const part of topic.split('/')) {
+    const word = stem(part);
+    if (word.length < 2 || NOT_A_TOPIC.includes(word)) continue;
     const groups = directory.groups.filter((group) =>
       (group.description.match(/[A-Za-z][\w-]*/g) ?? []).some((token) => stem(token) === word),
     );
-    if (groups.length === 1 && groups[0])
-      found.push({ start: match.index, end: match.index + match[0].length, group: groups[0].name });
+    if (groups.length === 1 && groups[0]) return groups[0].name;
+  }
+  return undefined;
+}
+
+function groupsByDescription(text: string, directory: CompanyDirectory): GroupMention[] {
+  const found: GroupMention[] = [];
+  for (const pattern of DESCRIBED_GROUP) {
+    for (const match of text.matchAll(pattern)) {
+      const group = groupDescribing(match[1] ?? '', directory);
+      if (group) found.push({ start: match.index, end: match.index + match[0].length, group });
+    }
+    if (found.length) break;
   }
   return found;
 }
 
 const AMBIGUOUS_ALONE = new Set([
+  'desk',
   'av',
   'sap',
   'network',

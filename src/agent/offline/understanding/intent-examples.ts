@@ -667,6 +667,17 @@ export const INTENT_EXAMPLES: Record<string, string[]> = {
     'category list',
   ],
   none: [
+    // Requests that are not IT's to answer: HR, facilities, errands.
+    'can you sign off my holiday request',
+    'please authorise my timesheet',
+    'remind me to ring the dentist at 4',
+    'set a reminder for my one to one',
+    'does anybody know when the post room shuts',
+    'is the lift working in block b',
+    'the kettle in the kitchen is broken again',
+    'where do i claim back mileage',
+    'who is organising the christmas party',
+    'can i book a day off next friday',
     'will it snow tomorrow',
     'what s the weather like in leeds',
     'cheers that did the trick',

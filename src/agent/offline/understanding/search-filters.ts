@@ -12,7 +12,7 @@ export interface SearchFilters {
 const STATUS_WORDS: [TicketStatus, RegExp][] = [
   [
     'pending',
-    /\b(?:on[- ]hold|pending|parked|paused|awaiting|waiting\s+(?:on|for)\s+(?:the\s+|a\s+)?(?:user|requester|customer|vendor|supplier|them|parts?|reply|response|third party|3rd party))\b/i,
+    /\b(?:on[- ]hold|pending|parked|paused|awaiting|waiting\s+(?:on|for)\s+(?:the\s+|a\s+)?(?:user|requester|customer|vendor|supplier|them|parts?|reply|response|third party|3rd party|someone|somebody|others?))\b/i,
   ],
   ['resolved', /\bresolved\b/i],
   ['closed', /\bclosed\b/i],
@@ -38,7 +38,7 @@ const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
 ];
 
 const MINE =
-  /\b(?:my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
+  /\b(?:i(?:'ve| have)\s+(?:resolved|closed|fixed|handled|worked on)|of mine|my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
 // "my queue" is the speaker's own tickets; "our queue" the team's.
 const MY_TEAM = /\b(?:my|our)\s+(?:team|group|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog|queue)\b/i;
 const UNASSIGNED =
@@ -144,11 +144,11 @@ const STOP_AT =
  */
 function subjectText(text: string): { words: string; topic: boolean } | undefined {
   const about =
-    /\b(?:about|mentioning|mentions?|regarding|concerning|re:(?=\s)|re\b|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
+    /\b(?:(?:that|which) (?:say|says|mention|mentions|contain|contains)|about|mentioning|mentions?|regarding|concerning|re:(?=\s)|re\b|related to|to do with|containing|contain|with the words?|matching|s(?:ea)?rch(?:\s+(?:tickets|tix))?(?:\s+(?:for|w\/|with))?|look(?:ing)? for|find|w\/)\s*["“']?(.+?)["”']?\s*(?:[?!,;]|\.(?:\s|$)|$)/i.exec(
       text,
     )?.[1];
   const before =
-    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved|of)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones|complaints|reports|problems|calls)\b/i.exec(
+    /(?:^|\b(?:show|list|find|any|all|the|open|my|pending|new|closed|resolved|of|many|count)\s+)([a-z0-9][\w.-]*(?:\s+[a-z0-9][\w.-]*)?)\s+(?:tickets|incidents|issues|requests|ones|complaints|reports|problems|calls)\b/i.exec(
       text,
     )?.[1];
   // "docks, anything new": a topic said first, then the question.
@@ -267,9 +267,10 @@ export function searchFilters(
     /\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text)
   )
     args.sla = /\b(?:at risk|about to|close to|near(?:ly)?|going to|risk of)\b/i.test(text) ? 'at_risk' : 'breached';
-  else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b/i.test(text)) args.sla = 'at_risk';
+  else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b|\bdue (?:in|within) the next\b/i.test(text))
+    args.sla = 'at_risk';
   // "breaching today" is about the deadline, not when the ticket came in.
-  if (/\b(?:breach\w*|due)\s+(?:today|soon)\b/i.test(text)) args.sla = 'at_risk';
+  if (/\b(?:breach\w*|due)\s+(?:today|soon)\b|\bdue (?:in|within) the next\b/i.test(text)) args.sla = 'at_risk';
   else Object.assign(args, dateWindow(text, options.now));
   return { args };
 }

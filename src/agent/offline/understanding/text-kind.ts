@@ -34,7 +34,7 @@ export function looksLikeLanguage(text: string): boolean {
 
 /** One pasted log line: a timestamp first, then a level or a host and process ("Mar  3 08:01:17 fw-01 kernel: …"). */
 export const LOG_LINE =
-  /^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\S*|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRIT(?:ICAL)?|NOTICE)\]?|[\w.-]+\s+[\w./-]+(?:\[\d+\])?:)/;
+  /^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\S*|[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(?:\[?(?:ERROR|ERR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRIT(?:ICAL)?|NOTICE)\]?|[\w.-]+\s+[\w./-]+(?:\[\d+\])?:|[A-Z][\w.-]+(?:\[\d+\])?:\s)/;
 
 /** Keys pressed along one row, or one key held down: "asdfgh", "qwertyuiop", "jjjjjjjj". */
 function mashed(token: string): boolean {
@@ -48,6 +48,9 @@ function mashed(token: string): boolean {
 /** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
 export function looksLikeRecords(text: string): boolean {
   const lines = text.split(/\r?\n/).filter((line) => line.trim());
+  // Two or more lines that each start with a date and time: a log, whatever follows the stamp.
+  const stamped = lines.filter((line) => /^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(line)).length;
+  if (lines.length >= 2 && stamped >= lines.length * 0.6) return true;
   if (lines.length < 3) return false;
   const keyValue = lines.filter((line) => /^\s*[+]?\s*[A-Z][\w ()-]{1,30}\s*:\s*\S/.test(line)).length;
   if (keyValue >= 3 && keyValue >= lines.length * 0.4) return true;

@@ -1,4 +1,4 @@
-import { categoryNamedIn, type LinkKind } from '../../../tickets/index.js';
+import { categoryForTopic, categoryNamedIn, type LinkKind } from '../../../tickets/index.js';
 import { classifyIntent } from '../intent-router.js';
 import { draftTicketTitle } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
@@ -75,10 +75,25 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 const TICKET_CUE =
   /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones)\b/i;
 
+/** "stuff I raised myself", "the ones I've resolved", "anything of mine": the speaker's own tickets. */
+const OWN_WORK =
+  /\b(?:stuff|things|ones|everything|anything|what)\s+(?:i|i've|i have)\s+(?:raised|logged|reported|opened|resolved|closed|fixed|handled|submitted)\b|\b(?:anything|something|what'?s|stuff) of mine\b/i;
+/** "licence requests this week", "wifi complaints from leeds": a category's topic asked for as a list. */
+/** "check on my vpn ticket", "my teams ticket - where is it at?": one ticket of mine, by its topic. */
+const MY_TOPIC_TICKET = /\bmy\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:ticket|request|incident|case)\b(?!s)/i;
+const TOPIC_LIST =
+  /^\s*(?:(?:how many|any|show(?: me)?|list|count(?: the)?|all(?: the)?)\s+)?(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(requests|complaints|reports|issues|problems|tickets|calls)\b(?=.*\b(?:this|last|since|from|today|yesterday|raised|logged|opened|pending|waiting|open|closed|new|still|unassigned|are)\b)/i;
+function topicSearch(text: string, directory: CompanyDirectory): boolean {
+  const match = TOPIC_LIST.exec(text);
+  return match !== null && categoryForTopic(`${match[1]} ${match[2]}`, directory.categories) !== undefined;
+}
+
 /** Whether a sentence says anything only ticket work says: a ticket word or number, a person, a team. */
 function hasTicketCue(text: string, refs: TicketRef[], directory: CompanyDirectory): boolean {
   return (
     refs.length > 0 ||
+    OWN_WORK.test(text) ||
+    topicSearch(text, directory) ||
     TICKET_CUE.test(text) ||
     SIMILAR.test(text) ||
     findPeople(text, directory).length > 0 ||
@@ -148,7 +163,7 @@ export async function understand(message: string, options: UnderstandOptions = {
   // An IT question with nothing about tickets in it needs no classifier (nor its load time).
   if (
     rules.kind === 'kb_question' &&
-    IT_WORDS.test(text) &&
+    IT_WORDS.test(withoutPronounIt(text)) &&
     !hasTicketCue(text, withBare, directory) &&
     !WRITE_WITHOUT_TICKET.test(text) &&
     !ASKS_AFTER_A_TICKET.some((pattern) => pattern.test(text))
@@ -164,6 +179,9 @@ export async function understand(message: string, options: UnderstandOptions = {
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
   /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|pdfs?|reply all|browser|chrome|edge|firefox|tabs?|greyed|grayed|\d{3,}|0x[0-9a-f]+)\b/i;
+
+/** "is it going to rain": "it" the pronoun is no IT word; "IT" in capitals is. */
+const withoutPronounIt = (text: string) => text.replace(/\b(?:it|It)\b/g, '');
 
 const SIMILAR =
   /\b(?:how did (?:we|you|they) (?:fix|sort|solve|resolve) (?:this|it|that)|(?:is there|do we have|have we got) (?:already )?(?:a|an existing) ticket (?:for|about|on) (?:it|this|that)|is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
@@ -283,6 +301,11 @@ function chooseIntent(
     !/\b(?:similar|like this|like that|dupes?|duplicates?)\b/i.test(text)
   )
     return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+  // "licence requests this week", "anything of mine due soon": a list asked for by its topic or owner.
+  if (withBare.length === 0 && (topicSearch(text, directory) || OWN_WORK.test(text)))
+    return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
+  // "check on my vpn ticket": the speaker's own ticket, found by its topic.
+  if (withBare.length === 0 && MY_TOPIC_TICKET.test(text)) return 'my_topic_ticket';
   // "escalate the phishing ticket", "show me the ticket", "what's the status": one ticket meant, but not which.
   if (withBare.length === 0 && (THE_TICKET.test(text) || NO_OBJECT.test(text) || THE_ONE.test(text)))
     return 'clarify_ticket';
@@ -318,7 +341,7 @@ function chooseIntent(
   if (
     TRIAGE_ASK.test(text) &&
     (only || /[:"'‘“]/.test(text)) &&
-    /\b(?:priority|category|team|group|queue|urgent|go to|handle)\b/i.test(text)
+    /\b(?:priority|category|team|group|queue|urgent|go to|handle|p[1-4])\b/i.test(text)
   )
     return 'suggest_triage';
   // "move 330 to the London team", "send 335 to infra": a hand-over, whatever the team's name.
@@ -391,7 +414,7 @@ function chooseIntent(
   // A sentence that names one ticket is not small talk: "look at 88 for me".
   if (withBare.length === 1 && ['none', 'None', 'knowledge'].includes(guess.intent) && text.split(/\s+/).length <= 6)
     return 'get_ticket';
-  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(text.replace(/\bit\b/g, ''))) return 'none';
+  if (guess.intent === 'none' && guess.score >= 0.7 && !IT_WORDS.test(withoutPronounIt(text))) return 'none';
   return 'knowledge';
 }
 
@@ -444,6 +467,10 @@ function buildCall(intent: string, text: string, context: Context): Understandin
     }
     case 'get_ticket':
       return callOf(intent, 'get_ticket', { ticket: (ref as TicketRef).ticket });
+    case 'my_topic_ticket': {
+      const topic = MY_TOPIC_TICKET.exec(text)?.[1]?.replace(/^(?:open|new|old|last|latest)\s+/i, '');
+      return callOf(intent, 'search_tickets', { requester: 'me', ...(topic ? { text: topic } : {}) });
+    }
     case 'create_ticket':
       return createCall(text, context);
     case 'link_tickets':
@@ -703,7 +730,7 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
     target?.[1] &&
     groups[0] &&
     target.index + 3 < groups[0].start - 1 &&
-    !/^(?:me|team|group|queue)$/i.test(target[1]) &&
+    !/^(?:me|team|group|queue|folks|people|guys|lot|crowd|bods|ones|whoever|whoever's)$/i.test(target[1]) &&
     !people.length;
   if (unknownPerson)
     return clarify(
