@@ -325,6 +325,22 @@ describe.each(testStoreKinds())('ticket domain on %s', (kind) => {
       expect((await searchTickets(store, { assignee: 'unassigned', text: 'gateway' })).tickets).toEqual([]);
     });
 
+    it('finds a topic in its category or in the words ("printer tickets" means either)', async () => {
+      const jam = await newTicket('Paper jam in tray two', { category: 'Printing' });
+      const laptop = await newTicket('Laptop cannot find the printer after the update');
+      const other = await newTicket('Gateway timeout on the portal');
+      const numbers = async (search: Parameters<typeof searchTickets>[1]) =>
+        (await searchTickets(store, search)).tickets.map((t) => t.number);
+      const topic = await numbers({ topic: 'printer' });
+      expect(topic).toEqual(expect.arrayContaining([jam.number, laptop.number]));
+      expect(topic).not.toContain(other.number);
+      // The parts alone each miss one of them.
+      expect(await numbers({ text: 'printer' })).not.toContain(jam.number);
+      expect(await numbers({ category: 'Printing' })).not.toContain(laptop.number);
+      // A topic no category owns is a text search.
+      expect(await numbers({ topic: 'gateway timeout' })).toEqual([other.number]);
+    });
+
     it('rejects a forged cursor with a clear message', async () => {
       await expect(searchTickets(store, { cursor: 'not-a-cursor' })).rejects.toThrow(
         /cursor is not one this server gave out/,

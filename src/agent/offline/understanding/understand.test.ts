@@ -300,6 +300,51 @@ describe('understand', () => {
     });
   });
 
+  it.each([
+    [
+      'set #40 to pending: waiting on Dell',
+      'transition_ticket',
+      { ticket: 'IT-000040', to: 'pending', reason: 'waiting on Dell' },
+    ],
+    [
+      'IT-77 back to open, the fix did not hold',
+      'transition_ticket',
+      { ticket: 'IT-000077', to: 'open', reason: 'the fix did not hold' },
+    ],
+    [
+      '#90 sorted - replaced the cable',
+      'transition_ticket',
+      { ticket: 'IT-000090', to: 'resolved', resolution_code: 'fixed', resolution_notes: 'replaced the cable' },
+    ],
+    ['IT-000300 is really a vpn problem', 'update_ticket', { ticket: 'IT-000300', category: 'Network/VPN' }],
+    ['301 belongs to aisha', 'assign_ticket', { ticket: 'IT-000301', assignee: 'aisha.khan' }],
+    ['clear the assignee on 303', 'assign_ticket', { ticket: 'IT-000303', assignee: null }],
+    [
+      'let the requester on 304 know: parts arrive friday',
+      'reply_to_ticket',
+      { ticket: 'IT-000304', text: 'parts arrive friday' },
+    ],
+    ['hand 305 to whoever looks after wifi', 'assign_ticket', { ticket: 'IT-000305', group: 'Network' }],
+    ['scanner tickets this week', 'search_tickets', { topic: 'scanner', created_after: '2026-11-30' }],
+    [
+      'new ticket: teams crashes when I share my screen',
+      'create_ticket',
+      { title: 'Teams crashes when I share my screen' },
+    ],
+  ])('reads the statement "%s" as %s', async (sentence, tool, args) => {
+    expect(await read(sentence)).toMatchObject({ tool, args });
+  });
+
+  it.each([
+    'is it fixed yet',
+    'resolve 306',
+    'mark 307 as done',
+    'the printer one is a duplicate',
+    'tell the user it is sorted',
+  ])('asks back when what to do, or to which ticket, is not said: "%s"', async (sentence) => {
+    expect((await read(sentence)).tool).toBe('clarify');
+  });
+
   it('keeps Office macros an IT question', async () => {
     expect((await read('excel macros are disabled by my admin, how do I enable them')).tool).toBe('knowledge');
     expect((await read('my macro stopped working')).tool).toBe('knowledge');
