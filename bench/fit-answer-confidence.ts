@@ -88,7 +88,7 @@ process.stdout.write(
 );
 const answerable = examples.filter((e) => e.answerable);
 const unanswerable = examples.filter((e) => !e.answerable);
-for (let threshold = 0.4; threshold <= 0.66; threshold += 0.02) {
+for (let threshold = 0.4; threshold <= 0.8; threshold += 0.02) {
   const answered = answerable.filter((e) => e.found && predict(e.x) >= threshold);
   const right = answered.filter((e) => e.label === 1);
   const refused = unanswerable.filter((e) => !e.found || predict(e.x) < threshold);

@@ -15,14 +15,14 @@ export interface ConfidenceFeatures {
   lead: number;
 }
 
-const WEIGHTS = { intercept: -5.275, coverage: 3.379, similarity: 1.654, lead: 5.789, sectionCoverage: 3.182 };
+const WEIGHTS = { intercept: -3.644, coverage: 2.029, similarity: 4.264, lead: 4.499, sectionCoverage: 1.877 };
 
 /**
  * At or above this confidence the offline agent answers with the article; below it, it says no
  * article matches well and shows the closest as "might help". Chosen on the tuning split as the
  * lowest value that says "no good match" for at least 90% of unanswerable questions.
  */
-export const ANSWER_CONFIDENCE = 0.54;
+export const ANSWER_CONFIDENCE = 0.72;
 
 export function answerConfidence(f: ConfidenceFeatures): number {
   const z =

@@ -3,6 +3,7 @@ import { EmbedderMismatchError } from '../errors.js';
 import type { Queryable } from '../store/index.js';
 import { answerConfidence } from './answer-confidence.js';
 import type { Embedder } from './embedder.js';
+import { correctSpelling } from './spelling.js';
 import { tokenize } from './text.js';
 import { expandQuery } from './thesaurus.js';
 import { FULL_TEXT_ONLY } from './vector-support.js';
@@ -74,6 +75,8 @@ export interface SearchTuning {
   bm25: Bm25Parameters;
   /** Whether the question's everyday phrases are expanded with the IT thesaurus (data/it-thesaurus.json). */
   thesaurus: boolean;
+  /** Whether misspelt question words are put right against the index's own words first (spelling.ts). */
+  spelling: boolean;
   /** A thesaurus term's weight in the BM25 query, against 1 for the question's own words. */
   expansionWeight: number;
   /** A second text ranking by IDF-weighted per-word ts_rank, fused at this weight (0: none). */
@@ -125,6 +128,7 @@ export const SHIPPED_TUNING: SearchTuning = {
   textScoring: 'bm25',
   bm25: { ...PLAIN_BM25, weights: [3, 1, 1, 1] },
   thesaurus: true,
+  spelling: true,
   expansionWeight: 0.3,
   idfRankWeight: 0,
   idfOver: 'text',
@@ -143,6 +147,7 @@ export const TS_RANK_TUNING: SearchTuning = {
   vectorWeight: 0.5,
   textScoring: 'ts_rank',
   expansionWeight: 1,
+  spelling: false,
   idfRankWeight: 0.5,
   vectorDocuments: 'chunks',
 };
@@ -152,6 +157,7 @@ export const BM25_BASELINE_TUNING: SearchTuning = {
   ...SHIPPED_TUNING,
   bm25: PLAIN_BM25,
   thesaurus: false,
+  spelling: false,
   vectorWeight: 0,
 };
 
@@ -451,7 +457,9 @@ export async function searchKnowledge(
   options: SearchOptions = {},
   tuning: SearchTuning = SHIPPED_TUNING,
 ): Promise<KnowledgeHit[]> {
-  const { rows: index } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
+  const { rows: index } = await db.query<{ embedder: string; version: string }>(
+    'SELECT embedder, version::text AS version FROM kb_index',
+  );
   const builtWith = index[0]?.embedder;
   if (!builtWith) return [];
   const withVectors = builtWith !== FULL_TEXT_ONLY;
@@ -461,8 +469,9 @@ export async function searchKnowledge(
       'Run `itbot reindex`: it re-embeds the whole index with the current embedder.',
     );
   }
+  const question = tuning.spelling ? await correctSpelling(db, query, index[0]?.version ?? '') : query;
   // Everyday phrases ("code from my phone") also search for the words articles use ("mfa").
-  const expanded = [query, ...(tuning.thesaurus ? expandQuery(query) : [])].join(' ');
+  const expanded = [question, ...(tuning.thesaurus ? expandQuery(question) : [])].join(' ');
   const words = orQuery(expanded);
   // Punctuation, single letters or only stop words: nothing to match, and no article is an answer.
   if (!words) return [];
@@ -488,7 +497,7 @@ export async function searchKnowledge(
     Math.max(options.limit ?? 5, 2),
     options.sources ?? null,
     words.replaceAll(' | ', ' '),
-    [...new Set(tokenize(query))].slice(0, 64).join(' '),
+    [...new Set(tokenize(question))].slice(0, 64).join(' '),
   ]);
   const hits = rows.map((row) => ({
     path: displayPath(row.source, row.path),
