@@ -457,9 +457,7 @@ export async function searchKnowledge(
   options: SearchOptions = {},
   tuning: SearchTuning = SHIPPED_TUNING,
 ): Promise<KnowledgeHit[]> {
-  const { rows: index } = await db.query<{ embedder: string; version: string }>(
-    'SELECT embedder, version::text AS version FROM kb_index',
-  );
+  const { rows: index } = await db.query<{ embedder: string }>('SELECT embedder FROM kb_index');
   const builtWith = index[0]?.embedder;
   if (!builtWith) return [];
   const withVectors = builtWith !== FULL_TEXT_ONLY;
@@ -469,7 +467,7 @@ export async function searchKnowledge(
       'Run `itbot reindex`: it re-embeds the whole index with the current embedder.',
     );
   }
-  const question = tuning.spelling ? await correctSpelling(db, query, index[0]?.version ?? '') : query;
+  const question = tuning.spelling ? await correctSpelling(db, query) : query;
   // Everyday phrases ("code from my phone") also search for the words articles use ("mfa").
   const expanded = [question, ...(tuning.thesaurus ? expandQuery(question) : [])].join(' ');
   const words = orQuery(expanded);

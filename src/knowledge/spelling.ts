@@ -11,33 +11,6 @@ import type { Queryable } from '../store/index.js';
  * letters or more), the most common such word winning.
  */
 
-interface Lexicon {
-  version: string;
-  /** Lexemes by first letter, with how many documents carry each. */
-  byInitial: Map<string, { lexeme: string; documents: number }[]>;
-  known: Set<string>;
-}
-
-const lexicons = new WeakMap<Queryable, Lexicon>();
-
-async function lexiconOf(db: Queryable, version: string): Promise<Lexicon> {
-  const cached = lexicons.get(db);
-  if (cached?.version === version) return cached;
-  const { rows } = await db.query<{ lexeme: string; documents: number }>(
-    'SELECT lexeme, documents FROM kb_lexemes WHERE documents > 0',
-  );
-  const byInitial = new Map<string, { lexeme: string; documents: number }[]>();
-  for (const row of rows) {
-    const initial = row.lexeme[0] ?? '';
-    const list = byInitial.get(initial) ?? [];
-    list.push({ lexeme: row.lexeme, documents: Number(row.documents) });
-    byInitial.set(initial, list);
-  }
-  const lexicon = { version, byInitial, known: new Set(rows.map((row) => row.lexeme)) };
-  lexicons.set(db, lexicon);
-  return lexicon;
-}
-
 /** Optimal string alignment distance (Levenshtein with adjacent swaps), stopping past `limit`. */
 export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -59,38 +32,57 @@ export function editDistance(a: string, b: string, limit: number): number {
   return rows[a.length]?.[b.length] ?? limit + 1;
 }
 
-/** The index word a misspelt lexeme most likely meant, or undefined. */
-function correction(lexeme: string, lexicon: Lexicon): string | undefined {
-  if (lexeme.length < 4 || /\d/.test(lexeme) || lexicon.known.has(lexeme)) return undefined;
-  const limit = lexeme.length >= 7 ? 2 : 1;
-  let best: { lexeme: string; distance: number; documents: number } | undefined;
-  for (const candidate of lexicon.byInitial.get(lexeme[0] ?? '') ?? []) {
-    if (candidate.lexeme.length < 3) continue;
-    const distance = editDistance(lexeme, candidate.lexeme, limit);
-    if (distance > limit) continue;
-    if (!best || distance < best.distance || (distance === best.distance && candidate.documents > best.documents))
-      best = { ...candidate, distance };
-  }
-  return best?.lexeme;
-}
+/**
+ * The question's words the index does not know, each with the index words that could be it (same
+ * first letter, length within two): one statement, which returns nothing for a question without
+ * unknown words. Compared as lexemes, so stop words and stems the index knows never come back.
+ */
+const CANDIDATES_SQL = `
+WITH words AS (
+  SELECT DISTINCT w.token, l.lexeme
+  FROM unnest($1::text[]) AS w(token), unnest(tsvector_to_array(to_tsvector('english', w.token))) AS l(lexeme)
+),
+unknown AS (
+  SELECT * FROM words
+  WHERE length(lexeme) >= 4 AND lexeme !~ '[0-9]'
+    AND NOT EXISTS (SELECT 1 FROM kb_lexemes k WHERE k.lexeme = words.lexeme AND k.documents > 0)
+)
+SELECT u.token, u.lexeme, k.lexeme AS candidate, k.documents
+FROM unknown u
+JOIN kb_lexemes k ON left(k.lexeme, 1) = left(u.lexeme, 1)
+  AND length(k.lexeme) BETWEEN greatest(length(u.lexeme) - 2, 3) AND length(u.lexeme) + 2
+  AND k.documents > 0`;
 
 /**
  * The question with its misspelt words replaced by the index words they most likely meant (the
- * question itself when nothing needs correcting). `version` is the index's, so a reindex that
- * changes the vocabulary is read afresh.
+ * question itself when nothing needs correcting).
  */
-export async function correctSpelling(db: Queryable, question: string, version: string): Promise<string> {
-  const lexicon = await lexiconOf(db, version);
-  const { rows } = await db.query<{ token: string; lexemes: string[] | null }>(
-    "SELECT token, lexemes FROM ts_debug('english', $1) WHERE alias IN ('asciiword', 'word')",
-    [question.slice(0, 2000)],
+export async function correctSpelling(db: Queryable, question: string): Promise<string> {
+  const tokens = [
+    ...new Set(
+      question
+        .slice(0, 2000)
+        .toLowerCase()
+        .match(/\p{L}{4,}/gu) ?? [],
+    ),
+  ].slice(0, 64);
+  if (!tokens.length) return question;
+  const { rows } = await db.query<{ token: string; lexeme: string; candidate: string; documents: number }>(
+    CANDIDATES_SQL,
+    [tokens],
   );
-  let corrected = question;
-  for (const { token, lexemes } of rows) {
-    const lexeme = lexemes?.[0];
-    if (!lexeme) continue;
-    const fix = correction(lexeme, lexicon);
-    if (fix) corrected = corrected.replace(new RegExp(`\\b${token.replace(/[^\p{L}]/gu, '')}\\b`, 'iu'), fix);
+  const best = new Map<string, { candidate: string; distance: number; documents: number }>();
+  for (const row of rows) {
+    const limit = row.lexeme.length >= 7 ? 2 : 1;
+    const distance = editDistance(row.lexeme, row.candidate, limit);
+    if (distance > limit) continue;
+    const current = best.get(row.token);
+    const documents = Number(row.documents);
+    if (!current || distance < current.distance || (distance === current.distance && documents > current.documents))
+      best.set(row.token, { candidate: row.candidate, distance, documents });
   }
+  let corrected = question;
+  for (const [token, { candidate }] of best)
+    corrected = corrected.replace(new RegExp(`(?<!\\p{L})${token}(?!\\p{L})`, 'iu'), candidate);
   return corrected;
 }
