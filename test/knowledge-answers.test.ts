@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAnswers, readQuestions } from '../src/cli/eval-answers.js';
 import { createHashedEmbedder, searchKnowledge } from '../src/knowledge/index.js';
+import { correctSpelling, editDistance } from '../src/knowledge/spelling.js';
 import { openEmbeddedStore, type Store } from '../src/store/index.js';
 import { makeSeededDataDir } from './helpers/data-dir.js';
 
@@ -22,6 +23,21 @@ describe('honest knowledge answers on the bundled knowledge base', () => {
   afterAll(async () => {
     await store?.close();
     cleanup?.();
+  });
+
+  it('puts misspelt words right against the index, and leaves known words, stop words and numbers alone', async () => {
+    expect(editDistance('pasword', 'password', 2)).toBe(1);
+    expect(editDistance('emial', 'email', 1)).toBe(1);
+    expect(editDistance('printer', 'scanner', 2)).toBe(3);
+    expect(await correctSpelling(store, 'printers out of tonner')).toBe('printers out of toner');
+    expect(await correctSpelling(store, 'how do i unsend an emial')).toBe('how do i unsend an email');
+    const clean = 'vpn error 809 when connecting from home';
+    expect(await correctSpelling(store, clean)).toBe(clean);
+    // A misspelt question finds what the well-spelt one finds, as confidently.
+    const [misspelt] = await searchKnowledge(store, embedder, 'how do i unsend an emial', { limit: 2 });
+    const [spelt] = await searchKnowledge(store, embedder, 'how do i unsend an email', { limit: 2 });
+    expect(misspelt?.path).toBe(spelt?.path);
+    expect(misspelt?.confidence).toBe(spelt?.confidence);
   });
 
   // Floors a little under the measured figures, to catch regressions: tuning split answered 0.909,
