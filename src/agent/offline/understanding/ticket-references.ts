@@ -50,9 +50,14 @@ const VERBS_IN_S = new Set([
 
 /** "2 apps", "3 sheets", "2 meetings": a number followed by a plural noun counts things. */
 function countsSomething(after: string): boolean {
-  const next = /^\s+([a-z]+)\b/i.exec(after)?.[1]?.toLowerCase();
-  return next !== undefined && next.length > 3 && next.endsWith('s') && !next.endsWith('ss') && !VERBS_IN_S.has(next);
+  const plural = (word: string | undefined) =>
+    word !== undefined && word.length > 3 && word.endsWith('s') && !word.endsWith('ss') && !VERBS_IN_S.has(word);
+  const [next, then] = (/^\s+([a-z]+)(?:\s+([a-z]+))?\b/i.exec(after) ?? []).slice(1).map((w) => w?.toLowerCase());
+  // "40 people", and "40 external people": a word that describes what is counted may come between.
+  return plural(next) || (!!next && COUNT_ADJECTIVES.has(next) && (plural(then) || then === 'people'));
 }
+
+const COUNT_ADJECTIVES = new Set(['external', 'extra', 'new', 'more', 'other', 'different', 'separate', 'spare', 'old']);
 
 /** Every ticket a sentence names, in order: IT-123, #123, "ticket 123", then bare numbers where allowed. */
 export function findTicketRefs(text: string, options: { bareNumbers: boolean }): TicketRef[] {

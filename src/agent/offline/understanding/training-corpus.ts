@@ -22,6 +22,8 @@ const ROUTING_SETS = [
   'understanding.heldout.routing-mix.jsonl',
   'understanding.v2.tune.ticket-work.jsonl',
   'understanding.v2.tune.routing-mix.jsonl',
+  'understanding.v3.tune.ticket-work.jsonl',
+  'understanding.v3.tune.routing-mix.jsonl',
 ];
 
 const ROUTING_INTENTS: Record<string, string> = {

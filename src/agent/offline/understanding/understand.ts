@@ -44,7 +44,7 @@ const LONE_TICKET = /^\s*(?:#|it-?)\s?\d{1,9}\s*[?!.]*\s*$/i;
 
 /** "What does pending mean", "should I open a second ticket": questions about the process, for the knowledge base. */
 const PROCESS_QUESTION =
-  /^\s*what (?:information|info|details) should\b|^\s*(?:what|which) \w+ (?:does|should|would|will) my (?:request|ticket|issue|problem)\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat do (?:i|we) need to do\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
+  /^\s*what (?:information|info|details) should\b|^\s*(?:what|which) \w+ (?:does|should|would|will) my (?:request|ticket|issue|problem)\b|\bwhat (?:should|do|can|shall) (?:i|we) do\b|\bwhat do (?:i|we) need to do\b|\bwhat do (?:they|you) need from me\b|\bwhat does (?:that|this|it) mean\b|^\s*what(?:'s| is) the (?:sla|difference|process|policy|rule)\b|^\s*(?:can|are|do|does) tickets\b|^\s*(?:what does|what's the difference|what is the difference|why (?:would|do|does|did|are|is)|should i|do i need|how (?:do|can|should) i|how long|what happens|when (?:should|do|does|will|can) i|is it (?:ok|okay|possible|allowed)|can i (?!see|get|have|view|list|check|take|grab)|am i allowed|who can(?! i assign))\b/i;
 
 const WORD_NUMBERS = /\b(?:number|no\.?)\s*(?=\d)/gi;
 
@@ -73,7 +73,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom )note|reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones)\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom |\ba |\bthe )note|(?<!auto[- ]|automatic )reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b(?!\s+(?:in|on|bar|box|results?|function|feature|engine|history)\b)|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones)\b/i;
 
 /** "stuff I raised myself", "the ones I've resolved", "anything of mine": the speaker's own tickets. */
 const OWN_WORK =
@@ -178,13 +178,13 @@ export async function understand(message: string, options: UnderstandOptions = {
 
 /** Words that make a sentence an IT question even when it reads like small talk. */
 const IT_WORDS =
-  /\b(?:password|laptop|pc|computer|printer|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|pdfs?|reply all|browser|chrome|edge|firefox|tabs?|greyed|grayed|\d{3,}|0x[0-9a-f]+)\b/i;
+  /\b(?:password|laptop|pc|computer|printer|webcam|authenticator|files|folders|ransom\w*|extensions?|usb|dock|charger|battery|bluetooth|trackpad|touchpad|display|microphone|mic|headphones|speakers|zoom|print|email|outlook|teams|vpn|wifi|wi-fi|network|login|log in|sign in|account|mfa|phone|screen|monitor|error|install|software|app|access|drive|file|folder|onedrive|sharepoint|excel|word|windows|mac|keyboard|mouse|headset|camera|calendar|meeting|server|internet|locked|broken|crash|slow|virus|phishing|it|sign-?in|event|pdfs?|reply all|browser|chrome|edge|firefox|tabs?|greyed|grayed|\d{3,}|0x[0-9a-f]+)\b/i;
 
 /** "is it going to rain": "it" the pronoun is no IT word; "IT" in capitals is. */
 const withoutPronounIt = (text: string) => text.replace(/\b(?:it|It)\b/g, '');
 
 const SIMILAR =
-  /\b(?:how did (?:we|you|they) (?:fix|sort|solve|resolve) (?:this|it|that)|(?:is there|do we have|have we got) (?:already )?(?:a|an existing) ticket (?:for|about|on) (?:it|this|that)|is (?:this|it|that) a dup(?:e|licate)?|come up before|seen (?:this|that|it) before|happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+  /\b(?:how did (?:we|you|they) (?:fix|sort|solve|resolve) (?:this|it|that)|(?:is there|do we have|have we got) (?:already )?(?:a|an existing) ticket (?:for|about|on) (?:it|this|that)|is (?:this|it|that) a dup(?:e|licate)?|come up before|(?<!never |not )seen (?:this|that|it) before|(?<!never )happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
 const STATUS_QUESTION =
   /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
 /** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
@@ -245,7 +245,7 @@ const FIELD_CHANGE =
   /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off|from)\b|^\s*(?:re-?name|re-?title)\b|\bbelongs?\s+(?:in|under|to)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
 /** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
 const PRIORITY_SET =
-  /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p[1-4]\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
+  /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p\d\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
 
 /** "the business apps queue", "networks backlog"; not a print, batch or call queue. */
 const TEAM_QUEUE = /(?<!\b(?:print|printer|batch|job|call|mail|message|sap|spool)\s)\b(?:queue|backlog)\b/i;
@@ -255,7 +255,7 @@ const LIST_REQUEST =
 
 /** "what's the status", "tag it vpn", "any update?": a ticket is meant but none is named. */
 const NO_OBJECT =
-  /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|is it (?:done|fixed|sorted|resolved|finished|closed)(?: yet)?|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
+  /^\s*(?:what(?:'s| is) the (?:status|latest|progress)|any (?:update|news|progress)|is it (?:done|fixed|sorted|resolved|finished|closed)(?: yet)?|(?:change|set|update|bump|fix) the (?:priority|status|category|title)|(?:un)?tag (?:it|this|that|them) [\w-]+)\s*[?!.]*\s*$/i;
 /** A change verb and a ticket, and nothing else. */
 const BARE_CHANGE =
   /^\s*(?:please\s+)?(?:change|update|edit|modify|move|amend|fix|adjust|re-?categori[sz]e|re-?classify)\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:please|pls)?\s*[.!?]*\s*$|^\s*(?:ticket\s*)?(?:#|it-?)?\s?\d+\s*(?:->|→|=>)\s*\?*\s*$/i;
