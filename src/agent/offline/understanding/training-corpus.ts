@@ -7,10 +7,10 @@ import { normaliseForClassifier } from './understand.js';
 /**
  * Labelled sentences beyond the built-in examples: the routing sets in test/fixtures (their
  * intents mapped onto the classifier's) and every tuning set of ticket work — the first tuning
- * split, the first held-out split (measured once, tuning data since), and the second round's
- * tuning split. Only present in a source checkout; the build trains with them and ships the model.
- * A set whose name says `heldout` under test/fixtures is the first round's; the second round's
- * held-out sets never enter the worktree.
+ * split, the first held-out split (measured once, tuning data since), and the second and third
+ * rounds' tuning splits. Only present in a source checkout; the build trains with them and ships
+ * the model. The second and third rounds' held-out splits (`v2.heldout`, `v3.heldout`) are
+ * regression guards and are never listed here.
  */
 const ROUTING_SETS = [
   'routing.labelled.jsonl',
