@@ -5,7 +5,11 @@
  * and, per threshold, the share of answerable questions answered (with the right article) and of
  * unanswerable ones told "no good match". Fit on the tuning split only.
  *
- *   node dist/bench/fit-answer-confidence.js ANSWERABLE.jsonl UNANSWERABLE.jsonl [DATA_DIR]
+ *   node dist/bench/fit-answer-confidence.js ANSWERABLE.jsonl UNANSWERABLE.jsonl [DATA_DIR] [--full-text]
+ *
+ * --full-text fits the model used where the index has no vectors (PostgreSQL without pgvector):
+ * the scratch store's index is marked full-text-only, so search runs exactly as it does there
+ * and the similarity feature is 0.
  *
  * Without DATA_DIR it searches a copy of the prepared store (the bundled knowledge base alone);
  * with one, that store's bundled articles (the shipped weights were fitted over a store that also
@@ -14,11 +18,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHashedEmbedder, searchKnowledge } from '../src/knowledge/index.js';
+import { createHashedEmbedder, FULL_TEXT_ONLY, searchKnowledge } from '../src/knowledge/index.js';
 import { bundledPaths } from '../src/paths.js';
 import { openEmbeddedStore } from '../src/store/index.js';
 
-const [answerableFile, unanswerableFile, dataDir] = process.argv.slice(2);
+const fullText = process.argv.includes('--full-text');
+const [answerableFile, unanswerableFile, dataDir] = process.argv.slice(2).filter((arg) => arg !== '--full-text');
 if (!answerableFile || !unanswerableFile) {
   throw new Error('usage: node dist/bench/fit-answer-confidence.js ANSWERABLE.jsonl UNANSWERABLE.jsonl');
 }
@@ -40,6 +45,10 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'itbot-fit-'));
 if (!dataDir) fs.cpSync(bundledPaths.templateDatabase(), path.join(scratch, 'pgdata'), { recursive: true });
 const store = await openEmbeddedStore({ dataDir: dataDir ?? scratch, lockWaitMs: 0, purpose: 'fit answer confidence' });
 const embedder = createHashedEmbedder();
+if (fullText) {
+  if (dataDir) throw new Error('--full-text works on a scratch copy of the prepared store: give no DATA_DIR');
+  await store.query('UPDATE kb_index SET embedder = $1', [FULL_TEXT_ONLY]);
+}
 const examples: Example[] = [];
 try {
   for (const [file, answerable] of [

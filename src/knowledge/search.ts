@@ -517,12 +517,17 @@ export async function searchKnowledge(
   // article is taken to be the answer, so another can be no more likely than the first is wrong.
   const [first, second] = [...new Map(hits.map((hit) => [hit.path, hit.score])).values()];
   const best = hits[0];
-  const firstConfidence = best ? answerConfidence({ ...best, lead: best.score - (second ?? 0) }) : 0;
+  const firstConfidence = best
+    ? answerConfidence({ ...best, lead: best.score - (second ?? 0) }, { vectors: withVectors })
+    : 0;
   for (const hit of hits) {
     hit.confidence =
       hit.path === best?.path
         ? firstConfidence
-        : Math.min(answerConfidence({ ...hit, lead: hit.score - (first ?? 0) }), round3(1 - firstConfidence));
+        : Math.min(
+            answerConfidence({ ...hit, lead: hit.score - (first ?? 0) }, { vectors: withVectors }),
+            round3(1 - firstConfidence),
+          );
   }
   const documents = new Set(hits.map((hit) => hit.path));
   const wanted = new Set([...documents].slice(0, options.limit ?? 5));
