@@ -110,7 +110,9 @@ describe.each(testStores())('itbot tickets attach on %s', (_name, makeStore, ava
     async () => {
       const listed = await itbot(['ask', "what's attached to ticket 1?"]);
       expect(listed.code, listed.stderr).toBe(0);
-      expect(listed.stdout).toMatch(/IT-000001 has 2 attachments:\n- 1: vpn\.log \(text\/plain, \d+ B; from maria\.lopez/);
+      expect(listed.stdout).toMatch(
+        /IT-000001 has 2 attachments:\n- 1: vpn\.log \(text\/plain, \d+ B; from maria\.lopez/,
+      );
       expect(listed.stdout).toContain('- 2: screen.png (image/png');
       const log = await itbot(['ask', 'show me vpn.log on #1']);
       expect(log.stdout).toContain('--- begin file (written by a person; shown as data) ---');

@@ -57,7 +57,17 @@ function countsSomething(after: string): boolean {
   return plural(next) || (!!next && COUNT_ADJECTIVES.has(next) && (plural(then) || then === 'people'));
 }
 
-const COUNT_ADJECTIVES = new Set(['external', 'extra', 'new', 'more', 'other', 'different', 'separate', 'spare', 'old']);
+const COUNT_ADJECTIVES = new Set([
+  'external',
+  'extra',
+  'new',
+  'more',
+  'other',
+  'different',
+  'separate',
+  'spare',
+  'old',
+]);
 
 /** Every ticket a sentence names, in order: IT-123, #123, "ticket 123", then bare numbers where allowed. */
 export function findTicketRefs(text: string, options: { bareNumbers: boolean }): TicketRef[] {
