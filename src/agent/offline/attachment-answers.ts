@@ -21,6 +21,9 @@ const SHOWN_CHARS = 4000;
 // Everything below a space but tab and newline, DEL, and the C1 controls (ESC sequences start there).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Terminal escape sequences (colours, cursor moves, titles) go whole, not leaving "[31m" behind. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+const ESCAPE_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
 
 function describe(attachment: AttachmentView): string {
   const when = attachment.createdAt.slice(0, 16).replace('T', ' ');
@@ -82,6 +85,7 @@ export function describeFetchedAttachment(
     return `${head}\nIt is not text, so it is not shown here. ${hint}`;
   const text = Buffer.from(content.content_base64 ?? '', 'base64')
     .toString('utf8')
+    .replace(ESCAPE_SEQUENCE, '')
     .replace(CONTROL, '');
   const lines = text.split(/\r?\n/);
   let shown = lines.slice(0, SHOWN_LINES).join('\n');
