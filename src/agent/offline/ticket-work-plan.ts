@@ -7,6 +7,7 @@ import {
   describeFetchedAttachment,
 } from './attachment-answers.js';
 import { composeCreateAnswer, composeStatusAnswer } from './compose-answer.js';
+import { holdReasonQuestion, resolutionCodeQuestion } from './understanding/message-parts.js';
 
 /**
  * How the offline provider carries out ticket work it understood: the tool call (with a lookup
@@ -65,11 +66,9 @@ function workCall(work: TicketWork, results: ToolResult[]): ToolCall | ModelStep
     return call('create_ticket', { ...rest, ...IMPACT_AND_URGENCY[(priority as TicketPriority) ?? 'P3'] });
   }
   if (tool === 'transition_ticket' && args.to === 'resolved' && !args.resolution_code)
-    return say(
-      `How was ${args.ticket} resolved: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error? For example: resolve ${args.ticket} fixed, replaced the toner`,
-    );
+    return say(resolutionCodeQuestion(String(args.ticket)));
   if (tool === 'transition_ticket' && args.to === 'pending' && !args.reason)
-    return say(`Why is ${args.ticket} on hold? For example: put ${args.ticket} on hold, waiting for the user`);
+    return say(holdReasonQuestion(String(args.ticket)));
   if (tool === 'get_attachment' && !args.id) {
     // "show vpn.log on 88": the file's id comes from the ticket's list.
     const listed = data(results.find((result) => result.name === 'list_attachments'))?.attachments;

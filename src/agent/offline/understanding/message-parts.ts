@@ -97,3 +97,13 @@ export function reasonAfter(text: string, ref: TicketRef): string | undefined {
 export function holdReason(text: string): string | undefined {
   return /\b((?:until|till|waiting|awaiting|while|because|as)\b.{2,})$/i.exec(text)?.[1]?.replace(/[.\s]+$/, '');
 }
+
+/** The question back for a resolve whose resolution code the words do not settle. */
+export function resolutionCodeQuestion(ticket: string): string {
+  return `How was ${ticket} resolved: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error? For example: resolve ${ticket} fixed, replaced the toner`;
+}
+
+/** The question back for a hold without a reason. */
+export function holdReasonQuestion(ticket: string): string {
+  return `Why is ${ticket} on hold? For example: put ${ticket} on hold, waiting for the user`;
+}

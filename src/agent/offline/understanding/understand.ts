@@ -11,10 +11,12 @@ import {
   codeIn,
   colonAfter,
   holdReason,
+  holdReasonQuestion,
   messageAfter,
   notesBeforeVerb,
   quotedOrAfterColon,
   reasonAfter,
+  resolutionCodeQuestion,
   stripCode,
 } from './message-parts.js';
 import { createPriority, priorityChange } from './priority-words.js';
@@ -78,9 +80,9 @@ const TICKET_CUE =
 /** "stuff I raised myself", "the ones I've resolved", "anything of mine": the speaker's own tickets. */
 const OWN_WORK =
   /\b(?:stuff|things|ones|everything|anything|what)\s+(?:i|i've|i have)\s+(?:raised|logged|reported|opened|resolved|closed|fixed|handled|submitted)\b|\b(?:anything|something|what'?s|stuff) of mine\b/i;
-/** "licence requests this week", "wifi complaints from leeds": a category's topic asked for as a list. */
 /** "check on my vpn ticket", "my teams ticket - where is it at?": one ticket of mine, by its topic. */
 const MY_TOPIC_TICKET = /\bmy\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:ticket|request|incident|case)\b(?!s)/i;
+/** "licence requests this week", "wifi complaints from leeds": a category's topic asked for as a list. */
 const TOPIC_LIST =
   /^\s*(?:(?:how many|any|show(?: me)?|list|count(?: the)?|all(?: the)?)\s+)?(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(requests|complaints|reports|issues|problems|tickets|calls)\b(?=.*\b(?:this|last|since|from|today|yesterday|raised|logged|opened|pending|waiting|open|closed|new|still|unassigned|are)\b)/i;
 function topicSearch(text: string, directory: CompanyDirectory): boolean {
@@ -547,11 +549,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
       const cleanNotes = notes ? resolutionNotes(notes) : undefined;
       // "resolve 1604", "mark 99 as done": no code and nothing said about the fix, so ask. With notes but
       // no code ("resolve 299, the template has been pushed") the plan asks for the code before writing.
-      if (intent === 'resolve_ticket' && !code && !cleanNotes)
-        return clarify(
-          intent,
-          `How was ${ticket} resolved: fixed, workaround, user_error, duplicate, no_fault_found, wont_fix or known_error? For example: resolve ${ticket} fixed, replaced the toner`,
-        );
+      if (intent === 'resolve_ticket' && !code && !cleanNotes) return clarify(intent, resolutionCodeQuestion(ticket));
       return callOf(intent, 'transition_ticket', {
         ticket,
         to: intent === 'resolve_ticket' ? 'resolved' : 'closed',
@@ -572,8 +570,7 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     }
     case 'pending_ticket': {
       const reason = value('reason') ?? holdReason(text) ?? colonAfter(text, ref);
-      if (!reason)
-        return clarify(intent, `Why is ${ticket} on hold? For example: put ${ticket} on hold, waiting for the user`);
+      if (!reason) return clarify(intent, holdReasonQuestion(ticket));
       return callOf(intent, 'transition_ticket', { ticket, to: 'pending', reason });
     }
     case 'assign_ticket':
