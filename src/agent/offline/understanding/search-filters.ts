@@ -259,7 +259,7 @@ export function searchFilters(
     if (!named.has(subject.toLowerCase()) && !people.some((p) => subject.toLowerCase().includes(p.text.toLowerCase())))
       args.text = subject;
   }
-  // "wifi complaints from leeds": an office named beside a topic narrows the text.
+  // "wifi complaints from leeds": one of the sample company's offices named beside a topic narrows the text.
   const site = /\b(?:from|in|at)\s+(?:the\s+)?(london|manchester|leeds)(?:\s+office)?\b/i.exec(text)?.[1];
   if (site && !args.text) args.text = site.toLowerCase();
   if (ALL_STATUSES.test(text)) args.status = [...EVERY_STATUS];
