@@ -146,6 +146,7 @@ describe('Dockerfile', () => {
       env: { ...env, ITBOT_SERVER_TOKENS: 'image-test-token' },
       stdio: 'ignore',
     });
+    const exited = new Promise<void>((resolve) => server.once('close', () => resolve()));
     try {
       const healthcheck = /HEALTHCHECK[^\n]*CMD (\[.*\])/.exec(instructions.join('\n'))?.[1] as string;
       const command = (JSON.parse(healthcheck) as string[]).map((arg) => arg.replace(':8080/', `:${port}/`));
@@ -156,7 +157,11 @@ describe('Dockerfile', () => {
       }
       expect(status).toBe(0);
     } finally {
+      // Wait for it to close its store: removing the data dir while it shuts down races its writes.
       server.kill('SIGTERM');
+      const killed = setTimeout(() => server.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killed);
     }
   });
 });
