@@ -28,7 +28,7 @@ describe.skipIf(!postgresUrl())('itbot on a PostgreSQL server without pgvector',
       await client.query(`INSERT INTO kb_index_build (owner) VALUES ('other-host pid 42 abc')`);
       const refused = await runItbot(['reindex', '--rebuild'], { env: env() });
       expect(refused.code).toBe(4);
-      expect(refused.stderr).toContain('Another reindex is rebuilding the knowledge index (other-host pid 42 abc');
+      expect(refused.stderr).toContain('Another reindex is updating the knowledge index (other-host pid 42 abc');
       // Not renewed for over two minutes: that build died, and the next one takes over.
       await client.query(`UPDATE kb_index_build SET renewed_at = now() - interval '3 minutes'`);
       const rebuilt = await runItbot(['reindex', '--rebuild', '--json'], { env: env() });

@@ -12,13 +12,45 @@ export interface BuildLease {
 }
 
 /**
- * Takes the one lease for rebuilding the knowledge index (sql/005), or says who holds it. The
- * lease is renewed on a timer while the build runs: on a server database the build's statements
- * run on the server, so the timer fires even during a long HNSW build.
+ * Reindexes of one store inside this process, one after another. A server runs each client's
+ * reindex as its own call, and a killed client leaves its call running: the next reindex waits
+ * for it instead of writing the live tables under a build that is about to replace them.
+ */
+const queues = new WeakMap<Store, Promise<void>>();
+
+async function takeTurn(store: Store): Promise<() => void> {
+  const previous = queues.get(store) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  queues.set(
+    store,
+    previous.then(() => mine),
+  );
+  await previous;
+  return done;
+}
+
+/**
+ * Takes the one lease for changing the knowledge index (sql/005), or says who holds it: first
+ * this process's turn, then, on a server database, the lease row other processes see. The lease is
+ * renewed on a timer while the job runs: on a server database the build's statements run on the
+ * server, so the timer fires even during a long HNSW build.
  */
 export async function acquireBuildLease(store: Store): Promise<BuildLease> {
+  const endTurn = await takeTurn(store);
+  try {
+    return await acquireStoreLease(store, endTurn);
+  } catch (error) {
+    endTurn();
+    throw error;
+  }
+}
+
+async function acquireStoreLease(store: Store, endTurn: () => void): Promise<BuildLease> {
   // The embedded store is one process's at a time (its own lock): any lease there is a crashed build's.
-  if (store.kind === 'embedded') return { release: async () => {} };
+  if (store.kind === 'embedded') return { release: async () => endTurn() };
   const owner = `${os.hostname()} pid ${process.pid} ${randomBytes(3).toString('hex')}`;
   const { rows } = await store.query<{ owner: string }>(
     `INSERT INTO kb_index_build (owner) VALUES ($1)
@@ -33,7 +65,7 @@ export async function acquireBuildLease(store: Store): Promise<BuildLease> {
     );
     const holder = holders[0];
     throw new StoreBusyError(
-      `Another reindex is rebuilding the knowledge index (${holder?.owner ?? 'unknown'}, since ${holder?.started ?? 'just now'}).`,
+      `Another reindex is updating the knowledge index (${holder?.owner ?? 'unknown'}, since ${holder?.started ?? 'just now'}).`,
       'Wait for it to finish, then run this again (a build that died frees the lease after two minutes); searches keep using the current index meanwhile.',
     );
   }
@@ -44,7 +76,11 @@ export async function acquireBuildLease(store: Store): Promise<BuildLease> {
   return {
     async release() {
       clearInterval(timer);
-      await store.query('DELETE FROM kb_index_build WHERE owner = $1', [owner]);
+      try {
+        await store.query('DELETE FROM kb_index_build WHERE owner = $1', [owner]);
+      } finally {
+        endTurn();
+      }
     },
   };
 }

@@ -183,6 +183,52 @@ describe('reindexKnowledgeBase', () => {
     });
   });
 
+  it('an ordinary reindex clears the side tables of a build that died before its swap', async () => {
+    await reindexKnowledgeBase(store, options());
+    await expect(
+      reindexKnowledgeBase(store, {
+        ...options(),
+        rebuild: true,
+        onBuildStep: (step) => {
+          if (step === 'loaded') throw new Error('killed after loaded');
+        },
+      }),
+    ).rejects.toThrow('killed after loaded');
+    const sideTables = async () =>
+      (await store.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'kb\\_%\\_next'"))
+        .rows;
+    expect((await sideTables()).length).toBe(4);
+    expect(await reindexKnowledgeBase(store, options())).toMatchObject({ sideBuild: false, unchanged: 3 });
+    expect(await sideTables()).toEqual([]);
+  });
+
+  it('runs two reindexes of one store one after the other: an update waits for the rebuild under way', async () => {
+    await reindexKnowledgeBase(store, options());
+    const order: string[] = [];
+    let update: Promise<{ updated: number }> | undefined;
+    const rebuild = reindexKnowledgeBase(store, {
+      ...options(),
+      rebuild: true,
+      onBuildStep: (step) => {
+        order.push(`rebuild ${step}`);
+        if (step !== 'created') return;
+        // An article changes, and its reindex starts, while the rebuild is loading the old text.
+        writeArticle('wifi.md', 'Wi-Fi drops', '## Steps\n\nForget the network, then rejoin the guest SSID.');
+        update = reindexKnowledgeBase(store, options()).then((summary) => {
+          order.push('update done');
+          return summary;
+        });
+      },
+    });
+    await rebuild;
+    // Run beside the rebuild, the update would have written the live tables the swap then dropped.
+    expect((await update)?.updated).toBe(1);
+    expect(order.at(-1)).toBe('update done');
+    expect(order.indexOf('rebuild swapped')).toBe(order.length - 2);
+    const hits = await searchKnowledge(store, embedder, 'rejoin the guest SSID', { sources: ['test'] });
+    expect(hits[0]?.path).toBe('wifi.md');
+  });
+
   it('keeps document frequencies and BM25 postings in step with the documents through updates and deletions', async () => {
     await reindexKnowledgeBase(store, options());
     // Each document's postings hold exactly its lexemes, its field lengths add up to its

@@ -15,7 +15,8 @@ import {
   type PreparedDocument,
 } from './index-writes.js';
 import { parseMarkdownDocument } from './markdown-document.js';
-import { buildSideIndex, type SideBuildStep } from './side-index.js';
+import { acquireBuildLease } from './build-lease.js';
+import { buildSideIndex, dropSideTables, type SideBuildStep } from './side-index.js';
 import { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';
 
 export interface ReindexOptions {
@@ -105,14 +106,26 @@ async function replaceDocument(store: Store, sourceName: string, changed: Change
  * content hash) are skipped. Small changes replace each document in its own transaction, so a
  * crash midway leaves every document at its old or its new version. A changed embedder, --rebuild,
  * or a change as large as the index builds a whole new index beside the live one and swaps it in
- * when complete (side-index.ts): until then the old index keeps serving.
+ * when complete (side-index.ts): until then the old index keeps serving. One reindex changes the
+ * index at a time (build-lease.ts), and each clears what a build that died before its swap left.
  */
 export async function reindexKnowledgeBase(store: Store, options: ReindexOptions): Promise<ReindexSummary> {
-  const started = performance.now();
-  const { sourceDir, sourceName, embedder } = options;
+  const { sourceDir } = options;
   if (!fs.existsSync(sourceDir) || !fs.statSync(sourceDir).isDirectory()) {
     throw new UsageError(`The knowledge source ${sourceDir} is not a directory.`);
   }
+  const lease = await acquireBuildLease(store);
+  try {
+    await dropSideTables(store);
+    return await reindexUnderLease(store, options);
+  } finally {
+    await lease.release().catch(() => {});
+  }
+}
+
+async function reindexUnderLease(store: Store, options: ReindexOptions): Promise<ReindexSummary> {
+  const started = performance.now();
+  const { sourceDir, sourceName, embedder } = options;
   const files = listMarkdownFiles(sourceDir);
   const summary: ReindexSummary = {
     source: sourceName,

@@ -1,6 +1,5 @@
 import pgvector from 'pgvector';
 import type { Store } from '../store/index.js';
-import { acquireBuildLease } from './build-lease.js';
 import type { Embedder } from './embedder.js';
 import {
   bumpIndexVersion,
@@ -66,7 +65,8 @@ const INDEX_RENAMES: [string, string][] = [
 ];
 const EMBEDDING_INDEX_RENAME: [string, string] = ['kb_chunks_next_embedding_idx', 'kb_chunks_embedding_idx'];
 
-async function dropSideTables(store: Store): Promise<void> {
+/** Side tables a build left when it died before its swap. */
+export async function dropSideTables(store: Store): Promise<void> {
   await store.exec('DROP TABLE IF EXISTS kb_postings_next, kb_chunks_next, kb_documents_next, kb_lexemes_next');
 }
 
@@ -215,18 +215,10 @@ async function swapIn(store: Store, plan: SideBuildPlan): Promise<void> {
  * Builds a whole new index beside the live one — carried-over documents, new documents, bulk
  * loaded with no index but primary keys missing, then full-text and HNSW indexes built over the
  * loaded rows — and swaps it in with one short transaction. Until the swap commits, searches use
- * the old index; a crash at any point before leaves side tables that the next build drops.
+ * the old index; a crash at any point before leaves side tables that the next reindex drops.
+ * The caller holds the build lease (build-lease.ts).
  */
 export async function buildSideIndex(store: Store, plan: SideBuildPlan): Promise<SideBuildResult> {
-  const lease = await acquireBuildLease(store);
-  try {
-    return await buildUnderLease(store, plan);
-  } finally {
-    await lease.release().catch(() => {});
-  }
-}
-
-async function buildUnderLease(store: Store, plan: SideBuildPlan): Promise<SideBuildResult> {
   await dropSideTables(store);
   await createSideTables(store, plan.dimensions);
   await plan.onStep?.('created');
