@@ -287,7 +287,7 @@ function registerWriteTools(
           .max(200)
           .optional()
           .describe('Who it is for (username); defaults to the current user'),
-        assignee: z.string().max(100).optional().describe('An agent username'),
+        assignee: z.string().max(100).optional().describe('An agent username, or "me"'),
         group: z.string().max(100).optional().describe("A group name; defaults to the category's group"),
         source: z.enum(TICKET_SOURCES).default('itbot').describe('Where the request came from'),
         tags: z.array(z.string().max(50)).max(20).default([]).describe('Keywords, e.g. vpn, outage'),
@@ -323,6 +323,7 @@ function registerWriteTools(
           {
             ...input,
             requester: input.requester ?? actor.name,
+            assignee: input.assignee?.toLowerCase() === 'me' ? actor.name : input.assignee,
             customFields: input.custom_fields,
             idempotencyKey: input.idempotency_key,
           },

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundledPaths } from '../../../paths.js';
+import { categoryForTopic } from '../../../tickets/category-words.js';
 
 /** Who and what ticket sentences can name: the shapes list_users and list_groups return. */
 export interface DirectoryUser {
@@ -19,6 +20,8 @@ export interface CompanyDirectory {
   users: DirectoryUser[];
   groups: DirectoryGroup[];
   categories: string[];
+  /** The group that takes each category's tickets: "the customer portal team" is that category's. */
+  categoryGroups?: Record<string, string>;
 }
 
 let bundled: CompanyDirectory | undefined;
@@ -29,12 +32,15 @@ export function bundledDirectory(): CompanyDirectory {
   const company = JSON.parse(fs.readFileSync(path.join(bundledPaths.seed(), 'company.json'), 'utf8')) as {
     users: DirectoryUser[];
     groups: DirectoryGroup[];
-    categories: { path: string }[];
+    categories: { path: string; defaultGroup?: string }[];
   };
   bundled = {
     users: company.users.map(({ username, displayName, role, groups }) => ({ username, displayName, role, groups })),
     groups: company.groups.map(({ name, description }) => ({ name, description })),
     categories: company.categories.map((category) => category.path),
+    categoryGroups: Object.fromEntries(
+      company.categories.flatMap(({ path, defaultGroup }) => (defaultGroup ? [[path, defaultGroup]] : [])),
+    ),
   };
   return bundled;
 }
@@ -243,15 +249,25 @@ const stem = (word: string) =>
 
 /** "the VPN team", "the teams/onedrive crowd", "the folks who look after MFA", "whoever does printers". */
 const DESCRIBED_GROUP = [
-  /\b(?:the\s+)?([A-Za-z][\w/-]+)\s+(?:team|group|people|folks|guys|crowd|lot|bods|squad|gang)\b/gi,
+  /\b(?:the\s+)?([A-Za-z][\w/-]+(?:\s+[A-Za-z][\w/-]+)?)\s+(?:team|group|people|folks|guys|crowd|lot|bods|squad|gang)\b/gi,
   /\b(?:folks|people|team|guys|lot|crowd|ones|bods)\s+(?:who|that)\s+(?:looks? after|handles?|does|do|deals? with|owns?|runs?|supports?|manages?|sorts?)\s+([\w/&-]+)/gi,
   /\bwho(?:ever|'?s)\s+(?:on|does|handles|looks after|deals with|owns|runs|supports|manages|sorts)\s+([\w/&-]+)/gi,
 ];
-const NOT_A_TOPIC = ['my', 'our', 'your', 'their', 'which', 'what', 'that', 'this', 'same', 'other', 'the', 'a'];
+const NOT_A_TOPIC = [
+  ...['my', 'our', 'your', 'their', 'which', 'what', 'that', 'this', 'same', 'other', 'the', 'a', 'an'],
+  ...['to', 'for', 'from', 'with', 'on', 'at', 'in', 'of', 'and', 'or', 'by'],
+];
 
-/** The one group whose description names any of a topic's words ("teams/onedrive": either will do). */
+/**
+ * The group a topic names: the one that takes the category the topic's words name ("customer
+ * portal" → the portal's category → Business Applications), else the one group whose description
+ * names any of its words ("teams/onedrive": either will do).
+ */
 function groupDescribing(topic: string, directory: CompanyDirectory): string | undefined {
-  for (const part of topic.split('/')) {
+  const category = categoryForTopic(topic, directory.categories);
+  const categoryGroup = category && !category.rest ? directory.categoryGroups?.[category.category] : undefined;
+  if (categoryGroup) return categoryGroup;
+  for (const part of topic.split(/[/\s]+/)) {
     const word = stem(part);
     if (word.length < 2 || NOT_A_TOPIC.includes(word)) continue;
     const groups = directory.groups.filter((group) =>

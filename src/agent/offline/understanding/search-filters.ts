@@ -74,6 +74,32 @@ function startOfWeek(now: Date): Date {
   return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY);
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*`;
+/** "since the 1st", "from the 2nd onwards", "since the 1st of december". */
+const SINCE_ORDINAL = new RegExp(
+  String.raw`\b(?:since|from|after)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?(${MONTH}))?`,
+  'i',
+);
+/** "between 1 and 5 december", "between the 2nd and the 4th". */
+const BETWEEN = new RegExp(
+  String.raw`\bbetween\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b(?:\s+(?:of\s+)?(${MONTH}))?`,
+  'i',
+);
+
+/** Day `day` of the named month, else of this month; a date still to come is a year (or a month) back. */
+function dayNamed(day: string, now: Date, month?: string): Date | undefined {
+  const dayOfMonth = Number(day);
+  if (dayOfMonth < 1 || dayOfMonth > 31) return undefined;
+  const monthIndex = month ? MONTHS.indexOf(month.slice(0, 3).toLowerCase()) : now.getUTCMonth();
+  let date = new Date(Date.UTC(now.getUTCFullYear(), monthIndex, dayOfMonth));
+  if (date.getTime() > now.getTime())
+    date = month
+      ? new Date(Date.UTC(now.getUTCFullYear() - 1, monthIndex, dayOfMonth))
+      : new Date(Date.UTC(now.getUTCFullYear(), monthIndex - 1, dayOfMonth));
+  return date;
+}
+
 /** "this week", "since Monday", "in the last 3 days", "yesterday": the creation window meant. */
 export function dateWindow(text: string, now: Date): { created_after?: string; created_before?: string } {
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -112,6 +138,28 @@ export function dateWindow(text: string, now: Date): { created_after?: string; c
     const count = Number(lastN[1]) || words[(lastN[1] ?? '').toLowerCase()] || 1;
     const unit = lastN[2]?.toLowerCase() === 'week' ? 7 * DAY : lastN[2]?.toLowerCase() === 'hour' ? DAY / 24 : DAY;
     return { created_after: isoDay(new Date(now.getTime() - count * unit)) };
+  }
+  const startOf = /\b(?:start|beginning)\s+of\s+(?:the\s+)?(year|month|week)\b/i.exec(text)?.[1]?.toLowerCase();
+  if (startOf === 'year') return { created_after: isoDay(new Date(Date.UTC(now.getUTCFullYear(), 0, 1))) };
+  if (startOf === 'month')
+    return { created_after: isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))) };
+  if (startOf === 'week') return { created_after: isoDay(startOfWeek(now)) };
+  if (/\blast month\b/i.test(text))
+    return {
+      created_after: isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))),
+      created_before: isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))),
+    };
+  const between = BETWEEN.exec(text);
+  if (between?.[1] && between[2]) {
+    const from = dayNamed(between[1], now, between[3]);
+    // The end of the range is in the start's month, and may be still to come.
+    const to = from && new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), Number(between[2])));
+    if (from && to && to > from) return { created_after: isoDay(from), created_before: isoDay(to) };
+  }
+  const ordinal = SINCE_ORDINAL.exec(text);
+  if (ordinal?.[1]) {
+    const day = dayNamed(ordinal[1], now, ordinal[2]);
+    if (day) return { created_after: isoDay(day) };
   }
   const since =
     /\b(?:since|after|from(?!\s+(?:before|until))|created after|opened after|raised after)\s+(.{3,30})/i.exec(text);

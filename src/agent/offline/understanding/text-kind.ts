@@ -45,9 +45,30 @@ function mashed(token: string): boolean {
   );
 }
 
-/** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports. */
+/**
+ * What a machine writes and a person does not: hex codes (0x8004010F), SYMBOL_NAMES, coded ids
+ * (AADSTS50158, F5155, KB5046617), syslog mnemonics (%LINK-3-UPDOWN), SMTP replies (550 5.7.60),
+ * stack frames, "Message no." and "Key: value" fields.
+ */
+const MACHINE_MARK =
+  /\b0x[0-9a-f]{4,}\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b|\b[A-Z]{1,8}\d{3,}\b|%[A-Z]+-\d-[A-Z]+|\b[245]\d\d[ -]\d\.\d{1,3}\.\d{1,3}\b|^\s*at\s+[\w.$]+\(|\bMessage no\.|^\s*[A-Z][\w ()/-]{1,30}:\s*\S|\b(?:Exception|Traceback|Segmentation fault|Runtime error)\b/;
+/** An opening line that asks for ticket work: what follows it is the request's text, not a log to read. */
+const TICKET_WORK_OPENING =
+  /\b(?:ticket|note|reply|respond|assign|resolve|close|reopen|escalate|it-?\d+|#\d+)\b|^\s*\d{1,6}\s*[:-]/i;
+
+/** Error output pasted as it came, perhaps under a line of the speaker's own: most lines machine-made. */
+function looksLikePastedErrors(lines: string[]): boolean {
+  if (lines.length < 2 || TICKET_WORK_OPENING.test(lines[0] ?? '')) return false;
+  const marked = lines.filter((line) => MACHINE_MARK.test(line)).length;
+  // Two lines, one a hex error code: a dialog copied whole ("OneDrive error code 0x8004de40" + its text).
+  const copiedDialog = lines.length === 2 && lines.some((line) => /\b0x[0-9a-f]{4,}\b/i.test(line));
+  return copiedDialog || (marked >= 2 && marked >= lines.length * 0.5);
+}
+
+/** Pasted records that the log reader's line rules miss: "Key: value" event dumps, CSV exports, error output. */
 export function looksLikeRecords(text: string): boolean {
   const lines = text.split(/\r?\n/).filter((line) => line.trim());
+  if (looksLikePastedErrors(lines)) return true;
   // Two or more lines that each start with a date and time: a log, whatever follows the stamp.
   const stamped = lines.filter((line) => /^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(line)).length;
   if (lines.length >= 2 && stamped >= lines.length * 0.6) return true;

@@ -1,10 +1,11 @@
+import { categoryNamedIn } from '../../../tickets/category-words.js';
 import type { TicketRef } from './ticket-references.js';
 
 /**
  * Changes people state rather than command, read before the classifier because the words settle
  * them: "ticket 940 -> pending: vendor RMA", "it-50 back to open, the loop returned", "#412
  * sorted - user error", "IT-512 is actually a network issue", "IT-640 belongs to sophie",
- * "nobody should own 2222". Each gives the intent; the values are read as for the commands.
+ * "nobody should own 2222", "wifi not vpn on 318", "88's on the wrong team". Each gives the intent; the values are read as for the commands.
  */
 
 /** "-> pending", "back to open", "set to resolved", "move #901 from new to open". */
@@ -16,6 +17,22 @@ const DONE_STATEMENT =
 /** "is actually a network issue", "is really a sharepoint thing", "should be filed under phishing". */
 const CATEGORY_FACT =
   /\b(?:is|it'?s|its)\s+(?:actually|really|more|more like|just|clearly|definitely)?\s*(?:a|an)\s+[\w\s/&-]{2,30}?\s+(?:issue|problem|thing|ticket|one|matter|fault|request)\b|\b(?:filed|file it|goes|go|should be|belongs?)\s+(?:under|in(?:to)?)\s+(?!hold\b)\w|\bshould be in\b/i;
+/** "1789 is customer portal, not SAP", "wifi not vpn on 318": one kind of problem said against another. */
+const RATHER_THAN = /^(.*?)[\s,;-]+not\s+(?:a\s+|an\s+|the\s+)?(.+)$/i;
+/** "88's on the wrong team, it's a mailbox thing": a hand-over to whoever takes that kind of ticket. */
+export const WRONG_TEAM = /\bwrong\s+(?:team|group|queue|desk)\b/i;
+
+const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+/** The category a sentence sets against another ("mac problem not windows"), or undefined. */
+export function categoryRatherThan(text: string, categories: readonly string[]): string | undefined {
+  const parts = RATHER_THAN.exec(text);
+  if (!parts) return undefined;
+  const is = categoryNamedIn(words(parts[1] ?? '').slice(-4).join(' '), categories);
+  const isNot = categoryNamedIn(words(parts[2] ?? '').slice(0, 3).join(' '), categories);
+  return is && isNot && is !== isNot ? is : undefined;
+}
+
 const BELONGS_TO = /\bbelongs?\s+(?:to|with)\s+(?!the\s+\w+\s+categor)/i;
 const CLEAR_ASSIGNEE =
   /\b(?:clear|remove|drop|unset|take off)\s+(?:the\s+)?(?:assignee|owner)\b|\bunassign\b|\bnobody should (?:own|have)\b|\bno one should (?:own|have)\b|\bback to (?:nobody|no one|unassigned)\b/i;
@@ -38,7 +55,7 @@ const STATUS_INTENT: Record<string, string> = {
 export function readTicketStatement(
   text: string,
   refs: TicketRef[],
-  names: { person: boolean; group: boolean },
+  names: { person: boolean; group: boolean; categoryRatherThan: boolean },
 ): string | undefined {
   if (refs.length !== 1) return undefined;
   const ref = refs[0] as TicketRef;
@@ -53,6 +70,8 @@ export function readTicketStatement(
     return /\bback to\b|,|:|\bbecause\b|\bas\b/i.test(text.slice(arrow.index)) ? 'reopen_ticket' : 'start_ticket';
   }
   if (DONE_STATEMENT.test(text)) return 'resolve_ticket';
+  if (names.categoryRatherThan) return 'category_fact';
+  if (WRONG_TEAM.test(text)) return 'assign_ticket';
   if (BELONGS_TO.test(text) && (names.person || names.group)) return 'assign_ticket';
   if (CATEGORY_FACT.test(text) && !names.person) return 'category_fact';
   return undefined;

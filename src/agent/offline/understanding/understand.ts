@@ -23,7 +23,7 @@ import { createPriority, priorityChange } from './priority-words.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { LOG_LINE, looksLikeLanguage, looksLikeRecords } from './text-kind.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
-import { readTicketStatement, TELL_THE_USER } from './ticket-statements.js';
+import { categoryRatherThan, readTicketStatement, TELL_THE_USER, WRONG_TEAM } from './ticket-statements.js';
 
 /**
  * What a message asks the offline agent to do: one MCP tool call with its arguments, a question
@@ -75,7 +75,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom |\ba |\bthe )note|(?<!auto[- ]|automatic )reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b(?!\s+(?:in|on|bar|box|results?|function|feature|engine|history)\b)|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones)\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom |\ba |\bthe )note|(?<!auto[- ]|automatic )reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b(?!\s+(?:in|on|bar|box|results?|function|feature|engine|history)\b)|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones|waiting on (?:the )?(?:user|requester|customer|caller)|cancell?ed|parked)\b/i;
 
 /** "stuff I raised myself", "the ones I've resolved", "anything of mine": the speaker's own tickets. */
 const OWN_WORK =
@@ -279,8 +279,24 @@ const ASKS_AFTER_A_TICKET = [NO_OBJECT, TELL_THE_USER, THE_ONE];
 const STATUS_CHANGE = /\b(?:change|update|set|switch|move)\s+(?:the\s+)?(?:status|state)\b/i;
 const STATUS_NAMED =
   /\b(?:new|open|reopen|in progress|pending|on hold|hold|resolved?|closed?|cancel(?:l?ed)?|merged?|p[1-4])\b/i;
+const HAND_OVER_UNNAMED =
+  /^\s*(?:please\s+)?(?:hand|pass|give|transfer|send|move|punt|bounce|chuck)\s+(?:it\s+|this\s+|that\s+|this one\s+|that one\s+)?(?:over\s+|on\s+|back\s+)?to\s+(?!me\b)\S/i;
 const HAND_OVER =
   /\b(?:move|send|give|hand|pass|route|transfer|shift|punt|bounce|kick|throw|chuck|lob|fling|dump)\b[^.;]{0,30}\b(?:to|over to|at|over at)\s+(?:the\s+)?[a-z]/i;
+
+/** Tickets named in the plural, as what is wanted: "vpn tickets in the past 48 hours", "tix for EUC". */
+const TICKETS_LISTED = /^\s*(?:(?:any|all|the|show|list|find|get)\s+)?(?:[\w/-]+\s+){0,3}(?:tickets|tix|tkts|incidents)\b/i;
+/** Tickets like some text, or the groups tickets go to: not a list of tickets by filters. */
+const NOT_A_PLAIN_LIST = /\b(?:similar|like|previous|past tickets|dupes?|duplicates?|routed|groups|teams)\b/i;
+/** A question about tickets in general is a question for the knowledge base ("how do tickets get closed?"). */
+const QUESTION_ABOUT_TICKETS =
+  /^\s*(?:how|why|can|could|should|where|when|do|does|is|are|what happens|what does|what is|what's the)\b/i;
+/** "anything from catherine blake?", "everything raised by olu": one person's tickets. */
+const FROM_SOMEONE = /^\s*(?:any(?:thing)?|everything|all|stuff|what'?s)\s+(?:(?:been\s+)?(?:raised|logged|opened|reported)\s+)?(?:from|by)\s+(\S+)/i;
+function fromSomeone(text: string, directory: CompanyDirectory): boolean {
+  const named = FROM_SOMEONE.exec(text);
+  return named !== null && findPeople(text.slice(named.index), directory).length > 0;
+}
 
 function chooseIntent(
   text: string,
@@ -318,6 +334,8 @@ function chooseIntent(
   // "resolve it", "merge those two", "add a note: called back": a change with no ticket named is asked back.
   const unnamed = withBare.length === 0 ? WRITE_WITHOUT_TICKET.exec(text) : null;
   if (unnamed) return unnamedIntent((unnamed[1] ?? '').toLowerCase());
+  // "hand over to george", "pass it to networks": a hand-over, of a ticket not named.
+  if (withBare.length === 0 && HAND_OVER_UNNAMED.test(text)) return 'assign_ticket';
   // "change the status of 300": which status is not said.
   if (withBare.length > 0 && STATUS_CHANGE.test(text) && !STATUS_NAMED.test(text)) return 'clarify_status';
   // "resolve 33 and 34": one change, two tickets — which one (or each in turn) is asked.
@@ -327,6 +345,7 @@ function chooseIntent(
   const statement = readTicketStatement(text, withBare, {
     person: findPeople(text, directory).length > 0,
     group: findGroups(text, directory, { loose: true }).length > 0,
+    categoryRatherThan: categoryRatherThan(text, directory.categories) !== undefined,
   });
   if (statement) return statement;
   if (only && INTERNAL_NOTE.test(text)) return 'add_internal_note';
@@ -391,6 +410,15 @@ function chooseIntent(
     const op = parseTicketOperation(text, { ticket: bare.ticket, start: bare.start, end: bare.end });
     if (op) return RULE_OPERATIONS[op.kind];
   }
+  // "vpn tickets in the past 48 hours", "anything from catherine blake?": tickets asked for as a list.
+  if (
+    withBare.length === 0 &&
+    !QUESTION_ABOUT_TICKETS.test(text) &&
+    !NOT_A_PLAIN_LIST.test(text) &&
+    !DIRECTORY.has(guess.intent) &&
+    (TICKETS_LISTED.test(text) || fromSomeone(text, directory))
+  )
+    return COUNT.test(text) ? 'count_tickets' : 'search_tickets';
   // The rules heard an IT question; the classifier knows better when the sentence is about tickets.
   const cue = hasTicketCue(text, withBare, directory);
   // A new ticket is only ever asked for in words about tickets; the rules hear those.
@@ -554,7 +582,8 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
         ticket,
         to: intent === 'resolve_ticket' ? 'resolved' : 'closed',
         ...(code ? { resolution_code: code } : {}),
-        ...(cleanNotes ? { resolution_notes: cleanNotes } : {}),
+        // What fixed it goes with a resolve; a close only says why.
+        ...(cleanNotes ? { [intent === 'resolve_ticket' ? 'resolution_notes' : 'reason']: cleanNotes } : {}),
       });
     }
     case 'cancel_ticket': {
@@ -578,8 +607,9 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     case 'clear_assignee':
       return callOf(intent, 'assign_ticket', { ticket, assignee: null });
     case 'category_fact': {
-      // "IT-512 is actually a network issue": the category its words name.
-      const category = categoryNamedIn(text, context.directory.categories);
+      // "IT-512 is actually a network issue": the category its words name; "wifi not vpn": the first.
+      const category =
+        categoryRatherThan(text, context.directory.categories) ?? categoryNamedIn(text, context.directory.categories);
       if (!category) return clarify(intent, `Which category should ${ticket} be in? For example: Network/VPN`);
       return callOf(intent, 'update_ticket', { ticket, category });
     }
@@ -755,6 +785,9 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
       `Which team is "${teamNamed}"? Give a group's name, for example: assign ${ticket} to Network`,
     );
   if (groups[0]) args.group = groups[0].group;
+  // "on the wrong team, it's a mailbox thing": the team that takes that kind of ticket.
+  const topic = WRONG_TEAM.test(rest) ? categoryNamedIn(rest, context.directory.categories) : undefined;
+  if (!args.assignee && !args.group && topic) args.group = context.directory.categoryGroups?.[topic];
   if (!args.assignee && !args.group) {
     const named = /\bto\s+(?:the\s+)?(?!(?:go|be|sit|move|stay)\b)([A-Za-z][\w.-]+)/i.exec(rest)?.[1];
     return clarify(
@@ -876,6 +909,10 @@ function requesterIn(
   return {};
 }
 
+const ASSIGN_TO_ME = /\b(?:assign(?:ed)?(?: it)? to me|give it to me|i'?ll take it|put me on it)\b/i;
+const TITLE_TAIL =
+  /\s*(?:[,;.]|\s[-–])\s*(?:(?:it'?s\s+)?(?:low|normal|medium|high)[- ]priority|p[1-4]|priority [1-4]|assign(?:ed)?(?: it)? to me|give it to me|i'?ll take it|(?:please\s+|can you\s+)?(?:raise|log|open|create)\s+(?:a\s+|one\s+)?(?:ticket|one)?(?:\s+for\s+(?:it|this|me|her|him|them))?)\s*(?:please|pls)?[.!]*\s*$/i;
+
 function createCall(text: string, context: Context): Understanding {
   const requester = requesterIn(text, context.directory);
   if (requester.ambiguous) return clarify('create_ticket', requester.ambiguous);
@@ -897,6 +934,13 @@ function createCall(text: string, context: Context): Understanding {
       /[,;.]?\s*(?:it'?s|its|this is|very|really|super)?\s*(?:urgent|asap|critical|an emergency)\s*(?:please|pls)?[.!]*\s*$/i,
       '',
     )
+    .replace(/^\s*(?:urgent|asap|p[1-4])\s*[-–:,]\s*/i, '');
+  // "…, p2, assign to me", "…, low priority", "… - raise a ticket": said about the ticket, not in its title.
+  for (let previous = ''; previous !== title; ) {
+    previous = title;
+    title = title.replace(TITLE_TAIL, '');
+  }
+  title = title
     .replace(/[,;.]?\s*\b(?:p[1-4]|priority [1-4])\s*[.!]*\s*$/i, '')
     .replace(
       /\b(?:a |an )?(?:urgent|p[1-4]|high[- ]priority|low[- ]priority|critical)\s+(?=(?:ticket|incident|request|case)\b)/i,
@@ -926,5 +970,6 @@ function createCall(text: string, context: Context): Understanding {
     priority,
   };
   if (requester.username) args.requester = requester.username;
+  if (ASSIGN_TO_ME.test(text)) args.assignee = 'me';
   return callOf('create_ticket', 'create_ticket', args);
 }
