@@ -195,8 +195,11 @@ describe('reindexKnowledgeBase', () => {
       }),
     ).rejects.toThrow('killed after loaded');
     const sideTables = async () =>
-      (await store.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'kb\\_%\\_next'"))
-        .rows;
+      (
+        await store.query<{ name: string }>(
+          "SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'kb\\_%\\_next'",
+        )
+      ).rows;
     expect((await sideTables()).length).toBe(4);
     expect(await reindexKnowledgeBase(store, options())).toMatchObject({ sideBuild: false, unchanged: 3 });
     expect(await sideTables()).toEqual([]);

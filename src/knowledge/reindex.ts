@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Queryable, Store } from '../store/index.js';
+import { acquireBuildLease } from './build-lease.js';
 import { chunkDocument } from './chunk.js';
 import type { Embedder } from './embedder.js';
 import {
@@ -15,7 +16,6 @@ import {
   type PreparedDocument,
 } from './index-writes.js';
 import { parseMarkdownDocument } from './markdown-document.js';
-import { acquireBuildLease } from './build-lease.js';
 import { buildSideIndex, dropSideTables, type SideBuildStep } from './side-index.js';
 import { FULL_TEXT_ONLY, storeHasVectors } from './vector-support.js';
 

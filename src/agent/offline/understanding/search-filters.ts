@@ -75,7 +75,7 @@ function startOfWeek(now: Date): Date {
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*`;
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*';
 /** "since the 1st", "from the 2nd onwards", "since the 1st of december". */
 const SINCE_ORDINAL = new RegExp(
   String.raw`\b(?:since|from|after)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?(${MONTH}))?`,

@@ -28,8 +28,18 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean);
 export function categoryRatherThan(text: string, categories: readonly string[]): string | undefined {
   const parts = RATHER_THAN.exec(text);
   if (!parts) return undefined;
-  const is = categoryNamedIn(words(parts[1] ?? '').slice(-4).join(' '), categories);
-  const isNot = categoryNamedIn(words(parts[2] ?? '').slice(0, 3).join(' '), categories);
+  const is = categoryNamedIn(
+    words(parts[1] ?? '')
+      .slice(-4)
+      .join(' '),
+    categories,
+  );
+  const isNot = categoryNamedIn(
+    words(parts[2] ?? '')
+      .slice(0, 3)
+      .join(' '),
+    categories,
+  );
   return is && isNot && is !== isNot ? is : undefined;
 }
 

@@ -285,14 +285,16 @@ const HAND_OVER =
   /\b(?:move|send|give|hand|pass|route|transfer|shift|punt|bounce|kick|throw|chuck|lob|fling|dump)\b[^.;]{0,30}\b(?:to|over to|at|over at)\s+(?:the\s+)?[a-z]/i;
 
 /** Tickets named in the plural, as what is wanted: "vpn tickets in the past 48 hours", "tix for EUC". */
-const TICKETS_LISTED = /^\s*(?:(?:any|all|the|show|list|find|get)\s+)?(?:[\w/-]+\s+){0,3}(?:tickets|tix|tkts|incidents)\b/i;
+const TICKETS_LISTED =
+  /^\s*(?:(?:any|all|the|show|list|find|get)\s+)?(?:[\w/-]+\s+){0,3}(?:tickets|tix|tkts|incidents)\b/i;
 /** Tickets like some text, or the groups tickets go to: not a list of tickets by filters. */
 const NOT_A_PLAIN_LIST = /\b(?:similar|like|previous|past tickets|dupes?|duplicates?|routed|groups|teams)\b/i;
 /** A question about tickets in general is a question for the knowledge base ("how do tickets get closed?"). */
 const QUESTION_ABOUT_TICKETS =
   /^\s*(?:how|why|can|could|should|where|when|do|does|is|are|what happens|what does|what is|what's the)\b/i;
 /** "anything from catherine blake?", "everything raised by olu": one person's tickets. */
-const FROM_SOMEONE = /^\s*(?:any(?:thing)?|everything|all|stuff|what'?s)\s+(?:(?:been\s+)?(?:raised|logged|opened|reported)\s+)?(?:from|by)\s+(\S+)/i;
+const FROM_SOMEONE =
+  /^\s*(?:any(?:thing)?|everything|all|stuff|what'?s)\s+(?:(?:been\s+)?(?:raised|logged|opened|reported)\s+)?(?:from|by)\s+(\S+)/i;
 function fromSomeone(text: string, directory: CompanyDirectory): boolean {
   const named = FROM_SOMEONE.exec(text);
   return named !== null && findPeople(text.slice(named.index), directory).length > 0;
