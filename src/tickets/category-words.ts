@@ -44,7 +44,7 @@ const CATEGORY_WORDS: Record<string, string[]> = {
     'mailboxes',
   ],
   'Collaboration/OneDrive & SharePoint': ['onedrive', 'one drive', 'sharepoint', 'share point'],
-  'Devices/Windows Laptops': ['windows laptop', 'windows laptops', 'laptop', 'laptops'],
+  'Devices/Windows Laptops': ['windows laptop', 'windows laptops', 'laptop', 'laptops', 'windows', 'pc', 'pcs'],
   'Devices/Macs': ['mac', 'macs', 'macbook', 'macbooks'],
   'Devices/Mobile Devices': ['mobile', 'mobiles', 'mobile device', 'mobile devices', 'iphone', 'iphones', 'android'],
   'Devices/Peripherals': [

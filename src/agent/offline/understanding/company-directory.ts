@@ -270,9 +270,9 @@ function groupDescribing(topic: string, directory: CompanyDirectory): string | u
   for (const part of topic.split(/[/\s]+/)) {
     const word = stem(part);
     if (word.length < 2 || NOT_A_TOPIC.includes(word)) continue;
-    const groups = directory.groups.filter((group) =>
-      (group.description.match(/[A-Za-z][\w-]*/g) ?? []).some((token) => stem(token) === word),
-    );
+    // "collab" is short for collaboration: five letters or more may be the start of the word.
+    const names = (token: string) => stem(token) === word || (word.length >= 5 && token.toLowerCase().startsWith(word));
+    const groups = directory.groups.filter((group) => (group.description.match(/[A-Za-z][\w-]*/g) ?? []).some(names));
     if (groups.length === 1 && groups[0]) return groups[0].name;
   }
   return undefined;

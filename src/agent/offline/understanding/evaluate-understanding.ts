@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { categoryForTopic, normalizeTicketNumber } from '../../../tickets/index.js';
 import type { CompanyDirectory } from './company-directory.js';
-import { dateWindow, loadDateParser } from './search-filters.js';
+import { dateWindow, dayNamed, loadDateParser } from './search-filters.js';
 import { type Understanding, understand } from './understand.js';
 
 /** One labelled sentence: the tool a colleague would call (or clarify, knowledge, analyze_log, none) and its key values. */
@@ -21,7 +21,10 @@ export function readLabelledUtterances(file: string): LabelledUtterance[] {
     .map((line) => JSON.parse(line) as LabelledUtterance);
 }
 
-/** Values compared by containment (either way), case and punctuation aside. */
+/**
+ * Values compared loosely, case and punctuation aside: one contains the other, or they share their
+ * words (labellers paraphrase titles: "MacBook battery swelling" for "Macbook battery is swelling").
+ */
 const FREE_TEXT = new Set([
   'text',
   'reason',
@@ -33,18 +36,55 @@ const FREE_TEXT = new Set([
   'log',
   'body',
 ]);
+const SMALL_WORDS = new Set([
+  'the',
+  'and',
+  'for',
+  'her',
+  'his',
+  'their',
+  'she',
+  'has',
+  'have',
+  'been',
+  'was',
+  'are',
+  'with',
+]);
+/** A word's first five letters: "crashing" and "crashes" are one word here. */
+const wordsOf = (text: string) =>
+  squash(text)
+    .split(' ')
+    .filter((word) => word.length > 2 && !SMALL_WORDS.has(word))
+    .map((word) => word.slice(0, 5));
+
+/** Most of the label's words in the value, and most of the value's words in the label. */
+function sameWords(want: string, got: string): boolean {
+  const [wanted, given] = [wordsOf(want), wordsOf(got)];
+  if (wanted.length < 2 || given.length === 0) return false;
+  const share = (of: string[], within: string[]) => of.filter((word) => within.includes(word)).length / of.length;
+  return share(wanted, given) >= 0.75 && share(given, wanted) >= 0.6;
+}
+
 const TICKET_KEYS = new Set(['ticket', 'other', 'duplicate', 'survivor']);
 
 const squash = (text: string) =>
   text
     .toLowerCase()
+    .replace(/['’]/g, '')
     .replace(/[^\p{L}\p{N}\s]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 
 /** "monday", "this week", "3 days": the date a label's phrase means, as the parser reads it today. */
-function labelledDate(phrase: string, now: Date): string | undefined {
+function labelledDate(phrase: string, now: Date, key: string): string | undefined {
   if (/^\d{4}-\d{2}-\d{2}/.test(phrase)) return phrase.slice(0, 10);
+  // "5 december" as the end of a range may be still to come.
+  const day = /^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)$/i.exec(phrase.trim());
+  if (key === 'created_before' && day?.[1] && day[2]) {
+    const date = dayNamed(day[1], now, day[2], true);
+    if (date) return date.toISOString().slice(0, 10);
+  }
   for (const sentence of [phrase, `since ${phrase}`, `last ${phrase}`]) {
     const window = dateWindow(sentence, now);
     if (window.created_after) return window.created_after;
@@ -70,7 +110,7 @@ function gotValue(key: string, args: Record<string, unknown>): unknown {
 
 function valueMatches(key: string, want: unknown, got: unknown, now: Date): boolean {
   if (key === 'created_after' || key === 'created_before')
-    return typeof want === 'string' && typeof got === 'string' && labelledDate(want, now) === got;
+    return typeof want === 'string' && typeof got === 'string' && labelledDate(want, now, key) === got;
   if (typeof want === 'string' && /^cancell?ed$/i.test(want)) return got === 'canceled' || got === 'cancelled';
   if (key === 'id') return String(want).toLowerCase() === String(got).toLowerCase();
   if (TICKET_KEYS.has(key) && (typeof want === 'string' || typeof want === 'number'))
@@ -78,7 +118,7 @@ function valueMatches(key: string, want: unknown, got: unknown, now: Date): bool
   if (FREE_TEXT.has(key) && typeof want === 'string') {
     if (typeof got !== 'string') return false;
     const [a, b] = [squash(want), squash(got)];
-    return a.includes(b) || b.includes(a);
+    return a.includes(b) || b.includes(a) || sameWords(want, got);
   }
   if (Array.isArray(want)) {
     if (!Array.isArray(got)) return want.length === 0 && got === undefined;

@@ -21,6 +21,9 @@ const SAVE = /\b(?:save|add|create|make|new|set up|store|write)\b/i;
 const REMOVE = /\b(?:delete|remove|get rid of|drop|bin|scrap|kill)\b/i;
 /** "send password-reset-done on 1204": a hyphenated name sent to a ticket is a macro even unnamed as one. */
 const SEND_NAMED = new RegExp(String.raw`\b(?:send|use|apply|fire)\s+(?:the\s+)?${NAME}\s+(?:on|to|for)\b`, 'i');
+/** "reply to 2124 with pw-reset-done", "answer #1777 using toner-ordered": a reply that is only a macro's name. */
+const REPLY_WITH_NAMED =
+  /\b(?:reply|respond|answer)\b.*?\b(?:with|using)\s+(?:the\s+)?["'“]?([a-z0-9]+(?:[-_][a-z0-9]+)+)["'”]?(?:\s+(?:macro|on|to|for)\b|\s*[.!]*\s*$)/i;
 
 const OFFICE_MACROS =
   /\b(?:excel|word|powerpoint|access|vba|office|spreadsheet|workbook|xlsm|docm|enable|enabled|disabled?|blocked|record|run(?:ning)?|trust(?:ed)?|security|stopped|broken|error|fails?|failing|working)\b/i;
@@ -50,7 +53,7 @@ export function readMacroRequest(text: string, found: TicketRef[]): MacroRequest
   const refs: TicketRef[] = at?.[1]
     ? [{ ticket: formatTicketNumber(Number(at[1])), start: at.index, end: at.index + at[0].length, bare: true }]
     : found;
-  const named = refs.length ? SEND_NAMED.exec(text)?.[1] : undefined;
+  const named = refs.length ? (SEND_NAMED.exec(text)?.[1] ?? REPLY_WITH_NAMED.exec(text)?.[1]) : undefined;
   const sent = named && !NOT_A_NAME.test(named) ? named : undefined;
   if (!MACRO_WORD.test(text) && !sent?.includes('-')) return undefined;
   // Office macros ("excel macros are disabled") are an IT question, not our canned replies (a body after a colon aside).

@@ -12,6 +12,9 @@ const DEESCALATE =
 export function priorityChange(text: string): TicketPriority | 'up' | 'down' | undefined {
   const explicit = /\b(?:p|priority\s*|pri\s*|sev\s*)([1-4])\b/i.exec(text)?.[1];
   if (explicit) return `P${explicit}` as TicketPriority;
+  // "lower the priority on 212 to 3": the level after "to" in a sentence about priority.
+  const toLevel = /\bpriority\b.*\bto\s+([1-4])\s*[.!]*\s*$/i.exec(text)?.[1];
+  if (toLevel) return `P${toLevel}` as TicketPriority;
   const spelled = /\b(?:p|priority|pri)\s*(one|two|three|four)\b/i.exec(text)?.[1]?.toLowerCase();
   if (spelled) return `P${['one', 'two', 'three', 'four'].indexOf(spelled) + 1}` as TicketPriority;
   if (/\bnot urgent\b/i.test(text)) return /\blow(?:est)?\b/i.test(text) ? 'P4' : 'down';

@@ -40,7 +40,8 @@ const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
 const MINE =
   /\b(?:i(?:'ve| have)\s+(?:resolved|closed|fixed|handled|worked on)|of mine|my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
 // "my queue" is the speaker's own tickets; "our queue" the team's.
-const MY_TEAM = /\b(?:my|our)\s+(?:team|group|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog|queue)\b/i;
+const MY_TEAM =
+  /\b(?:my|our)\s+(?:team|group|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog|queue)\b|\b(?:of|for)\s+ours\b/i;
 const UNASSIGNED =
   /\b(?:unassigned|assigned to (?:nobody|no one|noone)|not assigned|no assignee|without an? (?:owner|assignee)|(?:nobody|no one|noone)(?:'s| has| have)? (?:picked|taken|on|touched|grabbed|owns|claimed)|unowned|ownerless)\b/i;
 const REQUESTER_CUE =
@@ -87,13 +88,16 @@ const BETWEEN = new RegExp(
   'i',
 );
 
-/** Day `day` of the named month, else of this month; a date still to come is a year (or a month) back. */
-function dayNamed(day: string, now: Date, month?: string): Date | undefined {
+/**
+ * Day `day` of the named month, else of this month. A search looks back, so a date still to come
+ * is a year (or a month) back, unless `future` allows it (the end of a range).
+ */
+export function dayNamed(day: string, now: Date, month?: string, future = false): Date | undefined {
   const dayOfMonth = Number(day);
   if (dayOfMonth < 1 || dayOfMonth > 31) return undefined;
   const monthIndex = month ? MONTHS.indexOf(month.slice(0, 3).toLowerCase()) : now.getUTCMonth();
   let date = new Date(Date.UTC(now.getUTCFullYear(), monthIndex, dayOfMonth));
-  if (date.getTime() > now.getTime())
+  if (!future && date.getTime() > now.getTime())
     date = month
       ? new Date(Date.UTC(now.getUTCFullYear() - 1, monthIndex, dayOfMonth))
       : new Date(Date.UTC(now.getUTCFullYear(), monthIndex - 1, dayOfMonth));
@@ -312,7 +316,9 @@ export function searchFilters(
   if (site && !args.text) args.text = site.toLowerCase();
   if (ALL_STATUSES.test(text)) args.status = [...EVERY_STATUS];
   if (
-    /\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|out of sla|missed (?:the|their) sla)\b/i.test(text)
+    /\b(?:breach(?:ed|ing)?|overdue|past (?:their |the )?(?:sla|due)|(?:out of|over|outside|beyond) (?:the |their )?sla|missed (?:the|their) sla)\b/i.test(
+      text,
+    )
   )
     args.sla = /\b(?:at risk|about to|close to|near(?:ly)?|going to|risk of)\b/i.test(text) ? 'at_risk' : 'breached';
   else if (/\bat risk\b|\b(?:due|breach(?:es)?) (?:soon|today)\b|\bdue (?:in|within) the next\b/i.test(text))
@@ -320,5 +326,12 @@ export function searchFilters(
   // "breaching today" is about the deadline, not when the ticket came in.
   if (/\b(?:breach\w*|due)\s+(?:today|soon)\b|\bdue (?:in|within) the next\b/i.test(text)) args.sla = 'at_risk';
   else Object.assign(args, dateWindow(text, options.now));
+  // "due in the next hour", "breaching within 30 minutes": how soon counts as at risk.
+  const within =
+    /\b(?:due|breach\w*)\s+(?:in|within)\s+(?:the\s+next\s+)?(\d+|an?|one)?\s*(hour|hr|minute|min)s?\b/i.exec(text);
+  if (args.sla === 'at_risk' && within) {
+    const count = Number(within[1]) || 1;
+    args.at_risk_within_minutes = /^h/i.test(within[2] ?? '') ? count * 60 : count;
+  }
   return { args };
 }

@@ -48,10 +48,10 @@ function mashed(token: string): boolean {
 /**
  * What a machine writes and a person does not: hex codes (0x8004010F), SYMBOL_NAMES, coded ids
  * (AADSTS50158, F5155, KB5046617), syslog mnemonics (%LINK-3-UPDOWN), SMTP replies (550 5.7.60),
- * stack frames, "Message no." and "Key: value" fields.
+ * stack frames, "Message no.", "Key: value" fields, HTTP status lines and server banners (nginx/1.24.0).
  */
 const MACHINE_MARK =
-  /\b0x[0-9a-f]{4,}\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b|\b[A-Z]{1,8}\d{3,}\b|%[A-Z]+-\d-[A-Z]+|\b[245]\d\d[ -]\d\.\d{1,3}\.\d{1,3}\b|^\s*at\s+[\w.$]+\(|\bMessage no\.|^\s*[A-Z][\w ()/-]{1,30}:\s*\S|\b(?:Exception|Traceback|Segmentation fault|Runtime error)\b/;
+  /\b0x[0-9a-f]{4,}\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b|\b[A-Z]{1,8}\d{3,}\b|%[A-Z]+-\d-[A-Z]+|\b[245]\d\d[ -]\d\.\d{1,3}\.\d{1,3}\b|^\s*at\s+[\w.$]+\(|\bMessage no\.|^\s*[A-Z][\w ()/-]{1,30}:\s*\S|\b(?:Exception|Traceback|Segmentation fault|Runtime error)\b|^\s*[1-5]\d\d\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s*$|^\s*[a-z][\w-]*\/\d+(?:\.\d+)+\s*$/;
 /** An opening line that asks for ticket work: what follows it is the request's text, not a log to read. */
 const TICKET_WORK_OPENING =
   /\b(?:ticket|note|reply|respond|assign|resolve|close|reopen|escalate|it-?\d+|#\d+)\b|^\s*\d{1,6}\s*[:-]/i;

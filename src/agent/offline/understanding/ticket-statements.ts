@@ -83,6 +83,7 @@ export function readTicketStatement(
   if (names.categoryRatherThan) return 'category_fact';
   if (WRONG_TEAM.test(text)) return 'assign_ticket';
   if (BELONGS_TO.test(text) && (names.person || names.group)) return 'assign_ticket';
-  if (CATEGORY_FACT.test(text) && !names.person) return 'category_fact';
+  // "send 2502 to end user computing, its a dock issue": the team named is where it goes.
+  if (CATEGORY_FACT.test(text) && !names.person && !names.group) return 'category_fact';
   return undefined;
 }

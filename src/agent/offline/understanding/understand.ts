@@ -75,7 +75,7 @@ export function normaliseForClassifier(text: string, directory: CompanyDirectory
 
 /** Words that only ticket work uses; without one (or a ticket, person or team named) a sentence is an IT question. */
 const TICKET_CUE =
-  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom |\ba |\bthe )note|(?<!auto[- ]|automatic )reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b(?!\s+(?:in|on|bar|box|results?|function|feature|engine|history)\b)|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones|waiting on (?:the )?(?:user|requester|customer|caller)|cancell?ed|parked)\b/i;
+  /\b(?:tickets?|tix|tkts?|incidents?|(?<!print |printer |call |job )queues?|backlog|assigned to|unassigned|assign|reassign|p[1-4]s?|pri|priority|escalate|de-?escalate|resolve|reopen|on hold|(?<!ransom |\ba |\bthe )note|(?<!auto[- ]|automatic )reply|merge|triage|should handle|triaged?|classify|categori[sz]e|agents?|(?:my|our) team\b|(?:what|which|list(?: the)?) (?:teams|groups)|groups|group names|teams exist|grups|resolver|requesters|categor(?:y|ies)|my plate|similar|come up before|seen (?:this|that|it|anything like)|precedent|dupes?|duplicates?|tag|untag|survivor|take it|that one|who(?:'s| is| are)? (?:in|on)|who works|anything (?:about|on|new|for)|(?:list|show)(?: all| me)?(?: the)? users|search (?:for|tickets)|s(?:ea)?rch\b(?!\s+(?:in|on|bar|box|results?|function|feature|engine|history)\b)|mine|(?:my|of my) (?:\w+ )?ones|history|sub-?categor\w*|categroies|people in|members of|who (?:handles|looks after|deals with)|(?:anyone|anybody|we) (?:had|seen|reported)|(?:previous|earlier|past|old) (?:tickets|incidents|cases)|(?:waiting|sat|sitting|assigned) (?:on|with) me|breach\w*|overdue|sla|anything (?:open|pending|new|closed|unassigned|urgent)|(?:open|closed|new|pending|resolved|cancell?ed|merged|unassigned|urgent) ones|waiting on (?:the )?(?:user|requester|customer|caller)|cancell?ed|parked|anything due|due (?:in|within) the next)\b/i;
 
 /** "stuff I raised myself", "the ones I've resolved", "anything of mine": the speaker's own tickets. */
 const OWN_WORK =
@@ -186,9 +186,9 @@ const IT_WORDS =
 const withoutPronounIt = (text: string) => text.replace(/\b(?:it|It)\b/g, '');
 
 const SIMILAR =
-  /\b(?:how did (?:we|you|they) (?:fix|sort|solve|resolve) (?:this|it|that)|(?:is there|do we have|have we got) (?:already )?(?:a|an existing) ticket (?:for|about|on) (?:it|this|that)|is (?:this|it|that) a dup(?:e|licate)?|come up before|(?<!never |not )seen (?:this|that|it) before|(?<!never )happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
+  /^\s*(?:any\s+|show\s+(?:me\s+)?|find\s+)?similar\b|\b(?:how did (?:we|you|they) (?:fix|sort|solve|resolve) (?:this|it|that|those|them)|(?:is there|do we have|have we got) (?:already )?(?:a|an existing) ticket (?:for|about|on) (?:it|this|that)|is (?:this|it|that) a dup(?:e|licate)?|come up before|(?<!never |not )seen (?:this|that|it) before|(?<!never )happened before|any precedent|had (?:this|that) before|possible dup(?:e|licate)s)\b/i;
 const STATUS_QUESTION =
-  /^\s*(?:where are we|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
+  /^\s*(?:where are we|has (?:anyone|anybody|someone) (?:looked at|touched|picked up|got)|how(?:'s|s| is)\b|any (?:news|update|progress)|what(?:'s| is) the (?:status|progress|latest)|status of|progress (?:on|of)|update on)|\b(?:progress|status) of\b|\bgoing\??\s*$/i;
 /** Changes a sentence can ask for with a ticket number and no verb the rules know ("290 to the AV team"). */
 const CHANGES_WITHOUT_VERB = new Set([
   'assign_ticket',
@@ -220,7 +220,7 @@ function unnamedIntent(verb: string): string {
 }
 
 const ONE_WRITE_TWO_TICKETS =
-  /^\s*(?:please\s+)?(?:resolve|close|reopen|re-open|cancel|assign|escalate|put|hold|start|take|give|set|make|bump|change|move|mark)\b/i;
+  /^\s*(?:please\s+)?(?:resolve|close|reopen|re-open|cancel|assign|escalate|put|hold|start|take|give|set|make|bump|change|move|mark|p[1-4]\s+(?:on|for))\b/i;
 /** Two tickets side by side ("33 and 34", "#5, #6"): a list, not a link between them. */
 function adjacentRefs(text: string, refs: TicketRef[]): boolean {
   const [first, second] = refs as [TicketRef, TicketRef];
@@ -232,7 +232,7 @@ const CURRENT_VALUE =
 const INTERNAL_NOTE =
   /\b(?:internal(?:ly)?(?: only| note)?|private note|staff note|note to self|for the team only)\b|^\s*(?:please\s+)?(?:put|add|leave|stick|drop|pop|chuck|throw|whack|slap|jot|write|scribble|pin)\s+(?:a\s+)?(?:quick\s+|short\s+)?note\b|^\s*(?:internal\s+)?note\s*:/i;
 const TAKING =
-  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up|handle|deal with|look after|own)\b|\bleave (?:it|\S+) with me\b/i;
+  /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up|handle|deal with|look after|own)\b|\bleave (?:it|\S+) with me\b|\b(?:pick up|take|grab)\b.{0,20}\bfor me\b/i;
 const CANCEL_VERB =
   /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon)\b|\b(?:no longer needed|not needed any ?more)\b/i;
 const REOPEN_VERB = /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b/i;
@@ -245,6 +245,8 @@ const TRIAGE_ASK =
 /** "category for 512 is X", "clear the category on #9", "#301 needs the outage tag", "fix the title on 630". */
 const FIELD_CHANGE =
   /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off|from)\b|^\s*(?:re-?name|re-?title)\b|\bbelongs?\s+(?:in|under|to)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
+/** "can we call 3301 'Laptop won't boot after BIOS update' instead": a new title in quotes. */
+const QUOTED_TITLE = /\b(?:call|name|title|retitle|rename|head(?:ing)?)\b[^'"‘“]*['"‘“]([^"”]{4,}?)['"’”]/i;
 /** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
 const PRIORITY_SET =
   /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p\d\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
@@ -358,7 +360,7 @@ function chooseIntent(
   if (only && ESCALATE_TO.test(text) && (findGroups(text, directory, { loose: true }).length || PERSON_TEAM.test(text)))
     return 'assign_ticket';
   if (only && !TRIAGE_ASK.test(text)) {
-    if (FIELD_CHANGE.test(text)) return 'update_ticket';
+    if (FIELD_CHANGE.test(text) || QUOTED_TITLE.test(text)) return 'update_ticket';
     if (PRIORITY_SET.test(text)) return 'set_priority';
   }
   if (
@@ -656,6 +658,8 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
     /\b(?:retitle|re-title|rename)\s+\S+\s+(?:to\s+|as\s+)?["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1] ??
     /\btitle\b[^,:]{0,25}?[,:]?\s*(?:should (?:say|be|read)|to|as|=|->|:)\s+["'“]?(.+?)["'”]?\s*$/i.exec(text)?.[1];
   if (!changes.title && retitle) changes.title = retitle;
+  const quoted = QUOTED_TITLE.exec(text)?.[1];
+  if (!changes.title && quoted) changes.title = quoted;
   const recategorise =
     /\b(?:recategori[sz]e|re-categori[sz]e|categori[sz]e|file|move)\b.*?\b(?:as|under|into|to)\s+(?:the\s+)?(.+?)(?:\s+category)?\s*$/i.exec(
       text,
@@ -679,7 +683,8 @@ function fieldChanges(text: string, op: TicketOperation | undefined, directory: 
   const remove =
     /\b(?:remove|drop|take off|strip)\s+(?:the\s+)?tags?\s+["']?([\w-]+)/i.exec(text)?.[1] ??
     /\b(?:remove|drop|take|strip|pull)\s+(?:the\s+)?["']?([\w-]+)["']?\s+tag\s+(?:off|from)\b/i.exec(text)?.[1] ??
-    /\buntag\s+(?:#|it-?)?\d+\s+["']?([\w-]+)/i.exec(text)?.[1];
+    /\buntag\s+(?:#|it-?)?\d+\s+["']?([\w-]+)/i.exec(text)?.[1] ??
+    /\buntag\s+["']?([a-z][\w-]*)["']?\s+(?:from|on|off)\s+(?:ticket\s*)?(?:#|it-?)?\d+/i.exec(text)?.[1];
   if (remove) changes.remove_tags = [remove.toLowerCase()];
   // "add the vip tag to 295", "add tag sap", "…and add false-positive" (after a removal), "tag it hardware".
   const added =
@@ -778,10 +783,16 @@ function assignCall(text: string, ticket: string, ref: TicketRef, context: Conte
   )
     return clarify(intent, `Who should take ${ticket}: one person or team, please.`);
   // "to the London team", "to the support team": a team the directory does not know by that name.
-  const teamNamed = /\bto\s+(?:the\s+)?([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(
-    rest,
-  )?.[1];
-  if (!args.assignee && teamNamed && !findGroups(`the ${teamNamed} team`, context.directory, { loose: true }).length)
+  const teamNamed =
+    /\bto\s+(?:the\s+)?(?!the\b)([\w&/-]+(?:\s+[\w&/-]+)?)\s+(?:team|group|queue|squad|lot|guys|people)\b/i.exec(
+      rest,
+    )?.[1];
+  if (
+    !args.assignee &&
+    !groups.length &&
+    teamNamed &&
+    !findGroups(`the ${teamNamed} team`, context.directory, { loose: true }).length
+  )
     return clarify(
       intent,
       `Which team is "${teamNamed}"? Give a group's name, for example: assign ${ticket} to Network`,
@@ -956,11 +967,13 @@ function createCall(text: string, context: Context): Understanding {
   if (!/[a-z]{3,}/i.test(about))
     return clarify('create_ticket', 'What is the ticket about? For example: printer on floor 3 jams');
   // "for mike about his monitor": someone the directory does not know is not a requester to guess.
-  const stranger = /\bfor\s+([a-z]+)\s+(?:about|re|regarding|with)\b/i.exec(text)?.[1];
+  const stranger = /\bfor\s+([a-z]+)\s*(?:about|re|regarding|with|[,:–-])/i.exec(text)?.[1];
   if (
     !requester.username &&
     stranger &&
-    !/^(?:me|us|him|her|them|it|this|that|everyone|someone|the|a|an)$/i.test(stranger)
+    !/^(?:me|us|him|her|them|it|this|that|everyone|everybody|someone|all|the|a|an)$/i.test(stranger) &&
+    !findGroups(`the ${stranger} team`, context.directory, { loose: true }).length &&
+    !categoryNamedIn(stranger, context.directory.categories)
   )
     return clarify(
       'create_ticket',
