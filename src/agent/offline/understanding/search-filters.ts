@@ -234,6 +234,18 @@ function namedLeaf(text: string, directory: CompanyDirectory): string | undefine
   });
 }
 
+/** "assigned to mike", "raised by chris": a name after a word that only introduces a person. */
+const PERSON_AFTER = /\b(?:assigned to|owned by|held by|raised by|logged by|reported by|opened by)\s+([a-z][a-z.'-]+)/i;
+const NOT_A_NAME =
+  /^(?:me|myself|us|you|him|her|them|nobody|no|noone|anyone|anybody|someone|somebody|everyone|the|a|an|my|our|your|their|his|its|this|that|unassigned|whoever|team|group|people)$/i;
+
+function unknownPersonNamed(text: string, directory: CompanyDirectory): string | undefined {
+  const name = PERSON_AFTER.exec(text)?.[1];
+  if (!name || NOT_A_NAME.test(name)) return undefined;
+  const known = findPeople(name, directory).length || findGroups(`the ${name} team`, directory, { loose: true }).length;
+  return known ? undefined : name;
+}
+
 /** Reads a list or count request into search_tickets filters. */
 export function searchFilters(
   text: string,
@@ -259,6 +271,7 @@ export function searchFilters(
     args.assignee = 'unassigned';
   }
   const person = people[0];
+  const stranger = person ? undefined : unknownPersonNamed(text, directory);
   if (person) {
     if (person.matches.length !== 1) {
       const names = person.matches.map((user) => `${user.displayName} (${user.username})`).join(', ');
@@ -277,6 +290,12 @@ export function searchFilters(
       );
     if (asRequester || raisedAfter) args.requester = user.username;
     else args.assignee = user.username;
+  } else if (stranger) {
+    // "tickets assigned to mike": nobody of that name, so listing everyone's would mislead.
+    return {
+      args,
+      clarify: `I don't know anyone called "${stranger}". Give a username, for example: tickets assigned to aisha.khan`,
+    };
   } else if (RAISED_BY_ME.test(text)) {
     args.requester = 'me';
   } else if (!args.assignee && !MY_TEAM.test(text) && MINE.test(text)) {
