@@ -12,7 +12,7 @@ export interface SearchFilters {
 const STATUS_WORDS: [TicketStatus, RegExp][] = [
   [
     'pending',
-    /\b(?:on[- ]hold|pending|parked|paused|awaiting|waiting\s+(?:on|for)\s+(?:the\s+|a\s+)?(?:user|requester|customer|vendor|supplier|them|parts?|reply|response|third party|3rd party|someone|somebody|others?))\b/i,
+    /\b(?:on[- ]hold|on ice|pending|parked|paused|awaiting|waiting\s+(?:on|for)\s+(?:the\s+|a\s+)?(?:user|requester|customer|vendor|supplier|them|parts?|reply|response|third party|3rd party|someone|somebody|others?))\b/i,
   ],
   ['resolved', /\bresolved\b/i],
   ['closed', /\bclosed\b/i],
@@ -38,7 +38,7 @@ const PRIORITY_WORDS: [TicketPriority, RegExp][] = [
 ];
 
 const MINE =
-  /\b(?:i(?:'ve| have)\s+(?:resolved|closed|fixed|handled|worked on)|of mine|my|mine|assigned to me|(?:waiting|sat|sitting) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
+  /\b(?:i(?:'ve| have)\s+(?:resolved|closed|fixed|handled|worked on)|of mine|my|mine|assigned to me|(?:waiting|sat|sitting|parked) (?:on|with) me|on my plate|i(?:'m| am) (?:working on|assigned)|do i have|have i got|i have|i've got)\b/i;
 // "my queue" is the speaker's own tickets; "our queue" the team's.
 const MY_TEAM =
   /\b(?:my|our)\s+(?:team|group|squad)(?:'s)?\b|\bour\s+(?:tickets|backlog|queue)\b|\b(?:of|for)\s+ours\b/i;

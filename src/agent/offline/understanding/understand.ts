@@ -234,10 +234,18 @@ const INTERNAL_NOTE =
 const TAKING =
   /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up|handle|deal with|look after|own)\b|\bleave (?:it|\S+) with me\b|\b(?:pick up|take|grab)\b.{0,20}\bfor me\b/i;
 const CANCEL_VERB =
-  /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon)\b|\b(?:no longer needed|not needed any ?more)\b/i;
-const REOPEN_VERB = /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b/i;
+  /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon|drop(?!.*\b(?:priority|p[1-4]|to|down|tag|note)\b))\b|\b(?:no longer needed|not needed any ?more)\b/i;
+const REOPEN_VERB =
+  /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b|^\s*(?:please\s+)?open\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s+(?:back\s+)?up\b/i;
+/** "put 1777 on ice", "park 88 till monday": a hold in other words. */
+const HOLD_WORDS = /\bon ice\b|^\s*(?:please\s+)?park\b/i;
+/** "#88 -> P2": a priority after an arrow. */
+const PRIORITY_ARROW = /(?:->|→|=>)\s*p[1-4]\b/i;
+/** "send a reply to it-50 - …": a reply, whatever else "send … to" could mean. */
+const SEND_A_REPLY =
+  /^\s*(?:please\s+)?(?:send|write|post|drop)\s+(?:a\s+|the\s+)?(?:reply|response|message|note to the user)\b/i;
 const START_VERB =
-  /^\s*(?:please\s+)?(?:start(?:\s+work(?:ing)?\s+on)?|begin(?:\s+work\s+on)?|work on|pick up)\b|\bi'?m on it\b|\bmark\b.{0,25}\bin[- ]progress\b|\bset\b.{0,25}\bto in[- ]progress\b/i;
+  /^\s*(?:please\s+)?(?:start(?:\s+work(?:ing)?\s+on)?|starting(?:\s+work)?\s+on|getting\s+(?:started\s+)?on|begin(?:\s+work\s+on)?|work on|pick up)\b|\bi'?m on it\b|\bmark\b.{0,25}\bin[- ]progress\b|\bset\b.{0,25}\bto in[- ]progress\b/i;
 const ESCALATE_TO = /^\s*(?:please\s+)?escalate\b.*\bto\s+(?!p[1-4]\b|priority\b|high|urgent|critical)/i;
 const PERSON_TEAM = /\b[a-z]+(?:'s|’s)\s+(?:team|group|lot|folks|people|squad|crew)\b/i;
 const TRIAGE_ASK =
@@ -354,6 +362,9 @@ function chooseIntent(
   if (statement) return statement;
   if (only && INTERNAL_NOTE.test(text)) return 'add_internal_note';
   if (only && TAKING.test(text)) return 'assign_ticket';
+  if (only && PRIORITY_ARROW.test(text)) return 'set_priority';
+  if (only && SEND_A_REPLY.test(text)) return 'reply_to_ticket';
+  if (only && HOLD_WORDS.test(text)) return 'pending_ticket';
   if (only && CANCEL_VERB.test(text)) return 'cancel_ticket';
   if (only && REOPEN_VERB.test(text)) return 'reopen_ticket';
   if (only && START_VERB.test(text)) return 'start_ticket';
@@ -598,7 +609,8 @@ function writeCall(intent: string, text: string, ref: TicketRef, context: Contex
     case 'start_ticket': {
       const said = intent === 'reopen_ticket' ? (value('reason') ?? reasonAfter(text, ref)) : undefined;
       // "it-50 back to open, the loop returned": the reason is what follows the move.
-      const reason = said?.replace(/^(?:back\s+)?to\s+(?:open|in[- ]progress)\s*[,:;-]?\s*/i, '') || undefined;
+      const reason =
+        said?.replace(/^(?:(?:back\s+)?to\s+(?:open|in[- ]progress)|back\s+up)\s*[,:;-]?\s*/i, '') || undefined;
       return callOf(intent, 'transition_ticket', { ticket, to: 'open', ...(reason ? { reason } : {}) });
     }
     case 'pending_ticket': {
