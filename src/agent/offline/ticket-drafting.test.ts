@@ -5,7 +5,10 @@ import { draftTicketTitle, guessPriority } from './ticket-drafting.js';
 
 describe('draftTicketTitle', () => {
   it.each([
-    ['open a ticket: my monitor is broken', 'My monitor is broken'],
+    // Whose monitor it is goes in the requester field, not the title.
+    ['open a ticket: my monitor is broken', 'Monitor is broken'],
+    ['raise one: his laptop wont turn on', "Laptop won't turn on"],
+    ['log a ticket, outlook cant find the shared mailbox', "Outlook can't find the shared mailbox"],
     ['please log an incident, the 3rd floor printer is on fire', 'The 3rd floor printer is on fire'],
     ['Hi IT team, can you create a ticket for me, outlook crashes on start', 'Outlook crashes on start'],
     ['can you log this for me? phone handset on desk 14 has no dial tone', 'Phone handset on desk 14 has no dial tone'],

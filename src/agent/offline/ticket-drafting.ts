@@ -19,6 +19,25 @@ const TITLE_MAX = 80;
 /** IT's own short words, written in capitals in a title however the message typed them ("vpn drops" → "VPN drops"). */
 const ACRONYMS = /\b(?:vpn|sap|mfa|sso|pc|usb|hdmi|dns|dhcp|lan|crm|erp|hr|ip|pdf|ssl|tls|sms|url)\b/g;
 
+/** Contractions typed without their apostrophe, as a title should spell them ("wont open" → "won't open"). */
+const CONTRACTIONS: Record<string, string> = {
+  wont: "won't",
+  cant: "can't",
+  isnt: "isn't",
+  doesnt: "doesn't",
+  dont: "don't",
+  didnt: "didn't",
+  wasnt: "wasn't",
+  arent: "aren't",
+  couldnt: "couldn't",
+  hasnt: "hasn't",
+  havent: "haven't",
+};
+const CONTRACTION = new RegExp(`\\b(?:${Object.keys(CONTRACTIONS).join('|')})\\b`, 'gi');
+
+/** Whose it is belongs in the requester field: "his laptop won't turn on" is titled "Laptop won't turn on". */
+const LEADING_POSSESSIVE = /^(?:my|his|her|their|our)\s+(?=\S+\s+\S)/i;
+
 function capitalise(text: string): string {
   const withAcronyms = text.replace(ACRONYMS, (word) => word.toUpperCase());
   return withAcronyms.charAt(0).toUpperCase() + withAcronyms.slice(1);
@@ -33,7 +52,10 @@ export function draftTicketTitle(message: string): string {
     .trim();
   // Keep the original when stripping the request leaves nothing that describes the problem.
   if (withoutRequest.replace(/[^a-z0-9]/gi, '').length >= 8) text = withoutRequest;
-  text = text.replace(/^[\s:,.-]+|[\s?!.]+$/g, '');
+  text = text
+    .replace(/^[\s:,.-]+|[\s?!.]+$/g, '')
+    .replace(LEADING_POSSESSIVE, '')
+    .replace(CONTRACTION, (word) => CONTRACTIONS[word.toLowerCase()] ?? word);
   if (text.length > TITLE_MAX) {
     const cut = text.slice(0, TITLE_MAX);
     text = `${cut.slice(0, Math.max(cut.lastIndexOf(' '), TITLE_MAX / 2))}…`;
