@@ -74,6 +74,12 @@ describe('dateWindow', () => {
     ['in the last 3 days', { created_after: '2026-11-30' }],
     ['created after 2026-10-15', { created_after: '2026-10-15' }],
     ['about the printer', {}],
+    ['since the 1st of december', { created_after: '2026-12-01' }],
+    ['from the 2nd onwards', { created_after: '2026-12-02' }],
+    ['since the 5th', { created_after: '2026-11-05' }],
+    ['since the start of the year', { created_after: '2026-01-01' }],
+    ['last month', { created_after: '2026-11-01', created_before: '2026-12-01' }],
+    ['between 1 and 5 december', { created_after: '2026-12-01', created_before: '2026-12-05' }],
   ])('reads "%s"', (text, window) => {
     expect(dateWindow(text, now)).toEqual(window);
   });
@@ -341,11 +347,51 @@ describe('understand', () => {
     expect((await read('what category does my request fall under')).tool).toBe('knowledge');
   });
 
+  it.each([
+    ['wifi not vpn on 318', 'update_ticket', { ticket: 'IT-000318', category: 'Network/Wi-Fi' }],
+    ['1789 is customer portal, not SAP', 'update_ticket', { category: 'Business Applications/Customer Portal' }],
+    ["88's on the wrong team, it's a mailbox thing", 'assign_ticket', { group: 'Messaging & Collaboration' }],
+    ['1022 to the customer portal team', 'assign_ticket', { group: 'Business Applications' }],
+    ['put 1777 on ice until the new toner arrives', 'transition_ticket', { to: 'pending' }],
+    ['drop IT-000420, duplicate request', 'transition_ticket', { to: 'canceled' }],
+    ['open 2650 back up, the error came back', 'transition_ticket', { to: 'open', reason: 'the error came back' }],
+    ['#88 -> P2', 'update_ticket', { priority: 'P2' }],
+    ['lower the priority on 212 to 3', 'update_ticket', { priority: 'P3' }],
+    ['reply to 2124 with pw-reset-done', 'reply_with_macro', { macro: 'pw-reset-done' }],
+    [
+      "can we name 3301 'Laptop won't boot after BIOS update' instead",
+      'update_ticket',
+      { title: "Laptop won't boot after BIOS update" },
+    ],
+    ['vpn tickets in the past 48 hours', 'search_tickets', { topic: 'vpn', created_after: '2026-12-01' }],
+    ['anything due in the next hour for facilities', 'search_tickets', { sla: 'at_risk', at_risk_within_minutes: 60 }],
+  ])('reads "%s" as %s', async (sentence, tool, args) => {
+    expect(await read(sentence)).toMatchObject({ tool, args });
+  });
+
+  it('takes apostrophes for apostrophes, not for quotes around a new title', async () => {
+    const understood = await read("give the user on 55 a call, she's out, it's the dock again");
+    expect(understood.tool === 'update_ticket' && 'title' in understood.args).toBe(false);
+  });
+
+  it.each(['drop the user a line on 55 saying it works now', 'tickets assigned to mike', 'hand over to george'])(
+    'does not write on "%s"',
+    async (sentence) => {
+      const understood = await read(sentence);
+      expect(['update_ticket', 'transition_ticket']).not.toContain(understood.tool);
+    },
+  );
+
   it('sends pasted logs and records to log analysis, and never turns noise into a write', async () => {
     expect((await read('2026-03-02 09:14:11 [ERROR] AnyConnect: login failed for user')).tool).toBe('analyze_log');
     const csv =
       'userPrincipalName,createdDateTime,appDisplayName,ipAddress\na@b.example,2026-11-26T02:11:04Z,Exchange,1.2.3.4\na@b.example,2026-11-26T02:12:04Z,Exchange,1.2.3.4';
     expect((await read(csv)).tool).toBe('analyze_log');
+    const smtp =
+      'SMTP scan-to-email job 4412 failed\n550 5.7.60 SMTP; Client does not have permissions\nDevice: MFP-LDN-03';
+    expect((await read(smtp)).tool).toBe('analyze_log');
+    const portal = 'the portal shows this when i log in\n502 Bad Gateway\nnginx/1.24.0\nRequest ID: 9f2c1e7a44b0';
+    expect((await read(portal)).tool).toBe('analyze_log');
     const noise = Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i * 2654435761) % 256)).toString('utf8');
     expect((await read(noise)).tool).toBe('none');
   });

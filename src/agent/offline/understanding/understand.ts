@@ -1,6 +1,5 @@
 import { categoryForTopic, categoryNamedIn, type LinkKind } from '../../../tickets/index.js';
 import { classifyIntent } from '../intent-router.js';
-import { draftTicketTitle } from '../ticket-drafting.js';
 import { parseTicketOperation, type TicketOperation } from '../ticket-operations.js';
 import { readAttachmentRequest } from './attachment-requests.js';
 import { bundledDirectory, type CompanyDirectory, findGroups, findPeople } from './company-directory.js';
@@ -19,7 +18,8 @@ import {
   resolutionCodeQuestion,
   stripCode,
 } from './message-parts.js';
-import { createPriority, priorityChange } from './priority-words.js';
+import { readNewTicket } from './new-ticket-requests.js';
+import { priorityChange } from './priority-words.js';
 import { loadDateParser, NEEDS_DATE_PARSER, searchFilters } from './search-filters.js';
 import { LOG_LINE, looksLikeLanguage, looksLikeRecords } from './text-kind.js';
 import { findTicketRefs, type TicketRef } from './ticket-references.js';
@@ -234,7 +234,7 @@ const INTERNAL_NOTE =
 const TAKING =
   /\b(?:i'?m|i am|i'?ll be)\s+(?:taking|grabbing|having|picking up|owning)\b|\bis mine\b|^\s*(?:i'?ll|i will|let me)\s+(?:take|grab|have|pick up|handle|deal with|look after|own)\b|\bleave (?:it|\S+) with me\b|\b(?:pick up|take|grab)\b.{0,20}\bfor me\b/i;
 const CANCEL_VERB =
-  /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon|drop(?!.*\b(?:priority|p[1-4]|to|down|tag|note)\b))\b|\b(?:no longer needed|not needed any ?more)\b/i;
+  /^\s*(?:please\s+)?(?:cancel|scrap|kill|bin|withdraw|void|ditch|junk|abandon|drop(?=\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\b)(?!.*\b(?:priority|p[1-4]|to|down|tag|note)\b))\b|\b(?:no longer needed|not needed any ?more)\b/i;
 const REOPEN_VERB =
   /^\s*(?:please\s+)?(?:re-?\s?open|un-?resolve|un-?close)\b|^\s*(?:please\s+)?open\s+(?:ticket\s*)?(?:#|it-?)?\s?\d+\s+(?:back\s+)?up\b/i;
 /** "put 1777 on ice", "park 88 till monday": a hold in other words. */
@@ -254,7 +254,8 @@ const TRIAGE_ASK =
 const FIELD_CHANGE =
   /\b(?:category|categori[sz]e|title|retitle|rename|tags?|untag|label)\b.*?\b(?:is|should (?:be|say|read)|to|under|as|into|=|->|needs?|clear|remove|set|change|fix|update|add|off|from)\b|^\s*(?:re-?name|re-?title)\b|\bbelongs?\s+(?:in|under|to)\b|\b(?:clear|remove|reset|fix|change|update|set)\s+(?:the\s+)?(?:category|title|tags?)\b|\bneeds?\s+(?:the|a|an)\s+[\w-]+\s+tag\b/i;
 /** "can we call 3301 'Laptop won't boot after BIOS update' instead": a new title in quotes. */
-const QUOTED_TITLE = /\b(?:call|name|title|retitle|rename|head(?:ing)?)\b[^'"‘“]*['"‘“]([^"”]{4,}?)['"’”]/i;
+const QUOTED_TITLE =
+  /\b(?:call|name|title|retitle|rename|head(?:ing)?)\b.*?(?<=\s)['"‘“](.{4,}?)['"’”](?=\s|$|[.,!?;:])/i;
 /** "priority 2 for ticket 1204", "set 150 to priority three", "reset the priority on #88". */
 const PRIORITY_SET =
   /\bmake\b.{0,25}\b(?:higher|lower|more urgent|less urgent)\b|\bbump\b.{0,20}\b(?:up|down)\b|\b(?:up|down) a (?:level|notch|step|priority)\b|\b(?:priority|pri)\s*(?:[1-4]|one|two|three|four)\b|\b(?:set|change|make|bump|drop|lower|raise|move|put|reset|clear)\b.{0,30}\b(?:priority|p[1-4])\b|\b(?:is|as|to)\s+(?:a\s+)?p\d\b|^\s*(?:please\s+)?(?:escalate|de-?escalate)\b/i;
@@ -517,7 +518,7 @@ function buildCall(intent: string, text: string, context: Context): Understandin
       return callOf(intent, 'search_tickets', { requester: 'me', ...(topic ? { text: topic } : {}) });
     }
     case 'create_ticket':
-      return createCall(text, context);
+      return readNewTicket(text, context.directory);
     case 'link_tickets':
       return linkCall(text, context);
     case 'merge_tickets':
@@ -906,97 +907,4 @@ function usersCall(text: string, context: Context): Understanding {
   if (/\b(?:agents?|techs?|technicians?|engineers?)\b/i.test(text)) args.role = 'agent';
   if (/\b(?:requesters?|end users|staff who raise)\b/i.test(text)) args.role = 'requester';
   return callOf('list_users', 'list_users', args);
-}
-
-/** "for priya.raman", "for john's broken monitor", "on behalf of Mei": who the ticket is for. */
-function requesterIn(
-  text: string,
-  directory: CompanyDirectory,
-): { username?: string; span?: [number, number]; ambiguous?: string } {
-  for (const person of findPeople(text, directory)) {
-    const before = text.slice(0, person.start);
-    // "for priya", "on behalf of Mei", "john's monitor", or the sentence's subject: "Kwame needs a new mouse".
-    const subject =
-      !before.trim() &&
-      /^\s*(?:needs|wants|can'?t|cannot|has|is|reports|says|reckons|asked)\b/i.test(text.slice(person.end));
-    if (
-      !subject &&
-      !/\b(?:for|on behalf of|from|requester(?: is)?|raised by|reported by|user)\s*:?\s*$/i.test(before) &&
-      !/'s$|’s$/.test(person.text)
-    )
-      continue;
-    if (person.matches.length !== 1)
-      return {
-        ambiguous: `Which ${person.text.replace(/'s$/i, '')} is it for: ${person.matches.map((u) => u.username).join(', ')}?`,
-      };
-    return { username: person.matches[0]?.username, span: [person.start, person.end] };
-  }
-  return {};
-}
-
-const ASSIGN_TO_ME = /\b(?:assign(?:ed)?(?: it)? to me|give it to me|i'?ll take it|put me on it)\b/i;
-const TITLE_TAIL =
-  /\s*(?:[,;.]|\s[-–])\s*(?:(?:it'?s\s+)?(?:low|normal|medium|high)[- ]priority|p[1-4]|priority [1-4]|assign(?:ed)?(?: it)? to me|give it to me|i'?ll take it|(?:please\s+|can you\s+)?(?:raise|log|open|create)\s+(?:a\s+|one\s+)?(?:ticket|one)?(?:\s+for\s+(?:it|this|me|her|him|them))?)\s*(?:please|pls)?[.!]*\s*$/i;
-
-function createCall(text: string, context: Context): Understanding {
-  const requester = requesterIn(text, context.directory);
-  if (requester.ambiguous) return clarify('create_ticket', requester.ambiguous);
-  const priority = createPriority(text);
-  let title = text;
-  if (requester.span) {
-    const [start, end] = requester.span;
-    const possessive = /(?:'|’)s$/.test(text.slice(start, end));
-    // "for Connor Doyle please, Outlook…" → "Outlook…"; "for john's monitor" keeps "monitor".
-    const before = text.slice(0, start).replace(/\b(?:for|on behalf of|from)\s*$/i, possessive ? 'for ' : '');
-    title = `${before}${text.slice(end).replace(/^\s*(?:please|pls)\b/i, '')}`;
-  }
-  title = title
-    .replace(
-      /^\s*(?:(?:please|pls|can you|could you)\s+)?(?:raise|open|log|create|file|submit|make)\s+(?:(?:a|an|new)\s+)*(?:(?:p[1-4]|urgent|critical|high[- ]priority|low[- ]priority)\s*)?(?:ticket|incident|request|case|one)?\s*(?:for me)?\s*[:,\-–—]\s*/i,
-      '',
-    )
-    .replace(
-      /[,;.]?\s*(?:it'?s|its|this is|very|really|super)?\s*(?:urgent|asap|critical|an emergency)\s*(?:please|pls)?[.!]*\s*$/i,
-      '',
-    )
-    .replace(/^\s*(?:urgent|asap|p[1-4])\s*[-–:,]\s*/i, '');
-  // "…, p2, assign to me", "…, low priority", "… - raise a ticket": said about the ticket, not in its title.
-  for (let previous = ''; previous !== title; ) {
-    previous = title;
-    title = title.replace(TITLE_TAIL, '');
-  }
-  title = title
-    .replace(/[,;.]?\s*\b(?:p[1-4]|priority [1-4])\s*[.!]*\s*$/i, '')
-    .replace(
-      /\b(?:a |an )?(?:urgent|p[1-4]|high[- ]priority|low[- ]priority|critical)\s+(?=(?:ticket|incident|request|case)\b)/i,
-      '',
-    );
-  // "open a ticket for Harriet": nothing said about the problem yet.
-  const about = title.replace(
-    /\b(?:a|an|the|new|ticket|incident|request|case|please|pls|for|me|one|open|raise|log|create|file)\b/gi,
-    '',
-  );
-  if (!/[a-z]{3,}/i.test(about))
-    return clarify('create_ticket', 'What is the ticket about? For example: printer on floor 3 jams');
-  // "for mike about his monitor": someone the directory does not know is not a requester to guess.
-  const stranger = /\bfor\s+([a-z]+)\s*(?:about|re|regarding|with|[,:–-])/i.exec(text)?.[1];
-  if (
-    !requester.username &&
-    stranger &&
-    !/^(?:me|us|him|her|them|it|this|that|everyone|everybody|someone|all|the|a|an)$/i.test(stranger) &&
-    !findGroups(`the ${stranger} team`, context.directory, { loose: true }).length &&
-    !categoryNamedIn(stranger, context.directory.categories)
-  )
-    return clarify(
-      'create_ticket',
-      `I don't know anyone called "${stranger}". Who is the ticket for? Give a username.`,
-    );
-  const args: Record<string, unknown> = {
-    title: draftTicketTitle(title),
-    description: text,
-    priority,
-  };
-  if (requester.username) args.requester = requester.username;
-  if (ASSIGN_TO_ME.test(text)) args.assignee = 'me';
-  return callOf('create_ticket', 'create_ticket', args);
 }
