@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../../paths.js';
 import { evaluateUnderstanding, readLabelledUtterances, routeOf } from './evaluate-understanding.js';
-import { intentOfLabel } from './training-corpus.js';
+import { intentOfLabel, KNOWLEDGE_SETS } from './training-corpus.js';
 import { understand } from './understand.js';
 
 const fixture = (name: string) => path.join(packageRoot(), 'test', 'fixtures', name);
@@ -65,22 +65,34 @@ describe('knowledge vs ticket routing on the older routing sets, through the who
   });
 });
 
+/** The knowledge questions of a retrieval set that the understanding sends anywhere but the knowledge base. */
+async function misroutedQuestions(file: string): Promise<string[]> {
+  const lines = fs.readFileSync(fixture(file), 'utf8').trim().split('\n');
+  const misrouted: string[] = [];
+  for (const line of lines) {
+    const { query } = JSON.parse(line) as { query: string };
+    const got = (await understand(query)).tool;
+    if (got !== 'knowledge' && got !== 'analyze_log') misrouted.push(`${got}: ${query}`);
+  }
+  return misrouted;
+}
+
 describe('knowledge questions stay with the knowledge base', () => {
+  // The classifier learns from these: a rule before it must not take any of them away.
+  it.each(KNOWLEDGE_SETS)('%s: every question is answered from the knowledge base (or read as a log)', async (file) => {
+    expect(await misroutedQuestions(file)).toEqual([]);
+  });
+
+  // Never learned from: the figures docs/UNDERSTANDING.md reports for the fourth round (518 of 528).
   it.each([
-    'kb-answerable.tune.jsonl',
-    'kb-unanswerable.tune.jsonl',
-    'kb-answerable.v2.tune.jsonl',
-    'kb-unanswerable.v2.tune.jsonl',
-    'ms-everyday.tune.jsonl',
-    'ms-own-words.tune.jsonl',
-  ])('%s: every question is answered from the knowledge base (or read as a log)', async (file) => {
-    const lines = fs.readFileSync(fixture(file), 'utf8').trim().split('\n');
-    const misrouted: string[] = [];
-    for (const line of lines) {
-      const { query } = JSON.parse(line) as { query: string };
-      const got = (await understand(query)).tool;
-      if (got !== 'knowledge' && got !== 'analyze_log') misrouted.push(`${got}: ${query}`);
-    }
-    expect(misrouted).toEqual([]);
+    ['kb-answerable.heldout.jsonl', 2],
+    ['kb-unanswerable.heldout.jsonl', 0],
+    ['kb-answerable.v2.heldout.jsonl', 1],
+    ['kb-unanswerable.v2.heldout.jsonl', 2],
+    ['ms-everyday.heldout.jsonl', 0],
+    ['ms-own-words.heldout.jsonl', 5],
+  ])('%s: at most %i questions sent elsewhere', async (file, most) => {
+    const misrouted = await misroutedQuestions(file);
+    expect(misrouted.length, misrouted.join('\n')).toBeLessThanOrEqual(most);
   });
 });

@@ -36,7 +36,7 @@ const ROUTING_SETS = [
  * sets, ten times their size, taught the classifier that most sentences are searches. Their
  * held-out halves stay out, so routing can be checked on questions the model never saw.
  */
-const KNOWLEDGE_SETS = [
+export const KNOWLEDGE_SETS = [
   'kb-answerable.tune.jsonl',
   'kb-unanswerable.tune.jsonl',
   'kb-answerable.v2.tune.jsonl',
